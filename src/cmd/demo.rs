@@ -1,0 +1,11 @@
+//! `grounds demo` (not built yet).
+
+use std::process::ExitCode;
+
+/// Not built yet.
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`grounds demo` is not built yet")
+}

@@ -1,0 +1,16 @@
+//! `grounds`: the monthly reasonable-grounds review of police stop and search.
+//!
+//! The library holds the domain: reading exports ([`export`]), the verifiable
+//! draw ([`sample`]), the workspace database ([`store`]), assessments
+//! ([`assess`]), statistics ([`stats`]) and reports ([`report`]). None of it
+//! knows about the command line; `src/main.rs` and `src/cmd/` do.
+
+pub mod assess;
+pub mod ethnicity;
+pub mod export;
+pub mod hashing;
+pub mod report;
+pub mod sample;
+pub mod stats;
+pub mod store;
+pub mod synth;

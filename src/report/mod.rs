@@ -1,0 +1,3 @@
+//! Aggregation and renderers.
+
+pub mod svg;

@@ -1,0 +1,5 @@
+//! The one integration-test binary (as xsv does): every CLI test is a module
+//! here, so polars is linked once, not once per test file.
+
+mod common;
+mod stats_cli;

@@ -1,0 +1,1 @@
+//! placeholder (stats helper fills this in)
