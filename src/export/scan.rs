@@ -1,0 +1,499 @@
+//! Streaming an export: every row is checked (fields, UTF-8, date, and for
+//! data.police.uk files the values a spreadsheet damages), but only the rows
+//! of the requested month are kept. Memory is bounded by the month, not the
+//! input, and files are read in parallel, one per core.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use chrono_tz::Tz;
+use csv::{ByteRecord, StringRecord};
+use sha2::{Digest, Sha256};
+
+use super::error::{ExportError, Location};
+use super::mapping::{ColumnMapping, ResolvedColumns};
+use super::month::{month_of, parse_iso, parse_with_format, MonthWindow, Stamp, YearMonth};
+use super::validate::check_police_uk_row;
+use crate::hashing::{hex, record_content_digest, record_id_from_digest};
+
+/// One input file as the manifest records it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InputSummary {
+    /// The file name (without its folder: folders differ between machines).
+    pub file: String,
+    pub sha256: String,
+    /// Data rows, header excluded.
+    pub rows: u64,
+}
+
+/// A record of the requested month.
+#[derive(Debug, Clone)]
+pub struct MonthRecord {
+    pub record_id: String,
+    /// Index into [`MonthScan::inputs`].
+    pub input: usize,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    pub fields: StringRecord,
+}
+
+/// What a scan found: the inputs, the shared header, and the month's records
+/// in input order.
+#[derive(Debug, Clone)]
+pub struct MonthScan {
+    pub inputs: Vec<InputSummary>,
+    pub header: Vec<String>,
+    pub columns: ResolvedColumns,
+    pub records: Vec<MonthRecord>,
+    /// The first and last local month with any row, for messages.
+    pub covered: Option<(YearMonth, YearMonth)>,
+}
+
+impl MonthScan {
+    /// A mapped column's trimmed value for a record ("" when unmapped).
+    pub fn value<'a>(&self, record: &'a MonthRecord, column: Option<usize>) -> &'a str {
+        column
+            .and_then(|index| record.fields.get(index))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+}
+
+/// Reads the exports and keeps the records of `window`'s month.
+///
+/// `progress` is called with the number of bytes read since its last call,
+/// from whichever thread read them.
+pub fn scan_month(
+    paths: &[PathBuf],
+    mapping: &ColumnMapping,
+    window: MonthWindow,
+    zone: Tz,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<MonthScan, ExportError> {
+    reject_repeated_paths(paths)?;
+    let scans = scan_files_in_parallel(paths, mapping, window, progress)?;
+    merge(paths, scans, zone)
+}
+
+fn reject_repeated_paths(paths: &[PathBuf]) -> Result<(), ExportError> {
+    let mut seen: HashMap<PathBuf, &Path> = HashMap::new();
+    for path in paths {
+        let canonical = path.canonicalize().map_err(|source| ExportError::Io {
+            file: path.display().to_string(),
+            source,
+        })?;
+        if let Some(other) = seen.insert(canonical, path) {
+            return Err(ExportError::DuplicateFile {
+                file: path.display().to_string(),
+                other: other.display().to_string(),
+                sha256: "(same path)".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn scan_files_in_parallel(
+    paths: &[PathBuf],
+    mapping: &ColumnMapping,
+    window: MonthWindow,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<FileScan>, ExportError> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<FileScan, ExportError>>>> =
+        Mutex::new((0..paths.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(index) else { break };
+                let scan = scan_file(path, mapping, window, progress);
+                let failed = scan.is_err();
+                results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(scan);
+                if failed {
+                    // Later files are not worth reading; earlier ones finish so the
+                    // first error in input order is the one reported.
+                    next.store(paths.len(), Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut scans = Vec::with_capacity(paths.len());
+    for result in results {
+        match result {
+            Some(scan) => scans.push(scan?),
+            None => break,
+        }
+    }
+    Ok(scans)
+}
+
+/// How a month row is identified before occurrences are numbered.
+#[derive(Debug, Clone)]
+enum RowKey {
+    Id(String),
+    Digest([u8; 32]),
+}
+
+#[derive(Debug)]
+struct FileScan {
+    summary: InputSummary,
+    header: Vec<String>,
+    columns: ResolvedColumns,
+    rows: Vec<(RowKey, u64, StringRecord)>,
+    earliest: Option<Stamp>,
+    latest: Option<Stamp>,
+}
+
+/// Counts and hashes every byte the CSV reader pulls, so the file is read once.
+struct HashingReader<'a, R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+    unreported: u64,
+    progress: &'a (dyn Fn(u64) + Sync),
+}
+
+impl<R: Read> Read for HashingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.hasher.update(&buf[..read]);
+        self.bytes += read as u64;
+        self.unreported += read as u64;
+        if self.unreported >= 1 << 20 || read == 0 {
+            (self.progress)(self.unreported);
+            self.unreported = 0;
+        }
+        Ok(read)
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn scan_file(
+    path: &Path,
+    mapping: &ColumnMapping,
+    window: MonthWindow,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<FileScan, ExportError> {
+    let display = path.display().to_string();
+    let io_error = |source| ExportError::Io {
+        file: display.clone(),
+        source,
+    };
+    let file = File::open(path).map_err(io_error)?;
+    let hashing = HashingReader {
+        inner: file,
+        hasher: Sha256::new(),
+        bytes: 0,
+        unreported: 0,
+        progress,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .buffer_capacity(1 << 18)
+        .from_reader(hashing);
+
+    let header = read_header(&mut reader, &display)?;
+    let columns = mapping.resolve(&header).map_err(|missing| ExportError::MissingColumns {
+        file: display.clone(),
+        missing: missing.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", "),
+        found: header.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", "),
+        hint: if mapping.is_police_uk() {
+            "This is not a data.police.uk stop-and-search file; for a force export, describe its columns with --columns mapping.toml."
+        } else {
+            "Check the column names in the mapping file against the export's header."
+        },
+    })?;
+
+    let at = |line: u64, column: Option<usize>| Location {
+        file: display.clone(),
+        line,
+        column: column.map(|index| (index + 1, header.get(index).cloned().unwrap_or_default())),
+    };
+
+    let mut record = ByteRecord::new();
+    let mut rows = Vec::new();
+    let mut data_rows = 0u64;
+    let (mut earliest, mut latest): (Option<Stamp>, Option<Stamp>) = (None, None);
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => return Err(csv_error(err, &display, &header)),
+        }
+        data_rows += 1;
+        let line = record.position().map_or(0, |p| p.line());
+        if let Err(utf8) = std::str::from_utf8(record.as_slice()) {
+            return Err(ExportError::InvalidUtf8 {
+                at: at(line, Some(field_at(&record, utf8.valid_up_to()))),
+            });
+        }
+        let raw_date = record.get(columns.date).unwrap_or_default();
+        let parsed = match &mapping.date_format {
+            None => parse_iso(raw_date, mapping.naive_dates),
+            Some(format) => parse_with_format(utf8_field(raw_date), format, mapping.naive_dates),
+        };
+        let stamp = parsed.map_err(|_| ExportError::BadDate {
+            at: at(line, Some(columns.date)),
+            value: utf8_field(raw_date).to_string(),
+            hint: match &mapping.date_format {
+                Some(format) => format!(" or the mapping's format {format:?}"),
+                None => " (a mapping file can give another format under [dates])".to_string(),
+            },
+        })?;
+        if mapping.is_police_uk() {
+            if let Err((column, reason)) = check_police_uk_row(&record) {
+                return Err(ExportError::BadValue {
+                    at: at(line, Some(column)),
+                    value: utf8_field(record.get(column).unwrap_or_default()).to_string(),
+                    reason,
+                });
+            }
+        }
+        extend_range(&mut earliest, &mut latest, stamp);
+        if !window.contains(stamp) {
+            continue;
+        }
+        let key = match columns.id {
+            Some(index) => {
+                let id = utf8_field(record.get(index).unwrap_or_default()).trim();
+                if id.is_empty() {
+                    return Err(ExportError::EmptyId {
+                        at: at(line, Some(index)),
+                    });
+                }
+                RowKey::Id(id.to_string())
+            }
+            None => RowKey::Digest(record_content_digest(record.iter())),
+        };
+        let fields = StringRecord::from_byte_record(record.clone())
+            .map_err(|_| ExportError::InvalidUtf8 { at: at(line, None) })?;
+        rows.push((key, line, fields));
+    }
+
+    let hashing = reader.into_inner();
+    if hashing.bytes == 0 {
+        return Err(ExportError::Empty { file: display });
+    }
+    Ok(FileScan {
+        summary: InputSummary {
+            file: file_name(path),
+            sha256: hex(&hashing.hasher.finalize()),
+            rows: data_rows,
+        },
+        header,
+        columns,
+        rows,
+        earliest,
+        latest,
+    })
+}
+
+fn read_header<R: Read>(
+    reader: &mut csv::Reader<R>,
+    display: &str,
+) -> Result<Vec<String>, ExportError> {
+    let header = match reader.byte_headers() {
+        Ok(header) => header.clone(),
+        Err(err) => return Err(csv_error(err, display, &[])),
+    };
+    if header.is_empty() || (header.len() == 1 && header[0].iter().all(u8::is_ascii_whitespace)) {
+        return Err(ExportError::Empty {
+            file: display.to_string(),
+        });
+    }
+    let header =
+        StringRecord::from_byte_record(header).map_err(|err| ExportError::InvalidUtf8 {
+            at: Location {
+                file: display.to_string(),
+                line: 1,
+                column: err
+                    .utf8_error()
+                    .field()
+                    .checked_add(1)
+                    .map(|c| (c, String::new())),
+            },
+        })?;
+    if header.len() == 1 {
+        for (delimiter, delimiter_name) in [(';', "semicolon"), ('\t', "tab"), ('|', "pipe")] {
+            if header[0].contains(delimiter) {
+                return Err(ExportError::WrongDelimiter {
+                    file: display.to_string(),
+                    delimiter,
+                    delimiter_name,
+                });
+            }
+        }
+    }
+    Ok(header.iter().map(str::to_string).collect())
+}
+
+fn csv_error(err: csv::Error, file: &str, header: &[String]) -> ExportError {
+    let line = err.position().map_or(0, |p| p.line());
+    let message = match err.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "the row has {len} fields but the header has {expected_len}; \
+             a value containing a comma must be in double quotes"
+        ),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            let column = err.field() + 1;
+            return ExportError::InvalidUtf8 {
+                at: Location {
+                    file: file.to_string(),
+                    line,
+                    column: Some((column, header.get(column - 1).cloned().unwrap_or_default())),
+                },
+            };
+        }
+        csv::ErrorKind::Io(io) => {
+            return ExportError::Io {
+                file: file.to_string(),
+                source: io::Error::new(io.kind(), io.to_string()),
+            }
+        }
+        _ => err.to_string(),
+    };
+    ExportError::Malformed {
+        at: Location {
+            file: file.to_string(),
+            line,
+            column: None,
+        },
+        message,
+    }
+}
+
+/// Which field a byte offset into a record's concatenated fields falls in.
+fn field_at(record: &ByteRecord, offset: usize) -> usize {
+    let mut end = 0;
+    for (index, field) in record.iter().enumerate() {
+        end += field.len();
+        if offset < end {
+            return index;
+        }
+    }
+    record.len().saturating_sub(1)
+}
+
+/// The record was checked as UTF-8 as a whole; a field of it is UTF-8 too.
+fn utf8_field(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
+}
+
+fn extend_range(earliest: &mut Option<Stamp>, latest: &mut Option<Stamp>, stamp: Stamp) {
+    let before = |a: Stamp, b: Stamp| sort_key(a) < sort_key(b);
+    if earliest.is_none_or(|e| before(stamp, e)) {
+        *earliest = Some(stamp);
+    }
+    if latest.is_none_or(|l| before(l, stamp)) {
+        *latest = Some(stamp);
+    }
+}
+
+/// Orders stamps approximately (local dates as UTC midnight): only used to
+/// say which months an export covers.
+fn sort_key(stamp: Stamp) -> i64 {
+    match stamp {
+        Stamp::Instant(seconds) => seconds,
+        Stamp::Local(date) => date
+            .and_hms_opt(12, 0, 0)
+            .map_or(0, |d| d.and_utc().timestamp()),
+    }
+}
+
+fn merge(paths: &[PathBuf], scans: Vec<FileScan>, zone: Tz) -> Result<MonthScan, ExportError> {
+    let mut inputs: Vec<InputSummary> = Vec::with_capacity(scans.len());
+    let mut records = Vec::new();
+    let mut occurrences: HashMap<[u8; 32], u32> = HashMap::new();
+    let mut first_seen: HashMap<String, Location> = HashMap::new();
+    let (mut earliest, mut latest) = (None, None);
+    let first_header = scans.first().map(|s| s.header.clone()).unwrap_or_default();
+    let columns = scans.first().map(|s| s.columns);
+    for (input, scan) in scans.into_iter().enumerate() {
+        let display = paths[input].display().to_string();
+        if let Some(other) = inputs.iter().position(|i| i.sha256 == scan.summary.sha256) {
+            return Err(ExportError::DuplicateFile {
+                file: display,
+                other: paths[other].display().to_string(),
+                sha256: scan.summary.sha256,
+            });
+        }
+        if scan.header != first_header {
+            return Err(ExportError::HeaderMismatch {
+                file: display,
+                first: paths[0].display().to_string(),
+            });
+        }
+        for stamp in [scan.earliest, scan.latest].into_iter().flatten() {
+            extend_range(&mut earliest, &mut latest, stamp);
+        }
+        for (key, line, fields) in scan.rows {
+            let record_id = match key {
+                RowKey::Digest(digest) => {
+                    let occurrence = occurrences.entry(digest).or_insert(0);
+                    *occurrence += 1;
+                    record_id_from_digest(&digest, *occurrence)
+                }
+                RowKey::Id(id) => {
+                    let here = Location {
+                        file: display.clone(),
+                        line,
+                        column: None,
+                    };
+                    if let Some(first) = first_seen.get(&id) {
+                        return Err(ExportError::DuplicateId {
+                            at: here,
+                            id,
+                            first: first.clone(),
+                        });
+                    }
+                    first_seen.insert(id.clone(), here);
+                    id
+                }
+            };
+            records.push(MonthRecord {
+                record_id,
+                input,
+                line,
+                fields,
+            });
+        }
+        inputs.push(scan.summary);
+    }
+    Ok(MonthScan {
+        inputs,
+        header: first_header,
+        columns: columns.unwrap_or(ResolvedColumns {
+            id: None,
+            date: 0,
+            self_defined_ethnicity: None,
+            officer_defined_ethnicity: None,
+            officer: None,
+            area: None,
+            legislation: None,
+            object_of_search: None,
+        }),
+        records,
+        covered: earliest
+            .zip(latest)
+            .map(|(e, l)| (month_of(e, zone), month_of(l, zone))),
+    })
+}
