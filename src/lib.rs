@@ -11,6 +11,7 @@ pub mod export;
 pub mod hashing;
 pub mod report;
 pub mod sample;
+pub mod spreadsheet;
 pub mod stats;
 pub mod store;
 pub mod synth;

@@ -1,1 +1,3 @@
-//! placeholder
+//! Assessments: the model, worksheets, importing.
+
+pub mod worksheet;

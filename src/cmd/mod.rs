@@ -45,3 +45,31 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     }
     ExitCode::from(EXIT_BAD_INPUT)
 }
+
+/// A byte-counting progress bar on stderr, hidden when stderr is not a
+/// terminal (scripts and tests see no noise) or the work is small.
+pub fn byte_progress(total_bytes: u64, message: &'static str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() || total_bytes < 8 << 20 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total_bytes);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar
+}
+
+/// Parses an IANA time zone name.
+pub fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, String> {
+    name.parse()
+        .map_err(|_| format!("unknown time zone {name:?}: give an IANA name such as Europe/London"))
+}
+
+/// Parses a `YYYY-MM` month.
+pub fn parse_month(text: &str) -> Result<grounds::export::YearMonth, String> {
+    text.parse()
+}

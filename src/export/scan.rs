@@ -79,7 +79,8 @@ pub fn scan_month(
     merge(paths, scans, zone)
 }
 
-fn reject_repeated_paths(paths: &[PathBuf]) -> Result<(), ExportError> {
+/// Refuses the same path given twice (cheap: before any file is read).
+pub fn reject_repeated_paths(paths: &[PathBuf]) -> Result<(), ExportError> {
     let mut seen: HashMap<PathBuf, &Path> = HashMap::new();
     for path in paths {
         let canonical = path.canonicalize().map_err(|source| ExportError::Io {

@@ -1,1 +1,46 @@
-//! placeholder
+//! The draw: champions, the `hash-rank-v1` ranking and dealing, reserves,
+//! and the manifest that lets anyone recompute it.
+
+mod champions;
+mod draw;
+mod manifest;
+
+use std::collections::HashSet;
+
+pub use champions::{parse_champions, read_champions, ChampionsError};
+pub use draw::{draw, rank, Candidate, Champion, ChampionDraw, DrawRequest};
+pub use manifest::{Manifest, Parameters, SeedSource, Shortfall};
+
+use crate::export::MonthScan;
+
+/// The month's records that may be drawn: all but those in `excluded`
+/// (earlier draws). Also returns which excluded ids were actually present,
+/// for the manifest.
+pub fn candidates<'a>(scan: &'a MonthScan, excluded: &HashSet<String>) -> (Vec<Candidate<'a>>, Vec<String>) {
+    let mut present = Vec::new();
+    let candidates = scan
+        .records
+        .iter()
+        .filter(|record| {
+            let out = excluded.contains(&record.record_id);
+            if out {
+                present.push(record.record_id.clone());
+            }
+            !out
+        })
+        .map(|record| Candidate {
+            record_id: &record.record_id,
+            officer: scan.columns.officer.map(|_| scan.value(record, scan.columns.officer)),
+            area: scan.columns.area.map(|_| scan.value(record, scan.columns.area)),
+        })
+        .collect();
+    (candidates, present)
+}
+
+/// A fresh seed from the operating system's randomness: 128 bits as hex.
+pub fn generate_seed() -> std::io::Result<String> {
+    use rand::TryRngCore;
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.try_fill_bytes(&mut bytes).map_err(std::io::Error::other)?;
+    Ok(crate::hashing::hex(&bytes))
+}

@@ -1,0 +1,111 @@
+//! The manifest: everything needed to recompute a draw, written beside the
+//! worksheets and stored in the workspace.
+
+use serde::{Deserialize, Serialize};
+
+use super::draw::ChampionDraw;
+use crate::export::{ColumnMapping, InputSummary, YearMonth};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parameters {
+    pub per_champion: usize,
+    pub reserves: usize,
+}
+
+/// Where the seed came from: given by a person (e.g. a panel revealing a
+/// committed seed) or generated from the operating system's randomness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeedSource {
+    Given,
+    Generated,
+}
+
+/// A champion who did not get all the searches asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shortfall {
+    pub champion: String,
+    pub sample_missing: usize,
+    pub reserves_missing: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub tool_version: String,
+    pub algorithm: String,
+    pub seed: String,
+    pub seed_source: SeedSource,
+    pub month: YearMonth,
+    pub timezone: String,
+    /// When the draw was made (UTC, RFC 3339): the only field that differs
+    /// between two runs with the same inputs and seed.
+    pub created_at: String,
+    pub inputs: Vec<InputSummary>,
+    pub columns: ColumnMapping,
+    pub parameters: Parameters,
+    /// Rows of the month in the inputs.
+    pub month_records: usize,
+    /// Records of the month left out because an earlier draw in the
+    /// workspace already had them.
+    pub excluded_earlier_draws: Vec<String>,
+    pub champions: Vec<ChampionDraw>,
+    pub shortfall: Vec<Shortfall>,
+}
+
+impl Manifest {
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a manifest always serialises");
+        text.push('\n');
+        text
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The shortfalls of a draw, champion by champion.
+    pub fn shortfalls(champions: &[ChampionDraw]) -> Vec<Shortfall> {
+        champions
+            .iter()
+            .filter(|c| c.sample_shortfall > 0 || c.reserve_shortfall > 0)
+            .map(|c| Shortfall {
+                champion: c.champion.name.clone(),
+                sample_missing: c.sample_shortfall,
+                reserves_missing: c.reserve_shortfall,
+            })
+            .collect()
+    }
+
+    /// Every way a recomputed draw differs from this one, for people.
+    pub fn differences(&self, recomputed: &[ChampionDraw]) -> Vec<String> {
+        let mut differences = Vec::new();
+        if self.champions.len() != recomputed.len() {
+            differences.push(format!(
+                "the manifest has {} champions, the recomputed draw {}",
+                self.champions.len(),
+                recomputed.len()
+            ));
+        }
+        for (stored, fresh) in self.champions.iter().zip(recomputed) {
+            let name = &stored.champion.name;
+            if stored.eligible != fresh.eligible {
+                differences.push(format!(
+                    "{name}: manifest says {} eligible searches, the export gives {}",
+                    stored.eligible, fresh.eligible
+                ));
+            }
+            for (what, a, b) in [("sample", &stored.sample, &fresh.sample), ("reserves", &stored.reserves, &fresh.reserves)] {
+                if a != b {
+                    let position = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+                    differences.push(format!(
+                        "{name}: {what} differs from position {} (manifest {}, recomputed {})",
+                        position + 1,
+                        a.get(position).map_or("nothing", String::as_str),
+                        b.get(position).map_or("nothing", String::as_str),
+                    ));
+                }
+            }
+        }
+        differences
+    }
+}

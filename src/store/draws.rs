@@ -1,0 +1,223 @@
+//! Draws: recording one, finding the current one for a month, and the
+//! records earlier draws already took.
+
+use std::collections::HashSet;
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Result, StoreError, Tx};
+use crate::sample::Manifest;
+
+/// A sampled or reserve record, as it stood in the export when drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotRecord {
+    pub record_id: String,
+    pub input_position: usize,
+    pub line: u64,
+    pub fields: Vec<String>,
+    pub searched_at: String,
+    pub self_defined_ethnicity: String,
+    pub officer_defined_ethnicity: String,
+    pub legislation: String,
+    pub object_of_search: String,
+    pub officer: String,
+    pub area: String,
+}
+
+/// The month's searches with one raw ethnicity value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PopulationCount {
+    /// `officer` or `self`.
+    pub scheme: &'static str,
+    pub value: String,
+    pub searches: u64,
+}
+
+/// Everything a new draw stores.
+pub struct NewDraw<'a> {
+    pub manifest: &'a Manifest,
+    /// The manifest text exactly as written to disk.
+    pub manifest_json: &'a str,
+    pub manifest_sha256: &'a str,
+    pub header: &'a [String],
+    /// Input paths as given on the command line, aligned with `manifest.inputs`.
+    pub input_paths: &'a [String],
+    pub records: &'a [SnapshotRecord],
+    pub population: &'a [PopulationCount],
+    pub created_by: &'a str,
+}
+
+/// A draw as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawSummary {
+    pub id: i64,
+    pub month: String,
+    pub seed: String,
+    pub created_at: String,
+    pub manifest_sha256: String,
+}
+
+impl Tx<'_> {
+    /// The current (not superseded) draw of a month.
+    pub fn current_draw(&self, month: &str) -> Result<Option<DrawSummary>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT id, month, seed, created_at, manifest_sha256 FROM draws
+                 WHERE month = ?1 AND superseded_at IS NULL",
+                [month],
+                |row| {
+                    Ok(DrawSummary {
+                        id: row.get(0)?,
+                        month: row.get(1)?,
+                        seed: row.get(2)?,
+                        created_at: row.get(3)?,
+                        manifest_sha256: row.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Every current draw, oldest month first.
+    pub fn current_draws(&self) -> Result<Vec<DrawSummary>> {
+        let mut statement = self.tx.prepare(
+            "SELECT id, month, seed, created_at, manifest_sha256 FROM draws
+             WHERE superseded_at IS NULL ORDER BY month",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(DrawSummary {
+                id: row.get(0)?,
+                month: row.get(1)?,
+                seed: row.get(2)?,
+                created_at: row.get(3)?,
+                manifest_sha256: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Record ids that current draws (other than `except_month`'s, which a
+    /// redraw replaces) sampled or held in reserve: a later draw must not
+    /// give them out again.
+    pub fn drawn_record_ids(&self, except_month: Option<&str>) -> Result<HashSet<String>> {
+        let mut statement = self.tx.prepare(
+            "SELECT a.record_id FROM assignments a JOIN draws d ON d.id = a.draw_id
+             WHERE d.superseded_at IS NULL AND (?1 IS NULL OR d.month <> ?1)",
+        )?;
+        let ids = statement.query_map([except_month], |row| row.get::<_, String>(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The stored manifest of a draw.
+    pub fn manifest(&self, draw_id: i64) -> Result<Manifest> {
+        let text: String = self.tx.query_row("SELECT manifest FROM draws WHERE id = ?1", [draw_id], |row| row.get(0))?;
+        Ok(serde_json::from_str(&text)?)
+    }
+
+    /// Records a draw. With `redraw`, the month's current draw (if any) is
+    /// marked superseded first; without, an existing draw is an error.
+    pub fn insert_draw(&self, draw: &NewDraw<'_>, redraw: bool) -> Result<i64> {
+        let manifest = draw.manifest;
+        let month = manifest.month.to_string();
+        if let Some(existing) = self.current_draw(&month)? {
+            if !redraw {
+                return Err(StoreError::AlreadyDrawn {
+                    month,
+                    created_at: existing.created_at,
+                    seed: existing.seed,
+                });
+            }
+            self.tx.execute(
+                "UPDATE draws SET superseded_at = ?2, superseded_reason = ?3 WHERE id = ?1",
+                params![existing.id, manifest.created_at, format!("redrawn by {}", draw.created_by)],
+            )?;
+        }
+        self.tx.execute(
+            "INSERT INTO draws (month, algorithm, seed, seed_source, timezone, per_champion, reserves,
+                                month_records, header, manifest, manifest_sha256, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                month,
+                manifest.algorithm,
+                manifest.seed,
+                serde_json::to_value(manifest.seed_source)?.as_str().unwrap_or_default(),
+                manifest.timezone,
+                manifest.parameters.per_champion as i64,
+                manifest.parameters.reserves as i64,
+                manifest.month_records as i64,
+                serde_json::to_string(draw.header)?,
+                draw.manifest_json,
+                draw.manifest_sha256,
+                manifest.created_at,
+                draw.created_by,
+            ],
+        )?;
+        let draw_id = self.tx.last_insert_rowid();
+
+        let mut input = self.tx.prepare(
+            "INSERT INTO draw_inputs (draw_id, position, file, path, sha256, rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (position, summary) in manifest.inputs.iter().enumerate() {
+            let path = draw.input_paths.get(position).map_or("", String::as_str);
+            input.execute(params![draw_id, position as i64, summary.file, path, summary.sha256, summary.rows as i64])?;
+        }
+
+        let mut record = self.tx.prepare(
+            "INSERT INTO records (draw_id, record_id, input_position, line, fields, searched_at,
+                                  self_defined_ethnicity, officer_defined_ethnicity, legislation,
+                                  object_of_search, officer, area)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        for r in draw.records {
+            record.execute(params![
+                draw_id,
+                r.record_id,
+                r.input_position as i64,
+                r.line as i64,
+                serde_json::to_string(&r.fields)?,
+                r.searched_at,
+                r.self_defined_ethnicity,
+                r.officer_defined_ethnicity,
+                r.legislation,
+                r.object_of_search,
+                r.officer,
+                r.area,
+            ])?;
+        }
+
+        let mut champion = self.tx.prepare(
+            "INSERT INTO draw_champions (draw_id, position, name, officer_id, area, eligible,
+                                         sample_shortfall, reserve_shortfall)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut assignment = self.tx.prepare(
+            "INSERT INTO assignments (draw_id, record_id, champion, role, position) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (position, c) in manifest.champions.iter().enumerate() {
+            champion.execute(params![
+                draw_id,
+                position as i64,
+                c.champion.name,
+                c.champion.officer_id,
+                c.champion.area,
+                c.eligible as i64,
+                c.sample_shortfall as i64,
+                c.reserve_shortfall as i64,
+            ])?;
+            for (role, ids) in [("sample", &c.sample), ("reserve", &c.reserves)] {
+                for (index, id) in ids.iter().enumerate() {
+                    assignment.execute(params![draw_id, id, c.champion.name, role, index as i64 + 1])?;
+                }
+            }
+        }
+
+        let mut population = self
+            .tx
+            .prepare("INSERT INTO population (draw_id, scheme, value, searches) VALUES (?1, ?2, ?3, ?4)")?;
+        for count in draw.population {
+            population.execute(params![draw_id, count.scheme, count.value, count.searches as i64])?;
+        }
+        Ok(draw_id)
+    }
+}

@@ -1,0 +1,98 @@
+//! The workspace schema, as an ordered list of migrations. `PRAGMA
+//! user_version` records how many have been applied; a migration is never
+//! edited once released, only followed by another.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: draws, their inputs, champions, sampled-record snapshots and the
+    //    month's population counts.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+
+    CREATE TABLE draws (
+        id                INTEGER PRIMARY KEY,
+        month             TEXT NOT NULL,
+        algorithm         TEXT NOT NULL,
+        seed              TEXT NOT NULL,
+        seed_source       TEXT NOT NULL,
+        timezone          TEXT NOT NULL,
+        per_champion      INTEGER NOT NULL,
+        reserves          INTEGER NOT NULL,
+        month_records     INTEGER NOT NULL,
+        header            TEXT NOT NULL,   -- JSON array: the export's column names
+        manifest          TEXT NOT NULL,   -- the manifest exactly as written
+        manifest_sha256   TEXT NOT NULL,
+        created_at        TEXT NOT NULL,
+        created_by        TEXT NOT NULL,
+        superseded_at     TEXT,            -- set by a redraw; the draw stays as history
+        superseded_reason TEXT
+    );
+    CREATE UNIQUE INDEX draws_one_current_per_month ON draws(month) WHERE superseded_at IS NULL;
+
+    CREATE TABLE draw_inputs (
+        draw_id  INTEGER NOT NULL REFERENCES draws(id),
+        position INTEGER NOT NULL,
+        file     TEXT NOT NULL,
+        path     TEXT NOT NULL,
+        sha256   TEXT NOT NULL,
+        rows     INTEGER NOT NULL,
+        PRIMARY KEY (draw_id, position)
+    );
+
+    CREATE TABLE draw_champions (
+        draw_id           INTEGER NOT NULL REFERENCES draws(id),
+        position          INTEGER NOT NULL,
+        name              TEXT NOT NULL,
+        officer_id        TEXT,
+        area              TEXT,
+        eligible          INTEGER NOT NULL,
+        sample_shortfall  INTEGER NOT NULL,
+        reserve_shortfall INTEGER NOT NULL,
+        PRIMARY KEY (draw_id, position),
+        UNIQUE (draw_id, name)
+    );
+
+    -- A snapshot of every sampled and reserve record: exports get replaced,
+    -- the audit must not depend on them.
+    CREATE TABLE records (
+        draw_id                   INTEGER NOT NULL REFERENCES draws(id),
+        record_id                 TEXT NOT NULL,
+        input_position            INTEGER NOT NULL,
+        line                      INTEGER NOT NULL,
+        fields                    TEXT NOT NULL,  -- JSON array, aligned with draws.header
+        searched_at               TEXT NOT NULL,
+        self_defined_ethnicity    TEXT NOT NULL,
+        officer_defined_ethnicity TEXT NOT NULL,
+        legislation               TEXT NOT NULL,
+        object_of_search          TEXT NOT NULL,
+        officer                   TEXT NOT NULL,
+        area                      TEXT NOT NULL,
+        PRIMARY KEY (draw_id, record_id)
+    );
+
+    CREATE TABLE assignments (
+        draw_id   INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        champion  TEXT NOT NULL,
+        role      TEXT NOT NULL CHECK (role IN ('sample', 'reserve')),
+        position  INTEGER NOT NULL,  -- 1-based, within the champion's role
+        PRIMARY KEY (draw_id, record_id),
+        UNIQUE (draw_id, champion, role, position),
+        FOREIGN KEY (draw_id, record_id) REFERENCES records (draw_id, record_id),
+        FOREIGN KEY (draw_id, champion) REFERENCES draw_champions (draw_id, name)
+    );
+
+    -- The month's searches by raw ethnicity value, counted when the draw was
+    -- made, so reports show what share of each group's searches was reviewed
+    -- without re-reading the exports.
+    CREATE TABLE population (
+        draw_id  INTEGER NOT NULL REFERENCES draws(id),
+        scheme   TEXT NOT NULL CHECK (scheme IN ('officer', 'self')),
+        value    TEXT NOT NULL,
+        searches INTEGER NOT NULL,
+        PRIMARY KEY (draw_id, scheme, value)
+    );
+    "#,
+];
