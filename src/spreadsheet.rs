@@ -23,8 +23,8 @@ pub fn strip_formula_guard(cell: &str) -> &str {
 }
 
 const WINDOWS_RESERVED: [&str; 22] = [
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
-    "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
 /// File stems (no extension) for a list of names, safe on Windows, macOS and
@@ -50,13 +50,23 @@ fn safe_file_stem(name: &str) -> String {
     let mut stem: String = name
         .trim()
         .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '.') { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     // Collapse runs of '_' that punctuation and spaces leave behind.
     while stem.contains("__") {
         stem = stem.replace("__", "_");
     }
-    let mut stem = stem.trim_matches(|c| c == '_' || c == '.').chars().take(80).collect::<String>();
+    let mut stem = stem
+        .trim_matches(|c| c == '_' || c == '.')
+        .chars()
+        .take(80)
+        .collect::<String>();
     if stem.is_empty() {
         stem = "champion".to_string();
     }

@@ -6,8 +6,17 @@ use std::io::Write;
 use crate::spreadsheet::formula_safe;
 
 /// The columns a champion fills in, in order.
-pub const ASSESSMENT_COLUMNS: [&str; 9] =
-    ["grounds", "bwv", "gowisely", "conduct", "themes", "referral", "notes", "reviewer", "reviewed_on"];
+pub const ASSESSMENT_COLUMNS: [&str; 9] = [
+    "grounds",
+    "bwv",
+    "gowisely",
+    "conduct",
+    "themes",
+    "referral",
+    "notes",
+    "reviewer",
+    "reviewed_on",
+];
 
 /// The columns that identify a worksheet row, before the export's fields.
 pub const IDENTITY_COLUMNS: [&str; 5] = ["record_id", "role", "position", "champion", "month"];
@@ -25,7 +34,11 @@ pub struct WorksheetRow<'a> {
 /// The worksheet header: identity columns, the export's columns (renamed
 /// `export:NAME` where a name would clash with ours), assessment columns.
 pub fn header(export_header: &[String]) -> Vec<String> {
-    let ours: Vec<&str> = IDENTITY_COLUMNS.iter().chain(ASSESSMENT_COLUMNS.iter()).copied().collect();
+    let ours: Vec<&str> = IDENTITY_COLUMNS
+        .iter()
+        .chain(ASSESSMENT_COLUMNS.iter())
+        .copied()
+        .collect();
     let mut header: Vec<String> = IDENTITY_COLUMNS.iter().map(|c| c.to_string()).collect();
     header.extend(export_header.iter().map(|name| {
         if ours.iter().any(|o| o.eq_ignore_ascii_case(name.trim())) {
@@ -73,9 +86,22 @@ mod tests {
 
     #[test]
     fn blank_worksheet_round_trips_through_csv() {
-        let export_header = vec!["Date".to_string(), "Notes".to_string(), "Longitude".to_string()];
-        let fields = vec!["2019-01-01T00:00:00+00:00".to_string(), "=cmd()".to_string(), "-1.07".to_string()];
-        let rows = [WorksheetRow { record_id: "h0011223344556677-1", role: "sample", position: 1, fields: &fields }];
+        let export_header = vec![
+            "Date".to_string(),
+            "Notes".to_string(),
+            "Longitude".to_string(),
+        ];
+        let fields = vec![
+            "2019-01-01T00:00:00+00:00".to_string(),
+            "=cmd()".to_string(),
+            "-1.07".to_string(),
+        ];
+        let rows = [WorksheetRow {
+            record_id: "h0011223344556677-1",
+            role: "sample",
+            position: 1,
+            fields: &fields,
+        }];
         let mut bytes = Vec::new();
         write_worksheet(&mut bytes, "PS Ada", "2019-01", &export_header, &rows).unwrap();
         assert!(bytes.starts_with("\u{feff}".as_bytes()));

@@ -99,9 +99,14 @@ pub fn draw(args: &Args) -> Result<Outcome> {
     let champions = sample::read_champions(&args.champions)?;
     check_champions_against_mapping(&champions, &mapping, &args.champions)?;
     let (seed, seed_source) = match &args.seed {
-        Some(seed) if seed.is_empty() => bail!("--seed is empty: give a seed or leave it out to generate one"),
+        Some(seed) if seed.is_empty() => {
+            bail!("--seed is empty: give a seed or leave it out to generate one")
+        }
         Some(seed) => (seed.clone(), SeedSource::Given),
-        None => (sample::generate_seed().context("reading the operating system's randomness")?, SeedSource::Generated),
+        None => (
+            sample::generate_seed().context("reading the operating system's randomness")?,
+            SeedSource::Generated,
+        ),
     };
     let final_folder = args.out.join(&month);
     if final_folder.exists() && !args.redraw {
@@ -113,17 +118,27 @@ pub fn draw(args: &Args) -> Result<Outcome> {
     }
     let excluded = earlier_draws(&args.db.db, &month, args.redraw)?;
 
-    let total_bytes = args.export.iter().filter_map(|p| fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let total_bytes = args
+        .export
+        .iter()
+        .filter_map(|p| fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
     let bar = byte_progress(total_bytes, "reading exports");
     let window = MonthWindow::new(args.month, args.timezone, mapping.naive_dates);
-    let scan = scan_month(&args.export, &mapping, window, args.timezone, &|bytes| bar.inc(bytes))?;
+    let scan = scan_month(&args.export, &mapping, window, args.timezone, &|bytes| {
+        bar.inc(bytes)
+    })?;
     bar.finish_and_clear();
     if scan.records.is_empty() {
         let covered = match scan.covered {
             Some((first, last)) => format!("they cover {first} to {last}"),
             None => "they have no rows".to_string(),
         };
-        bail!("no searches in {month} ({}) in the exports: {covered}", args.timezone);
+        bail!(
+            "no searches in {month} ({}) in the exports: {covered}",
+            args.timezone
+        );
     }
 
     let (candidates, excluded_present) = sample::candidates(&scan, &excluded);
@@ -134,7 +149,10 @@ pub fn draw(args: &Args) -> Result<Outcome> {
         reserves: args.reserves as usize,
     };
     let draws = sample::draw(&candidates, &champions, &request);
-    let parameters = Parameters { per_champion: request.per_champion, reserves: request.reserves };
+    let parameters = Parameters {
+        per_champion: request.per_champion,
+        reserves: request.reserves,
+    };
     let manifest = Manifest {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         algorithm: ALGORITHM.to_string(),
@@ -160,7 +178,11 @@ pub fn draw(args: &Args) -> Result<Outcome> {
 
     let records = snapshot_records(&manifest, &scan);
     let population = population_counts(&scan);
-    let input_paths: Vec<String> = args.export.iter().map(|p| p.display().to_string()).collect();
+    let input_paths: Vec<String> = args
+        .export
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     let manifest_sha256 = hex(&grounds::hashing::sha256_reader(manifest_json.as_bytes())?.0);
     let mut store = Store::open_or_create(&args.db.db)?;
     let tx = store.begin()?;
@@ -178,18 +200,30 @@ pub fn draw(args: &Args) -> Result<Outcome> {
         args.redraw,
     )?;
     let aside = final_folder.exists().then(|| {
-        args.out.join(format!("{month}.superseded-{}", manifest.created_at.replace([':', '-'], "")))
+        args.out.join(format!(
+            "{month}.superseded-{}",
+            manifest.created_at.replace([':', '-'], "")
+        ))
     });
-    staging.publish(&final_folder, aside.as_deref(), || tx.commit().map_err(anyhow::Error::from))?;
+    staging.publish(&final_folder, aside.as_deref(), || {
+        tx.commit().map_err(anyhow::Error::from)
+    })?;
 
     Ok(Outcome {
-        worksheets: worksheet_names.iter().map(|name| final_folder.join(name)).collect(),
+        worksheets: worksheet_names
+            .iter()
+            .map(|name| final_folder.join(name))
+            .collect(),
         folder: final_folder,
         manifest,
     })
 }
 
-fn check_champions_against_mapping(champions: &[Champion], mapping: &ColumnMapping, file: &Path) -> Result<()> {
+fn check_champions_against_mapping(
+    champions: &[Champion],
+    mapping: &ColumnMapping,
+    file: &Path,
+) -> Result<()> {
     if mapping.area.is_none() && champions.iter().any(|c| c.area.is_some()) {
         bail!(
             "{} gives champions an area, but the export has no area column: map one in the column mapping \
@@ -228,29 +262,51 @@ fn earlier_draws(db: &Path, month: &str, redraw: bool) -> Result<HashSet<String>
 }
 
 fn write_worksheets(folder: &Path, manifest: &Manifest, scan: &MonthScan) -> Result<Vec<String>> {
-    let by_id: BTreeMap<&str, &grounds::export::MonthRecord> =
-        scan.records.iter().map(|r| (r.record_id.as_str(), r)).collect();
+    let by_id: BTreeMap<&str, &grounds::export::MonthRecord> = scan
+        .records
+        .iter()
+        .map(|r| (r.record_id.as_str(), r))
+        .collect();
     let stems = safe_file_stems(manifest.champions.iter().map(|c| c.champion.name.as_str()));
     let mut names = Vec::new();
     for (draw, stem) in manifest.champions.iter().zip(stems) {
-        let fields: Vec<(usize, &str, Vec<String>)> = [("sample", &draw.sample), ("reserve", &draw.reserves)]
-            .into_iter()
-            .flat_map(|(role, ids)| {
-                ids.iter().enumerate().map(move |(i, id)| (i + 1, role, id))
-            })
-            .map(|(position, role, id)| (position, role, by_id[id.as_str()].fields.iter().map(String::from).collect()))
-            .collect();
+        let fields: Vec<(usize, &str, Vec<String>)> =
+            [("sample", &draw.sample), ("reserve", &draw.reserves)]
+                .into_iter()
+                .flat_map(|(role, ids)| {
+                    ids.iter().enumerate().map(move |(i, id)| (i + 1, role, id))
+                })
+                .map(|(position, role, id)| {
+                    (
+                        position,
+                        role,
+                        by_id[id.as_str()].fields.iter().map(String::from).collect(),
+                    )
+                })
+                .collect();
         let ids: Vec<&String> = draw.sample.iter().chain(&draw.reserves).collect();
         let rows: Vec<WorksheetRow<'_>> = fields
             .iter()
             .zip(&ids)
-            .map(|((position, role, fields), id)| WorksheetRow { record_id: id, role, position: *position, fields })
+            .map(|((position, role, fields), id)| WorksheetRow {
+                record_id: id,
+                role,
+                position: *position,
+                fields,
+            })
             .collect();
         let name = format!("{stem}.csv");
         let path = folder.join(&name);
-        let file = fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-        write_worksheet(std::io::BufWriter::new(file), &draw.champion.name, &manifest.month.to_string(), &scan.header, &rows)
-            .with_context(|| format!("writing {}", path.display()))?;
+        let file =
+            fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        write_worksheet(
+            std::io::BufWriter::new(file),
+            &draw.champion.name,
+            &manifest.month.to_string(),
+            &scan.header,
+            &rows,
+        )
+        .with_context(|| format!("writing {}", path.display()))?;
         names.push(name);
     }
     Ok(names)
@@ -287,17 +343,24 @@ fn snapshot_records(manifest: &Manifest, scan: &MonthScan) -> Vec<SnapshotRecord
 fn population_counts(scan: &MonthScan) -> Vec<PopulationCount> {
     let mut counts: BTreeMap<(&'static str, &str), u64> = BTreeMap::new();
     for record in &scan.records {
-        for (scheme, column) in
-            [("officer", scan.columns.officer_defined_ethnicity), ("self", scan.columns.self_defined_ethnicity)]
-        {
+        for (scheme, column) in [
+            ("officer", scan.columns.officer_defined_ethnicity),
+            ("self", scan.columns.self_defined_ethnicity),
+        ] {
             if column.is_some() {
-                *counts.entry((scheme, scan.value(record, column))).or_default() += 1;
+                *counts
+                    .entry((scheme, scan.value(record, column)))
+                    .or_default() += 1;
             }
         }
     }
     counts
         .into_iter()
-        .map(|((scheme, value), searches)| PopulationCount { scheme, value: value.to_string(), searches })
+        .map(|((scheme, value), searches)| PopulationCount {
+            scheme,
+            value: value.to_string(),
+            searches,
+        })
         .collect()
 }
 
@@ -313,17 +376,27 @@ impl Staging {
         fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
         let path = out.join(format!(".{month}.partial-{}", std::process::id()));
         if path.exists() {
-            fs::remove_dir_all(&path).with_context(|| format!("removing stale {}", path.display()))?;
+            fs::remove_dir_all(&path)
+                .with_context(|| format!("removing stale {}", path.display()))?;
         }
         fs::create_dir(&path).with_context(|| format!("creating {}", path.display()))?;
-        Ok(Self { path, published: false })
+        Ok(Self {
+            path,
+            published: false,
+        })
     }
 
     /// Moves any old folder aside, renames the staging folder into place and
     /// runs `commit`; if the commit fails, puts everything back.
-    fn publish(mut self, target: &Path, aside: Option<&Path>, commit: impl FnOnce() -> Result<()>) -> Result<()> {
+    fn publish(
+        mut self,
+        target: &Path,
+        aside: Option<&Path>,
+        commit: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
         if let Some(aside) = aside {
-            fs::rename(target, aside).with_context(|| format!("moving {} aside", target.display()))?;
+            fs::rename(target, aside)
+                .with_context(|| format!("moving {} aside", target.display()))?;
         }
         if let Err(err) = fs::rename(&self.path, target) {
             if let Some(aside) = aside {
@@ -374,19 +447,33 @@ fn print_summary(args: &Args, outcome: &Outcome) {
         manifest.inputs.len()
     );
     println!("{table}");
-    println!("Seed: {} ({})", manifest.seed, match manifest.seed_source {
-        SeedSource::Given => "given",
-        SeedSource::Generated => "generated from the operating system's randomness",
-    });
-    println!("Manifest: {}", outcome.folder.join("manifest.json").display());
-    let exports: Vec<String> = args.export.iter().map(|p| p.display().to_string()).collect();
+    println!(
+        "Seed: {} ({})",
+        manifest.seed,
+        match manifest.seed_source {
+            SeedSource::Given => "given",
+            SeedSource::Generated => "generated from the operating system's randomness",
+        }
+    );
+    println!(
+        "Manifest: {}",
+        outcome.folder.join("manifest.json").display()
+    );
+    let exports: Vec<String> = args
+        .export
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     println!(
         "Anyone can check this draw: grounds verify {} --export {}",
         outcome.folder.join("manifest.json").display(),
         exports.join(" ")
     );
     if !manifest.excluded_earlier_draws.is_empty() {
-        println!("{} searches were left out because earlier draws already had them.", manifest.excluded_earlier_draws.len());
+        println!(
+            "{} searches were left out because earlier draws already had them.",
+            manifest.excluded_earlier_draws.len()
+        );
     }
     for shortfall in &manifest.shortfall {
         eprintln!(

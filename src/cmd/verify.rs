@@ -36,7 +36,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let manifest = Manifest::from_json(&text)
         .with_context(|| format!("{} is not a grounds manifest", args.manifest.display()))?;
     if manifest.algorithm != ALGORITHM {
-        bail!("{} uses algorithm {:?}; this grounds knows {ALGORITHM}", args.manifest.display(), manifest.algorithm);
+        bail!(
+            "{} uses algorithm {:?}; this grounds knows {ALGORITHM}",
+            args.manifest.display(),
+            manifest.algorithm
+        );
     }
     let zone = parse_timezone(&manifest.timezone).map_err(anyhow::Error::msg)?;
 
@@ -45,10 +49,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Err(problems) => return Ok(fail(&problems)),
     };
 
-    let total_bytes = ordered.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let total_bytes = ordered
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
     let bar = byte_progress(total_bytes, "reading exports");
     let window = MonthWindow::new(manifest.month, zone, manifest.columns.naive_dates);
-    let scan = scan_month(&ordered, &manifest.columns, window, zone, &|bytes| bar.inc(bytes))?;
+    let scan = scan_month(&ordered, &manifest.columns, window, zone, &|bytes| {
+        bar.inc(bytes)
+    })?;
     bar.finish_and_clear();
 
     let mut problems = Vec::new();
@@ -62,7 +72,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let excluded: HashSet<String> = manifest.excluded_earlier_draws.iter().cloned().collect();
     let (candidates, _) = sample::candidates(&scan, &excluded);
-    let champions: Vec<Champion> = manifest.champions.iter().map(|c| c.champion.clone()).collect();
+    let champions: Vec<Champion> = manifest
+        .champions
+        .iter()
+        .map(|c| c.champion.clone())
+        .collect();
     let month = manifest.month.to_string();
     let request = DrawRequest {
         seed: &manifest.seed,
@@ -96,7 +110,10 @@ fn fail(problems: &[String]) -> ExitCode {
 /// Puts the given files in the manifest's input order, matched by SHA-256
 /// (record ids of identical rows depend on input order). The outer error is
 /// a file that cannot be read; the inner one lists mismatches.
-fn match_inputs(manifest: &Manifest, given: &[PathBuf]) -> Result<Result<Vec<PathBuf>, Vec<String>>> {
+fn match_inputs(
+    manifest: &Manifest,
+    given: &[PathBuf],
+) -> Result<Result<Vec<PathBuf>, Vec<String>>> {
     let mut hashes = Vec::with_capacity(given.len());
     for path in given {
         hashes.push(sha256_file(path).with_context(|| format!("reading {}", path.display()))?);
@@ -106,14 +123,20 @@ fn match_inputs(manifest: &Manifest, given: &[PathBuf]) -> Result<Result<Vec<Pat
     for input in &manifest.inputs {
         match hashes.iter().position(|h| *h == input.sha256) {
             Some(index) => ordered.push(given[index].clone()),
-            None => problems.push(format!("no file given has the SHA-256 of input {} ({})", input.file, input.sha256)),
+            None => problems.push(format!(
+                "no file given has the SHA-256 of input {} ({})",
+                input.file, input.sha256
+            )),
         }
     }
     for (path, hash) in given.iter().zip(&hashes) {
         if manifest.inputs.iter().any(|i| i.sha256 == *hash) {
             continue;
         }
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match manifest.inputs.iter().find(|i| i.file == name) {
             Some(input) => problems.push(format!(
                 "{}: SHA-256 no longer matches the manifest (now {hash}, at the draw {}): the file has changed since the draw",
@@ -123,5 +146,9 @@ fn match_inputs(manifest: &Manifest, given: &[PathBuf]) -> Result<Result<Vec<Pat
             None => problems.push(format!("{}: not an input of this draw (SHA-256 {hash})", path.display())),
         }
     }
-    Ok(if problems.is_empty() { Ok(ordered) } else { Err(problems) })
+    Ok(if problems.is_empty() {
+        Ok(ordered)
+    } else {
+        Err(problems)
+    })
 }

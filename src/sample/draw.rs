@@ -75,14 +75,20 @@ pub struct ChampionDraw {
 /// Ranks candidates by ascending `rank_key`; ties (impossible in practice)
 /// fall back to the record id so the order is total.
 pub fn rank<'a>(candidates: &[Candidate<'a>], seed: &str, month: &str) -> Vec<Candidate<'a>> {
-    let mut keyed: Vec<([u8; 32], Candidate<'a>)> =
-        candidates.iter().map(|c| (rank_key(seed, month, c.record_id), *c)).collect();
+    let mut keyed: Vec<([u8; 32], Candidate<'a>)> = candidates
+        .iter()
+        .map(|c| (rank_key(seed, month, c.record_id), *c))
+        .collect();
     keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.record_id.cmp(b.1.record_id)));
     keyed.into_iter().map(|(_, c)| c).collect()
 }
 
 /// The whole draw: see the README, "The draw (hash-rank-v1)".
-pub fn draw(candidates: &[Candidate<'_>], champions: &[Champion], request: &DrawRequest<'_>) -> Vec<ChampionDraw> {
+pub fn draw(
+    candidates: &[Candidate<'_>],
+    champions: &[Champion],
+    request: &DrawRequest<'_>,
+) -> Vec<ChampionDraw> {
     let ranked = rank(candidates, request.seed, request.month);
     let mut draws: Vec<ChampionDraw> = champions
         .iter()
@@ -97,8 +103,12 @@ pub fn draw(candidates: &[Candidate<'_>], champions: &[Champion], request: &Draw
         .collect();
 
     let mut taken = vec![false; ranked.len()];
-    deal(&ranked, &mut taken, &mut draws, request.per_champion, |d| &mut d.sample);
-    deal(&ranked, &mut taken, &mut draws, request.reserves, |d| &mut d.reserves);
+    deal(&ranked, &mut taken, &mut draws, request.per_champion, |d| {
+        &mut d.sample
+    });
+    deal(&ranked, &mut taken, &mut draws, request.reserves, |d| {
+        &mut d.reserves
+    });
     for d in &mut draws {
         d.sample_shortfall = request.per_champion - d.sample.len();
         d.reserve_shortfall = request.reserves - d.reserves.len();
@@ -152,7 +162,11 @@ mod tests {
     use super::*;
 
     fn champion(name: &str, officer: Option<&str>, area: Option<&str>) -> Champion {
-        Champion { name: name.into(), officer_id: officer.map(Into::into), area: area.map(Into::into) }
+        Champion {
+            name: name.into(),
+            officer_id: officer.map(Into::into),
+            area: area.map(Into::into),
+        }
     }
 
     fn ids(count: usize) -> Vec<String> {
@@ -160,11 +174,22 @@ mod tests {
     }
 
     fn plain(ids: &[String]) -> Vec<Candidate<'_>> {
-        ids.iter().map(|id| Candidate { record_id: id, officer: None, area: None }).collect()
+        ids.iter()
+            .map(|id| Candidate {
+                record_id: id,
+                officer: None,
+                area: None,
+            })
+            .collect()
     }
 
     fn request(per: usize, reserves: usize) -> DrawRequest<'static> {
-        DrawRequest { seed: "s", month: "2019-01", per_champion: per, reserves }
+        DrawRequest {
+            seed: "s",
+            month: "2019-01",
+            per_champion: per,
+            reserves,
+        }
     }
 
     #[test]
@@ -194,7 +219,10 @@ mod tests {
                 area: Some(["North", "South"][i % 2]),
             })
             .collect();
-        let champions = [champion("A", Some("o1"), Some("North")), champion("B", Some("o2"), None)];
+        let champions = [
+            champion("A", Some("o1"), Some("North")),
+            champion("B", Some("o2"), None),
+        ];
         let draws = draw(&candidates, &champions, &request(20, 5));
         let by_id = |id: &str| candidates.iter().find(|c| c.record_id == id).unwrap();
         for id in draws[0].sample.iter().chain(&draws[0].reserves) {
@@ -205,15 +233,25 @@ mod tests {
             assert_ne!(by_id(id).officer, Some("o2"));
         }
         assert_eq!(draws[0].eligible, 200 / 2 - 200 / 6);
-        let all: Vec<&String> = draws.iter().flat_map(|d| d.sample.iter().chain(&d.reserves)).collect();
-        assert_eq!(all.len(), all.iter().collect::<HashSet<_>>().len(), "a record went to two places");
+        let all: Vec<&String> = draws
+            .iter()
+            .flat_map(|d| d.sample.iter().chain(&d.reserves))
+            .collect();
+        assert_eq!(
+            all.len(),
+            all.iter().collect::<HashSet<_>>().len(),
+            "a record went to two places"
+        );
     }
 
     #[test]
     fn shortfall_is_counted_not_hidden() {
         let ids = ids(7);
-        let draws =
-            draw(&plain(&ids), &[champion("A", None, None), champion("B", None, None)], &request(3, 2));
+        let draws = draw(
+            &plain(&ids),
+            &[champion("A", None, None), champion("B", None, None)],
+            &request(3, 2),
+        );
         let sampled: usize = draws.iter().map(|d| d.sample.len()).sum();
         assert_eq!(sampled, 6);
         assert_eq!(draws.iter().map(|d| d.reserves.len()).sum::<usize>(), 1);
@@ -227,9 +265,16 @@ mod tests {
         let candidates: Vec<Candidate<'_>> = ids
             .iter()
             .enumerate()
-            .map(|(i, id)| Candidate { record_id: id, officer: None, area: Some(if i < 4 { "Tiny" } else { "Big" }) })
+            .map(|(i, id)| Candidate {
+                record_id: id,
+                officer: None,
+                area: Some(if i < 4 { "Tiny" } else { "Big" }),
+            })
             .collect();
-        let champions = [champion("T", None, Some("Tiny")), champion("B", None, Some("Big"))];
+        let champions = [
+            champion("T", None, Some("Tiny")),
+            champion("B", None, Some("Big")),
+        ];
         let draws = draw(&candidates, &champions, &request(10, 2));
         assert_eq!(draws[0].sample.len(), 4);
         assert_eq!(draws[0].sample_shortfall, 6);
@@ -244,8 +289,17 @@ mod tests {
     fn seed_changes_the_ranking() {
         let ids = ids(100);
         let candidates = plain(&ids);
-        assert_eq!(rank(&candidates, "a", "2019-01"), rank(&candidates, "a", "2019-01"));
-        assert_ne!(rank(&candidates, "a", "2019-01"), rank(&candidates, "b", "2019-01"));
-        assert_ne!(rank(&candidates, "a", "2019-01"), rank(&candidates, "a", "2019-02"));
+        assert_eq!(
+            rank(&candidates, "a", "2019-01"),
+            rank(&candidates, "a", "2019-01")
+        );
+        assert_ne!(
+            rank(&candidates, "a", "2019-01"),
+            rank(&candidates, "b", "2019-01")
+        );
+        assert_ne!(
+            rank(&candidates, "a", "2019-01"),
+            rank(&candidates, "a", "2019-02")
+        );
     }
 }

@@ -94,9 +94,16 @@ impl Manifest {
                     stored.eligible, fresh.eligible
                 ));
             }
-            for (what, a, b) in [("sample", &stored.sample, &fresh.sample), ("reserves", &stored.reserves, &fresh.reserves)] {
+            for (what, a, b) in [
+                ("sample", &stored.sample, &fresh.sample),
+                ("reserves", &stored.reserves, &fresh.reserves),
+            ] {
                 if a != b {
-                    let position = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+                    let position = a
+                        .iter()
+                        .zip(b)
+                        .position(|(x, y)| x != y)
+                        .unwrap_or(a.len().min(b.len()));
                     differences.push(format!(
                         "{name}: {what} differs from position {} (manifest {}, recomputed {})",
                         position + 1,

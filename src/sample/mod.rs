@@ -16,7 +16,10 @@ use crate::export::MonthScan;
 /// The month's records that may be drawn: all but those in `excluded`
 /// (earlier draws). Also returns which excluded ids were actually present,
 /// for the manifest.
-pub fn candidates<'a>(scan: &'a MonthScan, excluded: &HashSet<String>) -> (Vec<Candidate<'a>>, Vec<String>) {
+pub fn candidates<'a>(
+    scan: &'a MonthScan,
+    excluded: &HashSet<String>,
+) -> (Vec<Candidate<'a>>, Vec<String>) {
     let mut present = Vec::new();
     let candidates = scan
         .records
@@ -30,8 +33,14 @@ pub fn candidates<'a>(scan: &'a MonthScan, excluded: &HashSet<String>) -> (Vec<C
         })
         .map(|record| Candidate {
             record_id: &record.record_id,
-            officer: scan.columns.officer.map(|_| scan.value(record, scan.columns.officer)),
-            area: scan.columns.area.map(|_| scan.value(record, scan.columns.area)),
+            officer: scan
+                .columns
+                .officer
+                .map(|_| scan.value(record, scan.columns.officer)),
+            area: scan
+                .columns
+                .area
+                .map(|_| scan.value(record, scan.columns.area)),
         })
         .collect();
     (candidates, present)
@@ -41,6 +50,8 @@ pub fn candidates<'a>(scan: &'a MonthScan, excluded: &HashSet<String>) -> (Vec<C
 pub fn generate_seed() -> std::io::Result<String> {
     use rand::TryRngCore;
     let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.try_fill_bytes(&mut bytes).map_err(std::io::Error::other)?;
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(std::io::Error::other)?;
     Ok(crate::hashing::hex(&bytes))
 }

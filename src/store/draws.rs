@@ -111,7 +111,11 @@ impl Tx<'_> {
 
     /// The stored manifest of a draw.
     pub fn manifest(&self, draw_id: i64) -> Result<Manifest> {
-        let text: String = self.tx.query_row("SELECT manifest FROM draws WHERE id = ?1", [draw_id], |row| row.get(0))?;
+        let text: String = self.tx.query_row(
+            "SELECT manifest FROM draws WHERE id = ?1",
+            [draw_id],
+            |row| row.get(0),
+        )?;
         Ok(serde_json::from_str(&text)?)
     }
 
@@ -130,7 +134,11 @@ impl Tx<'_> {
             }
             self.tx.execute(
                 "UPDATE draws SET superseded_at = ?2, superseded_reason = ?3 WHERE id = ?1",
-                params![existing.id, manifest.created_at, format!("redrawn by {}", draw.created_by)],
+                params![
+                    existing.id,
+                    manifest.created_at,
+                    format!("redrawn by {}", draw.created_by)
+                ],
             )?;
         }
         self.tx.execute(
@@ -160,7 +168,14 @@ impl Tx<'_> {
         )?;
         for (position, summary) in manifest.inputs.iter().enumerate() {
             let path = draw.input_paths.get(position).map_or("", String::as_str);
-            input.execute(params![draw_id, position as i64, summary.file, path, summary.sha256, summary.rows as i64])?;
+            input.execute(params![
+                draw_id,
+                position as i64,
+                summary.file,
+                path,
+                summary.sha256,
+                summary.rows as i64
+            ])?;
         }
 
         let mut record = self.tx.prepare(
@@ -207,16 +222,27 @@ impl Tx<'_> {
             ])?;
             for (role, ids) in [("sample", &c.sample), ("reserve", &c.reserves)] {
                 for (index, id) in ids.iter().enumerate() {
-                    assignment.execute(params![draw_id, id, c.champion.name, role, index as i64 + 1])?;
+                    assignment.execute(params![
+                        draw_id,
+                        id,
+                        c.champion.name,
+                        role,
+                        index as i64 + 1
+                    ])?;
                 }
             }
         }
 
-        let mut population = self
-            .tx
-            .prepare("INSERT INTO population (draw_id, scheme, value, searches) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut population = self.tx.prepare(
+            "INSERT INTO population (draw_id, scheme, value, searches) VALUES (?1, ?2, ?3, ?4)",
+        )?;
         for count in draw.population {
-            population.execute(params![draw_id, count.scheme, count.value, count.searches as i64])?;
+            population.execute(params![
+                draw_id,
+                count.scheme,
+                count.value,
+                count.searches as i64
+            ])?;
         }
         Ok(draw_id)
     }

@@ -25,9 +25,17 @@ pub enum StoreError {
     #[error("no workspace at {0}: run `grounds sample` first, or give the workspace with --db")]
     Missing(PathBuf),
     #[error("{path} was made by a newer grounds (schema {found}, this one knows {known}); upgrade grounds")]
-    NewerSchema { path: PathBuf, found: i64, known: i64 },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("{month} was already drawn on {created_at} (seed {seed}); give --redraw to replace that draw (it is kept as history)")]
-    AlreadyDrawn { month: String, created_at: String, seed: String },
+    AlreadyDrawn {
+        month: String,
+        created_at: String,
+        seed: String,
+    },
     #[error("workspace database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("workspace data: {0}")]
@@ -55,7 +63,9 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags)?;
         Self::prepare(conn, path)
     }
@@ -66,7 +76,10 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn, path)?;
-        Ok(Self { conn, path: path.to_path_buf() })
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -75,12 +88,20 @@ impl Store {
 
     /// Starts the command's one write transaction.
     pub fn begin(&mut self) -> Result<Tx<'_>> {
-        Ok(Tx { tx: self.conn.transaction_with_behavior(TransactionBehavior::Immediate)? })
+        Ok(Tx {
+            tx: self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?,
+        })
     }
 
     /// Starts a read-only transaction: a consistent view for reports.
     pub fn read(&mut self) -> Result<Tx<'_>> {
-        Ok(Tx { tx: self.conn.transaction_with_behavior(TransactionBehavior::Deferred)? })
+        Ok(Tx {
+            tx: self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Deferred)?,
+        })
     }
 
     /// `PRAGMA integrity_check` and `foreign_key_check` both clean.
@@ -93,7 +114,12 @@ impl Store {
         problems.retain(|p| p != "ok");
         let mut statement = self.conn.prepare("PRAGMA foreign_key_check")?;
         let foreign: Vec<String> = statement
-            .query_map([], |row| Ok(format!("foreign key violation in {}", row.get::<_, String>(0)?)))?
+            .query_map([], |row| {
+                Ok(format!(
+                    "foreign key violation in {}",
+                    row.get::<_, String>(0)?
+                ))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         problems.extend(foreign);
         Ok(problems)
@@ -104,7 +130,11 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let known = schema::MIGRATIONS.len() as i64;
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if version > known {
-        return Err(StoreError::NewerSchema { path: path.to_path_buf(), found: version, known });
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            known,
+        });
     }
     if version == known {
         return Ok(());
@@ -134,7 +164,12 @@ impl Tx<'_> {
     /// A workspace-wide setting (e.g. `simulated`).
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
-        Ok(self.tx.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
+        Ok(self
+            .tx
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
+            .optional()?)
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {

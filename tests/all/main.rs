@@ -2,4 +2,6 @@
 //! here, so polars is linked once, not once per test file.
 
 mod common;
+mod sample_cli;
+mod sample_errors;
 mod stats_cli;
