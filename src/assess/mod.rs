@@ -1,3 +1,6 @@
 //! Assessments: the model, worksheets, importing.
 
+pub mod model;
 pub mod worksheet;
+
+pub use model::{Assessment, Bwv, Conduct, Gowisely, Grounds, InvalidValue, Referral};
