@@ -427,24 +427,17 @@ mod tests {
         }
     }
 
-    /// The real data folder, shared by the project's helpers; overridable so
-    /// the test can run from another checkout.
+    /// The project's copy of every real export (tests/data/realdata).
     fn realdata_dir() -> PathBuf {
-        std::env::var_os("GROUNDS_REALDATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata"))
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/realdata")
     }
 
     /// Distinct values of one column over every real export, with counts.
     /// These files have no quoted fields, so splitting on commas is exact.
     fn real_values(column: usize) -> BTreeMap<String, usize> {
         let dir = realdata_dir();
-        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
-            panic!(
-                "real data folder {} (set GROUNDS_REALDATA): {e}",
-                dir.display()
-            )
-        });
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("real data folder {}: {e}", dir.display()));
         let mut files = 0;
         let mut values = BTreeMap::new();
         for entry in entries {

@@ -192,27 +192,54 @@ mod tests {
     #[test]
     fn spreadsheet_spellings() {
         assert_eq!(Grounds::parse("Reasonable").unwrap(), Grounds::Reasonable);
-        assert_eq!(Grounds::parse(" not reasonable ").unwrap(), Grounds::NotReasonable);
-        assert_eq!(Grounds::parse("Not-Reasonable").unwrap(), Grounds::NotReasonable);
-        assert_eq!(Grounds::parse("None recorded").unwrap(), Grounds::NoneRecorded);
-        assert_eq!(Grounds::parse("INSUFFICIENT_INFO").unwrap(), Grounds::InsufficientInfo);
+        assert_eq!(
+            Grounds::parse(" not reasonable ").unwrap(),
+            Grounds::NotReasonable
+        );
+        assert_eq!(
+            Grounds::parse("Not-Reasonable").unwrap(),
+            Grounds::NotReasonable
+        );
+        assert_eq!(
+            Grounds::parse("None recorded").unwrap(),
+            Grounds::NoneRecorded
+        );
+        assert_eq!(
+            Grounds::parse("INSUFFICIENT_INFO").unwrap(),
+            Grounds::InsufficientInfo
+        );
         assert_eq!(Bwv::parse("N/A").unwrap(), Bwv::NotAvailable);
         assert_eq!(Gowisely::parse("Yes").unwrap(), Gowisely::Yes);
         assert_eq!(Gowisely::parse("n/a").unwrap(), Gowisely::NotVisible);
         assert_eq!(Conduct::parse("OK").unwrap(), Conduct::Adequate);
-        assert_eq!(Referral::parse("Professional Standards").unwrap(), Referral::ProfessionalStandards);
-        assert_eq!(Referral::parse("PSD").unwrap(), Referral::ProfessionalStandards);
+        assert_eq!(
+            Referral::parse("Professional Standards").unwrap(),
+            Referral::ProfessionalStandards
+        );
+        assert_eq!(
+            Referral::parse("PSD").unwrap(),
+            Referral::ProfessionalStandards
+        );
     }
 
     #[test]
     fn ambiguous_or_unknown_values_are_refused_with_the_allowed_list() {
         for ambiguous in ["no", "n/a", "maybe", ""] {
             let err = Grounds::parse(ambiguous).unwrap_err();
-            assert_eq!(err.allowed, "reasonable, not_reasonable, none_recorded, insufficient_info");
+            assert_eq!(
+                err.allowed,
+                "reasonable, not_reasonable, none_recorded, insufficient_info"
+            );
         }
-        assert!(Bwv::parse("no").is_err(), "no footage or not watched? ambiguous");
+        assert!(
+            Bwv::parse("no").is_err(),
+            "no footage or not watched? ambiguous"
+        );
         let err = Conduct::parse("excellent").unwrap_err();
-        assert_eq!(err.to_string(), "\"excellent\" is not a conduct value; use one of: good, adequate, concern");
+        assert_eq!(
+            err.to_string(),
+            "\"excellent\" is not a conduct value; use one of: good, adequate, concern"
+        );
     }
 
     #[test]
@@ -223,12 +250,18 @@ mod tests {
         for value in Referral::ALL {
             assert_eq!(Referral::parse(value.as_str()).unwrap(), *value);
         }
-        assert_eq!(serde_json::to_string(&Grounds::NotReasonable).unwrap(), "\"not_reasonable\"");
+        assert_eq!(
+            serde_json::to_string(&Grounds::NotReasonable).unwrap(),
+            "\"not_reasonable\""
+        );
     }
 
     #[test]
     fn themes_and_dates() {
-        assert_eq!(parse_themes(" grounds wording; BWV ;;bwv; GOWISELY"), ["grounds wording", "BWV", "GOWISELY"]);
+        assert_eq!(
+            parse_themes(" grounds wording; BWV ;;bwv; GOWISELY"),
+            ["grounds wording", "BWV", "GOWISELY"]
+        );
         let day = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
         assert_eq!(parse_review_date("2026-11-03").unwrap(), day);
         assert_eq!(parse_review_date("03/11/2026").unwrap(), day);

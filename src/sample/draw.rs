@@ -232,7 +232,11 @@ mod tests {
         for id in draws[1].sample.iter().chain(&draws[1].reserves) {
             assert_ne!(by_id(id).officer, Some("o2"));
         }
-        assert_eq!(draws[0].eligible, 200 / 2 - 200 / 6);
+        // North (even i) but not o1's own (i divisible by 3): i % 6 == 0 excluded.
+        assert_eq!(
+            draws[0].eligible,
+            (0..200).filter(|i| i % 2 == 0 && i % 3 != 0).count()
+        );
         let all: Vec<&String> = draws
             .iter()
             .flat_map(|d| d.sample.iter().chain(&d.reserves))

@@ -23,6 +23,11 @@ pub fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A real data.police.uk export, unmodified (`tests/data/realdata`, see its SOURCES.md).
+pub fn real(name: &str) -> PathBuf {
+    data("realdata").join(name)
+}
+
 /// A file the project ships (`data/`).
 pub fn shipped(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -30,7 +30,7 @@ fn twenty_each_disjoint_with_disjoint_reserves_on_kent_and_city() {
     let ws = Workspace::new();
     ws.champions(&FIVE);
     ws.sample(
-        &[shipped(KENT_JAN), data(CITY_JAN)],
+        &[shipped(KENT_JAN), real(CITY_JAN)],
         "2019-01",
         "panel-2019-01",
         &[],
@@ -158,7 +158,7 @@ fn verify_passes_then_fails_after_one_byte_changes() {
     let ws = Workspace::new();
     ws.champions(&FIVE);
     let export = ws.write("kent.csv", fs::read(shipped(KENT_JAN)).unwrap());
-    let city = ws.write("city.csv", fs::read(data(CITY_JAN)).unwrap());
+    let city = ws.write("city.csv", fs::read(real(CITY_JAN)).unwrap());
     ws.sample(&[export.clone(), city.clone()], "2019-01", "s", &[]);
     // Any order of the files is fine: they are matched by SHA-256.
     grounds()
@@ -218,7 +218,7 @@ fn verify_detects_a_tampered_manifest() {
 fn ranking_recomputed_independently_gives_the_same_sample() {
     let ws = Workspace::new();
     ws.champions(&["A", "B"]);
-    let export = data(CITY_FEB);
+    let export = real(CITY_FEB);
     ws.sample(
         &[export.clone()],
         "2019-02",
@@ -274,7 +274,7 @@ fn london_month_edge_on_real_data() {
     let ws = Workspace::new();
     ws.champions(&["A"]);
     ws.sample(
-        &[data("2018-09-city-of-london-stop-and-search.csv")],
+        &[real("2018-09-city-of-london-stop-and-search.csv")],
         "2018-09",
         "s",
         &["--per-champion", "148", "--reserves", "0"],
@@ -287,7 +287,7 @@ fn london_month_edge_on_real_data() {
     let utc = Workspace::new();
     utc.champions(&["A"]);
     utc.sample(
-        &[data("2018-09-city-of-london-stop-and-search.csv")],
+        &[real("2018-09-city-of-london-stop-and-search.csv")],
         "2018-09",
         "s",
         &["--timezone", "UTC", "--per-champion", "5"],
@@ -482,7 +482,7 @@ fn shortfall_is_loud_and_recorded() {
             "30",
         ])
         .arg("--export")
-        .arg(data(CITY_FEB))
+        .arg(real(CITY_FEB))
         .assert()
         .success()
         .stderr(predicate::str::contains("SHORTFALL"));

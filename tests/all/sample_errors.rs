@@ -42,8 +42,8 @@ const CHAMPIONS: &str = "champion\nA\nB\n";
 
 #[test]
 fn excel_damaged_file_is_refused_with_the_reason() {
-    let damaged = fs::read(data(
-        "excel-damaged-2017-12-north-yorkshire-stop-and-search.csv",
+    let damaged = fs::read(real(
+        "modified-by-uploader/2017-12-north-yorkshire-stop-and-search.csv",
     ))
     .unwrap();
     let ws = Workspace::new();
