@@ -95,4 +95,60 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (draw_id, scheme, value)
     );
     "#,
+    // 2: assessments with every version kept, substitutions by reserves, and
+    //    the assignments currently due for review.
+    r#"
+    CREATE TABLE assessments (
+        id          INTEGER PRIMARY KEY,
+        draw_id     INTEGER NOT NULL,
+        record_id   TEXT NOT NULL,
+        version     INTEGER NOT NULL,  -- 1, 2, ...: an amendment adds a version, never overwrites
+        grounds     TEXT NOT NULL CHECK (grounds IN ('reasonable', 'not_reasonable', 'none_recorded', 'insufficient_info')),
+        bwv         TEXT NOT NULL CHECK (bwv IN ('reviewed', 'not_available', 'not_reviewed')),
+        gowisely    TEXT NOT NULL CHECK (gowisely IN ('yes', 'partial', 'no', 'not_visible')),
+        conduct     TEXT NOT NULL CHECK (conduct IN ('good', 'adequate', 'concern')),
+        themes      TEXT NOT NULL,     -- JSON array of tags
+        referral    TEXT NOT NULL CHECK (referral IN ('none', 'feedback', 'supervisor', 'professional_standards')),
+        notes       TEXT NOT NULL,
+        reviewer    TEXT NOT NULL,
+        reviewed_on TEXT NOT NULL,     -- YYYY-MM-DD
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        source      TEXT NOT NULL,     -- e.g. "import:PC_Ben_Hartley.csv", "record", "simulated"
+        simulated   INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (draw_id, record_id, version),
+        FOREIGN KEY (draw_id, record_id) REFERENCES assignments (draw_id, record_id)
+    );
+
+    CREATE VIEW current_assessments AS
+        SELECT a.* FROM assessments a
+        WHERE a.version = (SELECT max(b.version) FROM assessments b
+                           WHERE b.draw_id = a.draw_id AND b.record_id = a.record_id);
+
+    -- A sampled search that could not be reviewed, and the reserve brought in.
+    CREATE TABLE substitutions (
+        id              INTEGER PRIMARY KEY,
+        draw_id         INTEGER NOT NULL,
+        record_id       TEXT NOT NULL,
+        replacement_id  TEXT NOT NULL,
+        reason          TEXT NOT NULL,
+        footage_missing INTEGER NOT NULL CHECK (footage_missing IN (0, 1)),
+        recorded_at     TEXT NOT NULL,
+        recorded_by     TEXT NOT NULL,
+        UNIQUE (draw_id, record_id),
+        UNIQUE (draw_id, replacement_id),
+        FOREIGN KEY (draw_id, record_id) REFERENCES assignments (draw_id, record_id),
+        FOREIGN KEY (draw_id, replacement_id) REFERENCES assignments (draw_id, record_id)
+    );
+
+    -- What each champion must review now: their sample and the reserves
+    -- brought in, minus anything substituted away.
+    CREATE VIEW active_assignments AS
+        SELECT a.* FROM assignments a
+        WHERE (a.role = 'sample'
+               OR EXISTS (SELECT 1 FROM substitutions s
+                          WHERE s.draw_id = a.draw_id AND s.replacement_id = a.record_id))
+          AND NOT EXISTS (SELECT 1 FROM substitutions s
+                          WHERE s.draw_id = a.draw_id AND s.record_id = a.record_id);
+    "#,
 ];
