@@ -112,7 +112,7 @@ pub fn write_month<W: Write>(spec: &SynthSpec, month_index: u32, mut out: W) -> 
     }
     let (year, month) = spec.year_month(month_index);
     let n = spec.rows_per_month as usize;
-    let mut rng = SplitMix64::new(mix(spec.seed) ^ (year as u64) << 4 ^ month as u64);
+    let mut rng = SplitMix64::new(mix(spec.seed) ^ ((year as u64) << 4 | month as u64));
     let clock = MonthClock::new(year, month);
     let keys = clock.timestamps(&mut rng, n);
     let forced = Forced::for_rows(n);
@@ -238,27 +238,18 @@ fn write_row(
     let age = AGES.pick(rng);
     let (self_defined, group) = SELF_DEFINED.pick(rng);
     let officer = officer_defined(group).pick(rng);
+    // An unrecorded person keeps gender or age half the time each.
     let coin = rng.next_u64();
+    let blank = |empty: bool, value| if empty { "" } else { value };
     field(
         line,
-        if no_person || (unrecorded && coin & 1 == 0) {
-            ""
-        } else {
-            gender
-        },
+        blank(no_person || (unrecorded && coin & 1 == 0), gender),
     );
     let age_empty = no_person || (unrecorded && coin & 2 == 0) || rng.chance(EXTRA_AGE_EMPTY);
-    field(line, if age_empty { "" } else { age });
-    field(
-        line,
-        if no_person || unrecorded {
-            ""
-        } else {
-            self_defined
-        },
-    );
+    field(line, blank(age_empty, age));
+    field(line, blank(no_person || unrecorded, self_defined));
     let officer_empty = no_person || unrecorded || rng.chance(EXTRA_OFFICER_EMPTY);
-    field(line, if officer_empty { "" } else { officer });
+    field(line, blank(officer_empty, officer));
 
     let (legislation, objects) = LEGISLATION.pick(rng);
     field(line, legislation);
@@ -336,7 +327,8 @@ const DAY: i64 = 86_400;
 impl MonthClock {
     fn new(year: i32, month: u32) -> Self {
         let first = days_from_civil(year, month, 1);
-        // UK summer time since 1996: last Sunday of March 01:00 UTC to last Sunday of October 01:00 UTC.
+        // UK summer time since 1996: from the last Sunday of March, 01:00 UTC,
+        // to the last Sunday of October, 01:00 UTC.
         let last_sunday = |m| {
             let last = days_from_civil(year, m, days_in_month(year, m));
             last - (last + 4).rem_euclid(7)
@@ -380,7 +372,7 @@ impl MonthClock {
             } else {
                 (rng.below(self.days as u64) as i64, HOURS.pick(rng) as i64)
             };
-            let date_only = i >= edge && (i == edge && n >= MIN_ROWS || rng.chance(DATE_ONLY));
+            let date_only = i >= edge && ((i == edge && n >= MIN_ROWS) || rng.chance(DATE_ONLY));
             let utc = if date_only {
                 local_start + day * DAY
             } else {
