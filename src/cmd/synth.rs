@@ -19,8 +19,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// First month, as YYYY-MM.
-    #[arg(long, value_name = "YYYY-MM", default_value = "2017-01", value_parser = parse_year_month)]
-    pub start: (i32, u32),
+    #[arg(long, value_name = "YYYY-MM", default_value = "2017-01", value_parser = super::parse_month)]
+    pub start: grounds::export::YearMonth,
     /// Number of consecutive months.
     #[arg(long, default_value_t = 36, value_parser = clap::value_parser!(u32).range(1..))]
     pub months: u32,
@@ -34,7 +34,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let spec = SynthSpec {
-        start: args.start,
+        start: (args.start.year, args.start.month),
         months: args.months,
         rows_per_month: args.rows_per_month,
         seed: args.seed,
@@ -66,34 +66,4 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn parse_year_month(text: &str) -> Result<(i32, u32), String> {
-    let bad = || format!("expected a month as YYYY-MM, like 2019-01, not `{text}`");
-    let (year, month) = text.split_once('-').ok_or_else(bad)?;
-    let digits = |s: &str, len| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(year, 4) || !digits(month, 2) {
-        return Err(bad());
-    }
-    let year = year.parse().map_err(|_| bad())?;
-    let month = month.parse().map_err(|_| bad())?;
-    if !(1..=12).contains(&month) {
-        return Err(bad());
-    }
-    Ok((year, month))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_year_month;
-
-    #[test]
-    fn months_parse_strictly() {
-        assert_eq!(parse_year_month("2019-07"), Ok((2019, 7)));
-        for bad in [
-            "2019-7", "2019-13", "2019-00", "19-07", "2019/07", "", "abcd-ef", "+201-07",
-        ] {
-            assert!(parse_year_month(bad).is_err(), "{bad} was accepted");
-        }
-    }
 }

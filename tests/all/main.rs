@@ -5,3 +5,4 @@ mod common;
 mod sample_cli;
 mod sample_errors;
 mod stats_cli;
+mod synth_cli;
