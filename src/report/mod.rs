@@ -1,3 +1,10 @@
-//! Aggregation and renderers.
+//! Reports: aggregation (polars) into one [`Report`], and a renderer per
+//! output format.
 
+pub mod aggregate;
+mod build;
+pub mod model;
 pub mod svg;
+
+pub use build::{build, ReportError, ReportInput, ReportOptions};
+pub use model::{EstimateRules, Report};

@@ -8,6 +8,7 @@
 //! command survive a power cut. Nothing is deleted by a normal command.
 
 mod draws;
+mod report_data;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use draws::{DrawSummary, NewDraw, PopulationCount, SnapshotRecord};
+pub use report_data::{AssessedSearch, DrawRecord, MonthPopulation, Period, Progress};
 
 /// How long a command waits for another process's transaction to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

@@ -1,0 +1,278 @@
+//! Turning what the workspace holds into a [`Report`].
+
+use std::collections::BTreeMap;
+
+use crate::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
+use crate::ethnicity::{broad_group, Group, Scheme};
+use crate::stats::StatsError;
+use crate::store::{AssessedSearch, DrawRecord, MonthPopulation, Progress};
+
+use super::aggregate::{SearchFrame, Tally};
+use super::model::*;
+
+/// What the workspace holds for the period.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInput {
+    pub searches: Vec<AssessedSearch>,
+    pub progress: Vec<Progress>,
+    pub draws: Vec<DrawRecord>,
+    pub populations: Vec<MonthPopulation>,
+    pub simulated: bool,
+}
+
+/// What the reader asked for.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub from: String,
+    pub to: String,
+    pub champion: Option<String>,
+    pub scheme: Scheme,
+    pub rules: EstimateRules,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("no assessments recorded for {from} to {to}{}", outstanding_note(*.outstanding))]
+    NoAssessments { from: String, to: String, outstanding: u64 },
+    #[error(transparent)]
+    Stats(#[from] StatsError),
+    #[error("aggregating the assessments: {0}")]
+    Polars(#[from] polars::error::PolarsError),
+}
+
+fn outstanding_note(outstanding: u64) -> String {
+    if outstanding > 0 {
+        format!(" ({outstanding} searches are drawn and waiting for review: see `grounds status`)")
+    } else {
+        String::new()
+    }
+}
+
+const NOT_RECORDED: &str = "(not recorded)";
+
+fn scheme_key(scheme: Scheme) -> &'static str {
+    match scheme {
+        Scheme::Officer => "officer",
+        Scheme::SelfDefined => "self",
+    }
+}
+
+pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, ReportError> {
+    let rules = &options.rules;
+    let completeness = completeness(&input.progress);
+    if input.searches.is_empty() {
+        return Err(ReportError::NoAssessments {
+            from: options.from.clone(),
+            to: options.to.clone(),
+            outstanding: completeness.outstanding,
+        });
+    }
+    let ethnicity_of = |s: &AssessedSearch| match options.scheme {
+        Scheme::Officer => s.officer_defined_ethnicity.as_str(),
+        Scheme::SelfDefined => s.self_defined_ethnicity.as_str(),
+    };
+    let groups: Vec<&str> = input.searches.iter().map(|s| broad_group(options.scheme, ethnicity_of(s)).label()).collect();
+    let frame = SearchFrame::new(&input.searches, &groups)?;
+
+    // Populations are only a sampling frame for the whole force: with one
+    // champion's searches, the correction would be wrong, so it is not made.
+    let whole_force = options.champion.is_none();
+    let month_population: BTreeMap<&str, u64> = input.draws.iter().map(|d| (d.month.as_str(), d.month_records)).collect();
+    let population: u64 = month_population.values().sum();
+    let mut group_population: BTreeMap<Group, u64> = BTreeMap::new();
+    for row in input.populations.iter().filter(|p| p.scheme == scheme_key(options.scheme)) {
+        *group_population.entry(broad_group(options.scheme, &row.value)).or_default() += row.searches;
+    }
+
+    let by_group: BTreeMap<String, Tally> = frame.tallies_by("group")?.into_iter().collect();
+    let mut overall = Tally::default();
+    by_group.values().for_each(|t| overall.add(t));
+    let mut minority = Tally::default();
+    let mut minority_population = 0;
+    let mut group_rows = Vec::new();
+    for group in Group::ALL {
+        let tally = by_group.get(group.label()).copied().unwrap_or_default();
+        let group_searches = group_population.get(&group).copied();
+        if group.is_minority() == Some(true) {
+            minority.add(&tally);
+            minority_population += group_searches.unwrap_or(0);
+        }
+        group_rows.push(GroupRow {
+            group: group.label().to_string(),
+            population: group_searches,
+            reviewed_share: group_searches
+                .filter(|&n| n > 0)
+                .map(|n| (tally.judged() + tally.insufficient_info) as f64 / n as f64),
+            estimate: Estimate::from_tally(&tally, rules, group_searches.filter(|_| whole_force))?,
+        });
+    }
+    let white = by_group.get(Group::White.label()).copied().unwrap_or_default();
+
+    let month_tallies: BTreeMap<String, Tally> = frame.tallies_by("month")?.into_iter().collect();
+    let mut by_month = Vec::new();
+    for draw in &input.draws {
+        let (assigned, assessed) = input
+            .progress
+            .iter()
+            .filter(|p| p.month == draw.month)
+            .fold((0, 0), |(a, s), p| (a + p.assigned, s + p.assessed));
+        let tally = month_tallies.get(&draw.month).copied().unwrap_or_default();
+        by_month.push(MonthRow {
+            month: draw.month.clone(),
+            population: draw.month_records,
+            assigned,
+            outstanding: assigned.saturating_sub(assessed),
+            estimate: Estimate::from_tally(&tally, rules, Some(draw.month_records).filter(|_| whole_force))?,
+        });
+    }
+
+    let champion_tallies: BTreeMap<String, Tally> = frame.tallies_by("champion")?.into_iter().collect();
+    let mut champion_progress: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for p in &input.progress {
+        let entry = champion_progress.entry(p.champion.as_str()).or_default();
+        entry.0 += p.assigned;
+        entry.1 += p.assessed;
+    }
+    // Alphabetical, never ranked: twenty searches say little about one officer.
+    let mut by_champion = Vec::new();
+    for (champion, (assigned, assessed)) in champion_progress {
+        let tally = champion_tallies.get(champion).copied().unwrap_or_default();
+        by_champion.push(ChampionRow {
+            champion: champion.to_string(),
+            assigned,
+            outstanding: assigned.saturating_sub(assessed),
+            estimate: Estimate::from_tally(&tally, rules, None)?,
+        });
+    }
+
+    Ok(Report {
+        simulated: input.simulated || input.searches.iter().any(|s| s.simulated),
+        period: PeriodOut { from: options.from.clone(), to: options.to.clone() },
+        champion: options.champion.clone(),
+        ethnicity: options.scheme.to_string(),
+        method: if rules.fpc { "normal_fpc".into() } else { rules.method.name().into() },
+        method_label: if rules.fpc { "Wald with finite population correction".into() } else { rules.method.label().into() },
+        confidence: rules.confidence,
+        fpc: rules.fpc,
+        too_few_below: rules.too_few_below,
+        public: false,
+        suppressed_below: None,
+        overall: Estimate::from_tally(&overall, rules, Some(population).filter(|_| whole_force))?,
+        population,
+        groups: group_rows,
+        minority: Estimate::from_tally(&minority, rules, Some(minority_population).filter(|_| whole_force))?,
+        comparison: compare(&minority, &white, rules.confidence)?,
+        by_month,
+        by_champion,
+        by_legislation: value_rows(frame.tallies_by("legislation")?, rules)?,
+        by_object: value_rows(frame.tallies_by("object_of_search")?, rules)?,
+        breakdowns: breakdowns(&frame, &overall, &input.searches, &input.progress)?,
+        completeness,
+        draws: input
+            .draws
+            .iter()
+            .map(|d| DrawInfo {
+                month: d.month.clone(),
+                seed: d.seed.clone(),
+                created_at: d.created_at.clone(),
+                manifest_sha256: d.manifest_sha256.clone(),
+                searches_in_month: d.month_records,
+                inputs: d.inputs.iter().map(|(file, sha256)| InputFile { file: file.clone(), sha256: sha256.clone() }).collect(),
+            })
+            .collect(),
+        notes: input
+            .searches
+            .iter()
+            .filter(|s| !s.notes.trim().is_empty())
+            .map(|s| Note {
+                month: s.month.clone(),
+                champion: s.champion.clone(),
+                record_id: s.record_id.clone(),
+                grounds: s.grounds.clone(),
+                text: s.notes.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// Rows per export value, most assessed first (ties by name).
+fn value_rows(tallies: Vec<(String, Tally)>, rules: &EstimateRules) -> Result<Vec<ValueRow>, StatsError> {
+    let mut rows = tallies
+        .into_iter()
+        .map(|(value, tally)| {
+            Ok(ValueRow {
+                value: if value.trim().is_empty() { NOT_RECORDED.to_string() } else { value },
+                estimate: Estimate::from_tally(&tally, rules, None)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StatsError>>()?;
+    rows.sort_by(|a, b| {
+        let size = |r: &ValueRow| r.estimate.assessed + r.estimate.insufficient_info;
+        size(b).cmp(&size(a)).then_with(|| a.value.cmp(&b.value))
+    });
+    Ok(rows)
+}
+
+/// Counts for every allowed value (zeros included), in the vocabulary's order.
+fn full_counts(observed: Vec<(String, u64)>, vocabulary: &[&str]) -> Vec<Count> {
+    let observed: BTreeMap<String, u64> = observed.into_iter().collect();
+    vocabulary
+        .iter()
+        .map(|value| Count { value: value.to_string(), count: observed.get(*value).copied().unwrap_or(0), suppressed: false })
+        .collect()
+}
+
+fn breakdowns(
+    frame: &SearchFrame,
+    overall: &Tally,
+    searches: &[AssessedSearch],
+    progress: &[Progress],
+) -> Result<Breakdowns, ReportError> {
+    let names = |all: &[&'static str]| all.to_vec();
+    let verdicts = vec![
+        Count { value: Grounds::Reasonable.as_str().into(), count: overall.reasonable, suppressed: false },
+        Count { value: Grounds::NotReasonable.as_str().into(), count: overall.not_reasonable, suppressed: false },
+        Count { value: Grounds::NoneRecorded.as_str().into(), count: overall.none_recorded, suppressed: false },
+        Count { value: Grounds::InsufficientInfo.as_str().into(), count: overall.insufficient_info, suppressed: false },
+    ];
+    let mut themes: Vec<(String, u64)> = Vec::new();
+    for theme in searches.iter().flat_map(|s| &s.themes) {
+        match themes.iter_mut().find(|(t, _)| t.eq_ignore_ascii_case(theme)) {
+            Some((_, count)) => *count += 1,
+            None => themes.push((theme.clone(), 1)),
+        }
+    }
+    themes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.to_lowercase().cmp(&b.0.to_lowercase())));
+    Ok(Breakdowns {
+        verdicts,
+        bwv: full_counts(frame.counts_by("bwv")?, &names(&Bwv::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())),
+        substituted: progress.iter().map(|p| p.substituted).sum(),
+        substituted_for_missing_footage: progress.iter().map(|p| p.footage_missing).sum(),
+        gowisely: full_counts(frame.counts_by("gowisely")?, &Gowisely::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
+        conduct: full_counts(frame.counts_by("conduct")?, &Conduct::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
+        referrals: full_counts(frame.counts_by("referral")?, &Referral::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
+        themes: themes.into_iter().map(|(value, count)| Count { value, count, suppressed: false }).collect(),
+    })
+}
+
+fn completeness(progress: &[Progress]) -> Completeness {
+    let mut per_month: BTreeMap<&str, u64> = BTreeMap::new();
+    let (mut assigned, mut assessed) = (0, 0);
+    for p in progress {
+        assigned += p.assigned;
+        assessed += p.assessed;
+        *per_month.entry(p.month.as_str()).or_default() += p.assigned.saturating_sub(p.assessed);
+    }
+    let outstanding = assigned - assessed.min(assigned);
+    Completeness {
+        assigned,
+        assessed,
+        outstanding,
+        complete: outstanding == 0,
+        incomplete_months: per_month
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(month, outstanding)| MonthOutstanding { month: month.to_string(), outstanding })
+            .collect(),
+    }
+}

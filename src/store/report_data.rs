@@ -1,0 +1,197 @@
+//! What reports read: current assessments of active searches in current
+//! draws, the progress of each draw, and the month's population counts.
+
+use rusqlite::params;
+
+use super::{Result, Tx};
+
+/// One assessed search with what the report groups it by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessedSearch {
+    pub month: String,
+    pub champion: String,
+    pub record_id: String,
+    pub grounds: String,
+    pub bwv: String,
+    pub gowisely: String,
+    pub conduct: String,
+    pub referral: String,
+    pub themes: Vec<String>,
+    pub notes: String,
+    pub self_defined_ethnicity: String,
+    pub officer_defined_ethnicity: String,
+    pub legislation: String,
+    pub object_of_search: String,
+    pub simulated: bool,
+}
+
+/// How far one champion is with one month's draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub month: String,
+    pub champion: String,
+    /// Searches due for review now (sample and reserves brought in, minus substituted).
+    pub assigned: u64,
+    pub assessed: u64,
+    pub substituted: u64,
+    /// Substitutions because body-worn video was missing.
+    pub footage_missing: u64,
+}
+
+/// A current draw, for the methodology section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawRecord {
+    pub month: String,
+    pub seed: String,
+    pub created_at: String,
+    pub manifest_sha256: String,
+    pub month_records: u64,
+    pub per_champion: u64,
+    /// (file name, SHA-256) of each input, in order.
+    pub inputs: Vec<(String, String)>,
+}
+
+/// The month's searches with one raw ethnicity value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthPopulation {
+    pub month: String,
+    /// `officer` or `self`.
+    pub scheme: String,
+    pub value: String,
+    pub searches: u64,
+}
+
+/// Months `from..=to` (`YYYY-MM`, either open) and maybe one champion.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Period {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub champion: Option<String>,
+}
+
+const IN_PERIOD: &str = "d.superseded_at IS NULL AND (?1 IS NULL OR d.month >= ?1) AND (?2 IS NULL OR d.month <= ?2)";
+
+impl Tx<'_> {
+    pub fn assessed_searches(&self, period: &Period) -> Result<Vec<AssessedSearch>> {
+        let sql = format!(
+            "SELECT d.month, x.champion, x.record_id, c.grounds, c.bwv, c.gowisely, c.conduct, c.referral,
+                    c.themes, c.notes, r.self_defined_ethnicity, r.officer_defined_ethnicity,
+                    r.legislation, r.object_of_search, c.simulated
+             FROM active_assignments x
+             JOIN draws d ON d.id = x.draw_id
+             JOIN current_assessments c ON c.draw_id = x.draw_id AND c.record_id = x.record_id
+             JOIN records r ON r.draw_id = x.draw_id AND r.record_id = x.record_id
+             WHERE {IN_PERIOD} AND (?3 IS NULL OR x.champion = ?3)
+             ORDER BY d.month, x.champion, x.role DESC, x.position"
+        );
+        let mut statement = self.tx.prepare(&sql)?;
+        let rows = statement.query_map(params![period.from, period.to, period.champion], |row| {
+            let themes: String = row.get(8)?;
+            Ok(AssessedSearch {
+                month: row.get(0)?,
+                champion: row.get(1)?,
+                record_id: row.get(2)?,
+                grounds: row.get(3)?,
+                bwv: row.get(4)?,
+                gowisely: row.get(5)?,
+                conduct: row.get(6)?,
+                referral: row.get(7)?,
+                themes: serde_json::from_str(&themes).unwrap_or_default(),
+                notes: row.get(9)?,
+                self_defined_ethnicity: row.get(10)?,
+                officer_defined_ethnicity: row.get(11)?,
+                legislation: row.get(12)?,
+                object_of_search: row.get(13)?,
+                simulated: row.get(14)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Progress per month and champion, in month then champions-file order.
+    pub fn progress(&self, period: &Period) -> Result<Vec<Progress>> {
+        let sql = format!(
+            "SELECT d.month, ch.name,
+                (SELECT count(*) FROM active_assignments x WHERE x.draw_id = d.id AND x.champion = ch.name),
+                (SELECT count(*) FROM active_assignments x JOIN current_assessments c
+                    ON c.draw_id = x.draw_id AND c.record_id = x.record_id
+                  WHERE x.draw_id = d.id AND x.champion = ch.name),
+                (SELECT count(*) FROM substitutions s JOIN assignments a
+                    ON a.draw_id = s.draw_id AND a.record_id = s.record_id
+                  WHERE s.draw_id = d.id AND a.champion = ch.name),
+                (SELECT count(*) FROM substitutions s JOIN assignments a
+                    ON a.draw_id = s.draw_id AND a.record_id = s.record_id
+                  WHERE s.draw_id = d.id AND a.champion = ch.name AND s.footage_missing = 1)
+             FROM draws d JOIN draw_champions ch ON ch.draw_id = d.id
+             WHERE {IN_PERIOD} AND (?3 IS NULL OR ch.name = ?3)
+             ORDER BY d.month, ch.position"
+        );
+        let mut statement = self.tx.prepare(&sql)?;
+        let rows = statement.query_map(params![period.from, period.to, period.champion], |row| {
+            Ok(Progress {
+                month: row.get(0)?,
+                champion: row.get(1)?,
+                assigned: row.get(2)?,
+                assessed: row.get(3)?,
+                substituted: row.get(4)?,
+                footage_missing: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The current draws of the period, oldest first.
+    pub fn draw_records(&self, period: &Period) -> Result<Vec<DrawRecord>> {
+        let sql = format!(
+            "SELECT d.id, d.month, d.seed, d.created_at, d.manifest_sha256, d.month_records, d.per_champion
+             FROM draws d WHERE {IN_PERIOD} ORDER BY d.month"
+        );
+        let mut statement = self.tx.prepare(&sql)?;
+        let draws: Vec<(i64, DrawRecord)> = statement
+            .query_map(params![period.from, period.to], |row| {
+                Ok((
+                    row.get(0)?,
+                    DrawRecord {
+                        month: row.get(1)?,
+                        seed: row.get(2)?,
+                        created_at: row.get(3)?,
+                        manifest_sha256: row.get(4)?,
+                        month_records: row.get(5)?,
+                        per_champion: row.get(6)?,
+                        inputs: Vec::new(),
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut inputs =
+            self.tx.prepare("SELECT file, sha256 FROM draw_inputs WHERE draw_id = ?1 ORDER BY position")?;
+        let mut result = Vec::with_capacity(draws.len());
+        for (id, mut draw) in draws {
+            draw.inputs = inputs
+                .query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            result.push(draw);
+        }
+        Ok(result)
+    }
+
+    /// Population counts of the period's current draws.
+    pub fn month_populations(&self, period: &Period) -> Result<Vec<MonthPopulation>> {
+        let sql = format!(
+            "SELECT d.month, p.scheme, p.value, p.searches FROM population p JOIN draws d ON d.id = p.draw_id
+             WHERE {IN_PERIOD} ORDER BY d.month, p.scheme, p.value"
+        );
+        let mut statement = self.tx.prepare(&sql)?;
+        let rows = statement.query_map(params![period.from, period.to], |row| {
+            Ok(MonthPopulation { month: row.get(0)?, scheme: row.get(1)?, value: row.get(2)?, searches: row.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether the workspace holds simulated (demo) assessments.
+    pub fn is_simulated(&self) -> Result<bool> {
+        let flagged = self.meta("simulated")?.as_deref() == Some("1");
+        let any: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM assessments WHERE simulated = 1)", [], |row| row.get(0))?;
+        Ok(flagged || any)
+    }
+}
