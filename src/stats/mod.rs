@@ -181,6 +181,42 @@ mod tests {
         assert!((from_confidence - 1.959963984540054).abs() <= 1e-14);
     }
 
+    /// The figures of the HMICFRS inspection that motivated the tool: 161 of
+    /// 184 searches with reasonable grounds ("87.5% ±4.7%"), 26 of 28 for
+    /// people from minority ethnic backgrounds, 135 of 156 for the rest.
+    #[test]
+    fn published_inspection_figures() {
+        let pct = |v: f64| format!("{:.2}", v * 100.0);
+        let half = |i: Interval| pct((i.upper - i.lower) / 2.0);
+
+        let wald = proportion_interval(161, 184, 0.95, Method::Normal).unwrap();
+        assert_eq!(half(wald), "4.78");
+        // The published ±4.7 matches the Wald interval corrected for the
+        // 5612 searches the sample was drawn from.
+        let fpc = wald_fpc_interval(161, 184, 5612, 0.95).unwrap();
+        assert_eq!(half(fpc), "4.70");
+        let wilson = proportion_interval(161, 184, 0.95, Method::Wilson).unwrap();
+        assert_eq!(
+            (pct(wilson.lower), pct(wilson.upper)),
+            ("81.94".into(), "91.52".into())
+        );
+        let minority = proportion_interval(26, 28, 0.95, Method::Wilson).unwrap();
+        assert_eq!(
+            (pct(minority.lower), pct(minority.upper)),
+            ("77.35".into(), "98.02".into())
+        );
+
+        let d = newcombe_difference(26, 28, 135, 156, 0.95).unwrap();
+        let points = |v: f64| format!("{:+.1}", v * 100.0);
+        assert_eq!(points(d.estimate), "+6.3");
+        assert_eq!(
+            (points(d.lower), points(d.upper)),
+            ("-9.8".into(), "+14.4".into())
+        );
+        let p = fisher_exact_two_sided(26, 28 - 26, 135, 156 - 135);
+        assert_eq!(format!("{p:.3}"), "0.537");
+    }
+
     #[test]
     fn methods_parse_by_name_and_alias() {
         for m in Method::ALL {

@@ -45,6 +45,11 @@ impl Worst {
     }
 }
 
+/// Written so that a NaN deviation fails.
+fn within(deviation: f64, tolerance: f64) -> bool {
+    deviation <= tolerance
+}
+
 fn confidence(alpha: f64) -> f64 {
     1.0 - alpha
 }
@@ -72,7 +77,7 @@ fn binomial_ci_every_row() {
             _ => CLOSED_FORM_TOL,
         };
         let dev = (got.lower - r.lower).abs().max((got.upper - r.upper).abs());
-        if !(dev <= tol) {
+        if !within(dev, tol) {
             failures.push(format!(
                 "{method} α={} {}/{}: got [{}, {}], want [{}, {}]",
                 r.alpha, r.x, r.n, got.lower, got.upper, r.lower, r.upper
@@ -117,7 +122,7 @@ fn diff_ci_every_row() {
     for r in &rows {
         let got = newcombe_difference(r.x1, r.n1, r.x2, r.n2, confidence(r.alpha)).unwrap();
         let dev = (got.lower - r.lower).abs().max((got.upper - r.upper).abs());
-        if !(dev <= CLOSED_FORM_TOL) {
+        if !within(dev, CLOSED_FORM_TOL) {
             failures.push(format!(
                 "α={} {}/{} − {}/{}: got [{}, {}], want [{}, {}]",
                 r.alpha, r.x1, r.n1, r.x2, r.n2, got.lower, got.upper, r.lower, r.upper
@@ -159,7 +164,7 @@ fn fisher_every_row() {
         let got = fisher_exact_two_sided(r.a, r.b, r.c, r.d);
         let dev = (got - r.p_two_sided).abs();
         let table = || format!("[[{}, {}], [{}, {}]]", r.a, r.b, r.c, r.d);
-        if !(dev <= 1e-12 + 1e-9 * r.p_two_sided) {
+        if !within(dev, 1e-12 + 1e-9 * r.p_two_sided) {
             failures.push(format!("{}: got {got}, want {}", table(), r.p_two_sided));
         }
         worst_abs.see(dev, table);
@@ -198,7 +203,7 @@ fn fpc_normal_every_row() {
     for r in &rows {
         let got = wald_fpc_interval(r.x, r.n, r.population, confidence(r.alpha)).unwrap();
         let dev = (got.lower - r.lower).abs().max((got.upper - r.upper).abs());
-        if !(dev <= CLOSED_FORM_TOL) {
+        if !within(dev, CLOSED_FORM_TOL) {
             failures.push(format!(
                 "α={} {}/{} N={}: got [{}, {}], want [{}, {}]",
                 r.alpha, r.x, r.n, r.population, got.lower, got.upper, r.lower, r.upper
