@@ -34,12 +34,23 @@ pub struct SearchFrame {
     frame: DataFrame,
 }
 
-const VERDICTS: [&str; 4] = ["reasonable", "not_reasonable", "none_recorded", "insufficient_info"];
+const VERDICTS: [&str; 4] = [
+    "reasonable",
+    "not_reasonable",
+    "none_recorded",
+    "insufficient_info",
+];
 
 impl SearchFrame {
     pub fn new(searches: &[AssessedSearch], groups: &[&str]) -> PolarsResult<Self> {
-        let text = |f: fn(&AssessedSearch) -> &str| -> Vec<&str> { searches.iter().map(f).collect() };
-        let flag = |verdict: &str| -> Vec<u32> { searches.iter().map(|s| u32::from(s.grounds == verdict)).collect() };
+        let text =
+            |f: fn(&AssessedSearch) -> &str| -> Vec<&str> { searches.iter().map(f).collect() };
+        let flag = |verdict: &str| -> Vec<u32> {
+            searches
+                .iter()
+                .map(|s| u32::from(s.grounds == verdict))
+                .collect()
+        };
         let frame = df![
             "month" => text(|s| &s.month),
             "champion" => text(|s| &s.champion),
@@ -60,15 +71,32 @@ impl SearchFrame {
 
     /// Verdict tallies per distinct value of `key`, sorted by the value.
     pub fn tallies_by(&self, key: &str) -> PolarsResult<Vec<(String, Tally)>> {
-        let sums: Vec<Expr> = VERDICTS.iter().map(|v| col(*v).sum().cast(DataType::UInt64)).collect();
-        let grouped = self.frame.clone().lazy().group_by([col(key)]).agg(sums).sort([key], Default::default()).collect()?;
+        let sums: Vec<Expr> = VERDICTS
+            .iter()
+            .map(|v| col(*v).sum().cast(DataType::UInt64))
+            .collect();
+        let grouped = self
+            .frame
+            .clone()
+            .lazy()
+            .group_by([col(key)])
+            .agg(sums)
+            .sort([key], Default::default())
+            .collect()?;
         let keys = grouped.column(key)?.str()?.clone();
-        let columns: Vec<UInt64Chunked> =
-            VERDICTS.iter().map(|v| grouped.column(v).and_then(|c| c.u64().cloned())).collect::<PolarsResult<_>>()?;
+        let columns: Vec<UInt64Chunked> = VERDICTS
+            .iter()
+            .map(|v| grouped.column(v).and_then(|c| c.u64().cloned()))
+            .collect::<PolarsResult<_>>()?;
         Ok((0..grouped.height())
             .map(|i| {
                 let at = |c: usize| columns[c].get(i).unwrap_or(0);
-                let tally = Tally { reasonable: at(0), not_reasonable: at(1), none_recorded: at(2), insufficient_info: at(3) };
+                let tally = Tally {
+                    reasonable: at(0),
+                    not_reasonable: at(1),
+                    none_recorded: at(2),
+                    insufficient_info: at(3),
+                };
                 (keys.get(i).unwrap_or_default().to_string(), tally)
             })
             .collect())
@@ -87,7 +115,12 @@ impl SearchFrame {
         let keys = grouped.column(key)?.str()?.clone();
         let counts = grouped.column("count")?.u64()?.clone();
         Ok((0..grouped.height())
-            .map(|i| (keys.get(i).unwrap_or_default().to_string(), counts.get(i).unwrap_or(0)))
+            .map(|i| {
+                (
+                    keys.get(i).unwrap_or_default().to_string(),
+                    counts.get(i).unwrap_or(0),
+                )
+            })
             .collect())
     }
 }
@@ -129,9 +162,20 @@ mod tests {
         let by_month = frame.tallies_by("month").unwrap();
         assert_eq!(by_month.len(), 2);
         assert_eq!(by_month[0].0, "2019-01");
-        assert_eq!(by_month[0].1, Tally { reasonable: 1, not_reasonable: 1, none_recorded: 0, insufficient_info: 1 });
+        assert_eq!(
+            by_month[0].1,
+            Tally {
+                reasonable: 1,
+                not_reasonable: 1,
+                none_recorded: 0,
+                insufficient_info: 1
+            }
+        );
         assert_eq!(by_month[1].1.judged(), 2);
-        assert_eq!(frame.counts_by("legislation").unwrap(), [("s1".to_string(), 3), ("s23".to_string(), 2)]);
+        assert_eq!(
+            frame.counts_by("legislation").unwrap(),
+            [("s1".to_string(), 3), ("s23".to_string(), 2)]
+        );
     }
 
     #[test]

@@ -33,7 +33,11 @@ pub struct ReportOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error("no assessments recorded for {from} to {to}{}", outstanding_note(*.outstanding))]
-    NoAssessments { from: String, to: String, outstanding: u64 },
+    NoAssessments {
+        from: String,
+        to: String,
+        outstanding: u64,
+    },
     #[error(transparent)]
     Stats(#[from] StatsError),
     #[error("aggregating the assessments: {0}")]
@@ -67,35 +71,59 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             outstanding: completeness.outstanding,
         });
     }
-    let ethnicity_of = |s: &AssessedSearch| match options.scheme {
-        Scheme::Officer => s.officer_defined_ethnicity.as_str(),
-        Scheme::SelfDefined => s.self_defined_ethnicity.as_str(),
-    };
-    let groups: Vec<&str> = input.searches.iter().map(|s| broad_group(options.scheme, ethnicity_of(s)).label()).collect();
+    let groups: Vec<&str> = input
+        .searches
+        .iter()
+        .map(|s| {
+            let value = match options.scheme {
+                Scheme::Officer => &s.officer_defined_ethnicity,
+                Scheme::SelfDefined => &s.self_defined_ethnicity,
+            };
+            broad_group(options.scheme, value).label()
+        })
+        .collect();
     let frame = SearchFrame::new(&input.searches, &groups)?;
 
     // Populations are only a sampling frame for the whole force: with one
     // champion's searches, the correction would be wrong, so it is not made.
     let whole_force = options.champion.is_none();
-    let month_population: BTreeMap<&str, u64> = input.draws.iter().map(|d| (d.month.as_str(), d.month_records)).collect();
+    let month_population: BTreeMap<&str, u64> = input
+        .draws
+        .iter()
+        .map(|d| (d.month.as_str(), d.month_records))
+        .collect();
     let population: u64 = month_population.values().sum();
-    let mut group_population: BTreeMap<Group, u64> = BTreeMap::new();
-    for row in input.populations.iter().filter(|p| p.scheme == scheme_key(options.scheme)) {
-        *group_population.entry(broad_group(options.scheme, &row.value)).or_default() += row.searches;
+    let scheme_rows: Vec<&MonthPopulation> = input
+        .populations
+        .iter()
+        .filter(|p| p.scheme == scheme_key(options.scheme))
+        .collect();
+    // With population counts for the scheme, a group nobody in it searched has 0, not "unknown".
+    let mut group_population: BTreeMap<Group, u64> = if scheme_rows.is_empty() {
+        BTreeMap::new()
+    } else {
+        Group::ALL.iter().map(|g| (*g, 0)).collect()
+    };
+    for row in scheme_rows {
+        *group_population
+            .entry(broad_group(options.scheme, &row.value))
+            .or_default() += row.searches;
     }
 
     let by_group: BTreeMap<String, Tally> = frame.tallies_by("group")?.into_iter().collect();
     let mut overall = Tally::default();
     by_group.values().for_each(|t| overall.add(t));
     let mut minority = Tally::default();
-    let mut minority_population = 0;
+    let mut minority_population: Option<u64> = None;
     let mut group_rows = Vec::new();
     for group in Group::ALL {
         let tally = by_group.get(group.label()).copied().unwrap_or_default();
         let group_searches = group_population.get(&group).copied();
         if group.is_minority() == Some(true) {
             minority.add(&tally);
-            minority_population += group_searches.unwrap_or(0);
+            if let Some(n) = group_searches {
+                *minority_population.get_or_insert(0) += n;
+            }
         }
         group_rows.push(GroupRow {
             group: group.label().to_string(),
@@ -106,7 +134,10 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             estimate: Estimate::from_tally(&tally, rules, group_searches.filter(|_| whole_force))?,
         });
     }
-    let white = by_group.get(Group::White.label()).copied().unwrap_or_default();
+    let white = by_group
+        .get(Group::White.label())
+        .copied()
+        .unwrap_or_default();
 
     let month_tallies: BTreeMap<String, Tally> = frame.tallies_by("month")?.into_iter().collect();
     let mut by_month = Vec::new();
@@ -122,11 +153,16 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             population: draw.month_records,
             assigned,
             outstanding: assigned.saturating_sub(assessed),
-            estimate: Estimate::from_tally(&tally, rules, Some(draw.month_records).filter(|_| whole_force))?,
+            estimate: Estimate::from_tally(
+                &tally,
+                rules,
+                Some(draw.month_records).filter(|_| whole_force),
+            )?,
         });
     }
 
-    let champion_tallies: BTreeMap<String, Tally> = frame.tallies_by("champion")?.into_iter().collect();
+    let champion_tallies: BTreeMap<String, Tally> =
+        frame.tallies_by("champion")?.into_iter().collect();
     let mut champion_progress: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     for p in &input.progress {
         let entry = champion_progress.entry(p.champion.as_str()).or_default();
@@ -147,11 +183,22 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
 
     Ok(Report {
         simulated: input.simulated || input.searches.iter().any(|s| s.simulated),
-        period: PeriodOut { from: options.from.clone(), to: options.to.clone() },
+        period: PeriodOut {
+            from: options.from.clone(),
+            to: options.to.clone(),
+        },
         champion: options.champion.clone(),
         ethnicity: options.scheme.to_string(),
-        method: if rules.fpc { "normal_fpc".into() } else { rules.method.name().into() },
-        method_label: if rules.fpc { "Wald with finite population correction".into() } else { rules.method.label().into() },
+        method: if rules.fpc {
+            "normal_fpc".into()
+        } else {
+            rules.method.name().into()
+        },
+        method_label: if rules.fpc {
+            "Wald with finite population correction".into()
+        } else {
+            rules.method.label().into()
+        },
         confidence: rules.confidence,
         fpc: rules.fpc,
         too_few_below: rules.too_few_below,
@@ -160,7 +207,12 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
         overall: Estimate::from_tally(&overall, rules, Some(population).filter(|_| whole_force))?,
         population,
         groups: group_rows,
-        minority: Estimate::from_tally(&minority, rules, Some(minority_population).filter(|_| whole_force))?,
+        minority: Estimate::from_tally(
+            &minority,
+            rules,
+            minority_population.filter(|_| whole_force),
+        )?,
+        minority_population,
         comparison: compare(&minority, &white, rules.confidence)?,
         by_month,
         by_champion,
@@ -177,7 +229,14 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
                 created_at: d.created_at.clone(),
                 manifest_sha256: d.manifest_sha256.clone(),
                 searches_in_month: d.month_records,
-                inputs: d.inputs.iter().map(|(file, sha256)| InputFile { file: file.clone(), sha256: sha256.clone() }).collect(),
+                inputs: d
+                    .inputs
+                    .iter()
+                    .map(|(file, sha256)| InputFile {
+                        file: file.clone(),
+                        sha256: sha256.clone(),
+                    })
+                    .collect(),
             })
             .collect(),
         notes: input
@@ -196,12 +255,19 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
 }
 
 /// Rows per export value, most assessed first (ties by name).
-fn value_rows(tallies: Vec<(String, Tally)>, rules: &EstimateRules) -> Result<Vec<ValueRow>, StatsError> {
+fn value_rows(
+    tallies: Vec<(String, Tally)>,
+    rules: &EstimateRules,
+) -> Result<Vec<ValueRow>, StatsError> {
     let mut rows = tallies
         .into_iter()
         .map(|(value, tally)| {
             Ok(ValueRow {
-                value: if value.trim().is_empty() { NOT_RECORDED.to_string() } else { value },
+                value: if value.trim().is_empty() {
+                    NOT_RECORDED.to_string()
+                } else {
+                    value
+                },
                 estimate: Estimate::from_tally(&tally, rules, None)?,
             })
         })
@@ -218,7 +284,11 @@ fn full_counts(observed: Vec<(String, u64)>, vocabulary: &[&str]) -> Vec<Count> 
     let observed: BTreeMap<String, u64> = observed.into_iter().collect();
     vocabulary
         .iter()
-        .map(|value| Count { value: value.to_string(), count: observed.get(*value).copied().unwrap_or(0), suppressed: false })
+        .map(|value| Count {
+            value: value.to_string(),
+            count: observed.get(*value).copied().unwrap_or(0),
+            suppressed: false,
+        })
         .collect()
 }
 
@@ -228,30 +298,70 @@ fn breakdowns(
     searches: &[AssessedSearch],
     progress: &[Progress],
 ) -> Result<Breakdowns, ReportError> {
-    let names = |all: &[&'static str]| all.to_vec();
     let verdicts = vec![
-        Count { value: Grounds::Reasonable.as_str().into(), count: overall.reasonable, suppressed: false },
-        Count { value: Grounds::NotReasonable.as_str().into(), count: overall.not_reasonable, suppressed: false },
-        Count { value: Grounds::NoneRecorded.as_str().into(), count: overall.none_recorded, suppressed: false },
-        Count { value: Grounds::InsufficientInfo.as_str().into(), count: overall.insufficient_info, suppressed: false },
+        Count {
+            value: Grounds::Reasonable.as_str().into(),
+            count: overall.reasonable,
+            suppressed: false,
+        },
+        Count {
+            value: Grounds::NotReasonable.as_str().into(),
+            count: overall.not_reasonable,
+            suppressed: false,
+        },
+        Count {
+            value: Grounds::NoneRecorded.as_str().into(),
+            count: overall.none_recorded,
+            suppressed: false,
+        },
+        Count {
+            value: Grounds::InsufficientInfo.as_str().into(),
+            count: overall.insufficient_info,
+            suppressed: false,
+        },
     ];
     let mut themes: Vec<(String, u64)> = Vec::new();
     for theme in searches.iter().flat_map(|s| &s.themes) {
-        match themes.iter_mut().find(|(t, _)| t.eq_ignore_ascii_case(theme)) {
+        match themes
+            .iter_mut()
+            .find(|(t, _)| t.eq_ignore_ascii_case(theme))
+        {
             Some((_, count)) => *count += 1,
             None => themes.push((theme.clone(), 1)),
         }
     }
-    themes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.to_lowercase().cmp(&b.0.to_lowercase())));
+    themes.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| a.0.to_lowercase().cmp(&b.0.to_lowercase()))
+    });
     Ok(Breakdowns {
         verdicts,
-        bwv: full_counts(frame.counts_by("bwv")?, &names(&Bwv::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())),
+        bwv: full_counts(
+            frame.counts_by("bwv")?,
+            &Bwv::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>(),
+        ),
         substituted: progress.iter().map(|p| p.substituted).sum(),
         substituted_for_missing_footage: progress.iter().map(|p| p.footage_missing).sum(),
-        gowisely: full_counts(frame.counts_by("gowisely")?, &Gowisely::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
-        conduct: full_counts(frame.counts_by("conduct")?, &Conduct::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
-        referrals: full_counts(frame.counts_by("referral")?, &Referral::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
-        themes: themes.into_iter().map(|(value, count)| Count { value, count, suppressed: false }).collect(),
+        gowisely: full_counts(
+            frame.counts_by("gowisely")?,
+            &Gowisely::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>(),
+        ),
+        conduct: full_counts(
+            frame.counts_by("conduct")?,
+            &Conduct::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>(),
+        ),
+        referrals: full_counts(
+            frame.counts_by("referral")?,
+            &Referral::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>(),
+        ),
+        themes: themes
+            .into_iter()
+            .map(|(value, count)| Count {
+                value,
+                count,
+                suppressed: false,
+            })
+            .collect(),
     })
 }
 
@@ -272,7 +382,10 @@ fn completeness(progress: &[Progress]) -> Completeness {
         incomplete_months: per_month
             .into_iter()
             .filter(|(_, n)| *n > 0)
-            .map(|(month, outstanding)| MonthOutstanding { month: month.to_string(), outstanding })
+            .map(|(month, outstanding)| MonthOutstanding {
+                month: month.to_string(),
+                outstanding,
+            })
             .collect(),
     }
 }

@@ -4,6 +4,7 @@
 pub mod aggregate;
 mod build;
 pub mod model;
+pub mod render;
 pub mod svg;
 
 pub use build::{build, ReportError, ReportInput, ReportOptions};

@@ -41,7 +41,11 @@ pub struct EstimateRules {
 impl Estimate {
     /// `population` is the number of searches the assessed ones were drawn
     /// from, when known; with `rules.fpc` it narrows a Wald interval.
-    pub fn from_tally(tally: &Tally, rules: &EstimateRules, population: Option<u64>) -> Result<Self, StatsError> {
+    pub fn from_tally(
+        tally: &Tally,
+        rules: &EstimateRules,
+        population: Option<u64>,
+    ) -> Result<Self, StatsError> {
         let n = tally.judged();
         let x = tally.reasonable;
         let mut fpc = false;
@@ -53,7 +57,12 @@ impl Estimate {
                     fpc = true;
                     Some(stats::wald_fpc_interval(x, n, big_n, rules.confidence)?)
                 }
-                None => Some(stats::proportion_interval(x, n, rules.confidence, rules.method)?),
+                None => Some(stats::proportion_interval(
+                    x,
+                    n,
+                    rules.confidence,
+                    rules.method,
+                )?),
             }
         };
         Ok(Self {
@@ -220,6 +229,8 @@ pub struct Report {
     pub population: u64,
     pub groups: Vec<GroupRow>,
     pub minority: Estimate,
+    /// Searches of people from minority ethnic groups in the period's months.
+    pub minority_population: Option<u64>,
     pub comparison: Option<Comparison>,
     pub by_month: Vec<MonthRow>,
     pub by_champion: Vec<ChampionRow>,
@@ -233,7 +244,11 @@ pub struct Report {
 
 /// The comparison of minority ethnic groups with White, and a sentence for
 /// people that stays within what the interval shows.
-pub fn compare(minority: &Tally, white: &Tally, confidence: f64) -> Result<Option<Comparison>, StatsError> {
+pub fn compare(
+    minority: &Tally,
+    white: &Tally,
+    confidence: f64,
+) -> Result<Option<Comparison>, StatsError> {
     let (n1, n2) = (minority.judged(), white.judged());
     if n1 == 0 || n2 == 0 {
         return Ok(None);
@@ -264,7 +279,11 @@ pub fn compare(minority: &Tally, white: &Tally, confidence: f64) -> Result<Optio
             p_fisher
         )
     } else {
-        let direction = if difference.estimate > 0.0 { "higher" } else { "lower" };
+        let direction = if difference.estimate > 0.0 {
+            "higher"
+        } else {
+            "lower"
+        };
         format!(
             "{shares}; {range}. The whole interval is on one side of zero: the proportion for minority ethnic groups was {direction} in these searches (Fisher's exact test p = {:.3}). With samples this size, read it as a reason to look closer, not as a measure of how large the gap is.",
             p_fisher

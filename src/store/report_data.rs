@@ -69,7 +69,8 @@ pub struct Period {
     pub champion: Option<String>,
 }
 
-const IN_PERIOD: &str = "d.superseded_at IS NULL AND (?1 IS NULL OR d.month >= ?1) AND (?2 IS NULL OR d.month <= ?2)";
+const IN_PERIOD: &str =
+    "d.superseded_at IS NULL AND (?1 IS NULL OR d.month >= ?1) AND (?2 IS NULL OR d.month <= ?2)";
 
 impl Tx<'_> {
     pub fn assessed_searches(&self, period: &Period) -> Result<Vec<AssessedSearch>> {
@@ -85,26 +86,27 @@ impl Tx<'_> {
              ORDER BY d.month, x.champion, x.role DESC, x.position"
         );
         let mut statement = self.tx.prepare(&sql)?;
-        let rows = statement.query_map(params![period.from, period.to, period.champion], |row| {
-            let themes: String = row.get(8)?;
-            Ok(AssessedSearch {
-                month: row.get(0)?,
-                champion: row.get(1)?,
-                record_id: row.get(2)?,
-                grounds: row.get(3)?,
-                bwv: row.get(4)?,
-                gowisely: row.get(5)?,
-                conduct: row.get(6)?,
-                referral: row.get(7)?,
-                themes: serde_json::from_str(&themes).unwrap_or_default(),
-                notes: row.get(9)?,
-                self_defined_ethnicity: row.get(10)?,
-                officer_defined_ethnicity: row.get(11)?,
-                legislation: row.get(12)?,
-                object_of_search: row.get(13)?,
-                simulated: row.get(14)?,
-            })
-        })?;
+        let rows =
+            statement.query_map(params![period.from, period.to, period.champion], |row| {
+                let themes: String = row.get(8)?;
+                Ok(AssessedSearch {
+                    month: row.get(0)?,
+                    champion: row.get(1)?,
+                    record_id: row.get(2)?,
+                    grounds: row.get(3)?,
+                    bwv: row.get(4)?,
+                    gowisely: row.get(5)?,
+                    conduct: row.get(6)?,
+                    referral: row.get(7)?,
+                    themes: serde_json::from_str(&themes).unwrap_or_default(),
+                    notes: row.get(9)?,
+                    self_defined_ethnicity: row.get(10)?,
+                    officer_defined_ethnicity: row.get(11)?,
+                    legislation: row.get(12)?,
+                    object_of_search: row.get(13)?,
+                    simulated: row.get(14)?,
+                })
+            })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -127,16 +129,17 @@ impl Tx<'_> {
              ORDER BY d.month, ch.position"
         );
         let mut statement = self.tx.prepare(&sql)?;
-        let rows = statement.query_map(params![period.from, period.to, period.champion], |row| {
-            Ok(Progress {
-                month: row.get(0)?,
-                champion: row.get(1)?,
-                assigned: row.get(2)?,
-                assessed: row.get(3)?,
-                substituted: row.get(4)?,
-                footage_missing: row.get(5)?,
-            })
-        })?;
+        let rows =
+            statement.query_map(params![period.from, period.to, period.champion], |row| {
+                Ok(Progress {
+                    month: row.get(0)?,
+                    champion: row.get(1)?,
+                    assigned: row.get(2)?,
+                    assessed: row.get(3)?,
+                    substituted: row.get(4)?,
+                    footage_missing: row.get(5)?,
+                })
+            })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -163,8 +166,9 @@ impl Tx<'_> {
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut inputs =
-            self.tx.prepare("SELECT file, sha256 FROM draw_inputs WHERE draw_id = ?1 ORDER BY position")?;
+        let mut inputs = self
+            .tx
+            .prepare("SELECT file, sha256 FROM draw_inputs WHERE draw_id = ?1 ORDER BY position")?;
         let mut result = Vec::with_capacity(draws.len());
         for (id, mut draw) in draws {
             draw.inputs = inputs
@@ -183,7 +187,12 @@ impl Tx<'_> {
         );
         let mut statement = self.tx.prepare(&sql)?;
         let rows = statement.query_map(params![period.from, period.to], |row| {
-            Ok(MonthPopulation { month: row.get(0)?, scheme: row.get(1)?, value: row.get(2)?, searches: row.get(3)? })
+            Ok(MonthPopulation {
+                month: row.get(0)?,
+                scheme: row.get(1)?,
+                value: row.get(2)?,
+                searches: row.get(3)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -191,7 +200,11 @@ impl Tx<'_> {
     /// Whether the workspace holds simulated (demo) assessments.
     pub fn is_simulated(&self) -> Result<bool> {
         let flagged = self.meta("simulated")?.as_deref() == Some("1");
-        let any: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM assessments WHERE simulated = 1)", [], |row| row.get(0))?;
+        let any: bool = self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM assessments WHERE simulated = 1)",
+            [],
+            |row| row.get(0),
+        )?;
         Ok(flagged || any)
     }
 }

@@ -1,0 +1,134 @@
+//! CSV for machines: one tidy table, a row per figure. Floats at full
+//! precision; labels from exports and reviewers guarded against formulas.
+
+use crate::report::model::{Count, Estimate, Report};
+use crate::spreadsheet::formula_safe;
+
+const HEADER: [&str; 16] = [
+    "section",
+    "label",
+    "assessed",
+    "reasonable",
+    "not_reasonable",
+    "none_recorded",
+    "insufficient_info",
+    "proportion",
+    "lower",
+    "upper",
+    "too_few",
+    "suppressed",
+    "population",
+    "count",
+    "difference",
+    "p_fisher",
+];
+
+#[derive(Default)]
+struct Row {
+    cells: [String; 16],
+}
+
+impl Row {
+    fn new(section: &str, label: &str) -> Self {
+        let mut row = Row::default();
+        row.cells[0] = section.to_string();
+        row.cells[1] = formula_safe(label).into_owned();
+        row
+    }
+
+    fn estimate(mut self, e: &Estimate) -> Self {
+        let float = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        if e.suppressed {
+            self.cells[11] = "true".into();
+            return self;
+        }
+        self.cells[2] = e.assessed.to_string();
+        self.cells[3] = e.reasonable.to_string();
+        self.cells[4] = e.not_reasonable.to_string();
+        self.cells[5] = e.none_recorded.to_string();
+        self.cells[6] = e.insufficient_info.to_string();
+        self.cells[7] = float(e.proportion);
+        self.cells[8] = float(e.lower);
+        self.cells[9] = float(e.upper);
+        self.cells[10] = e.too_few.to_string();
+        self.cells[11] = "false".into();
+        self
+    }
+
+    fn set(mut self, column: usize, value: impl ToString) -> Self {
+        self.cells[column] = value.to_string();
+        self
+    }
+}
+
+fn counts(rows: &mut Vec<Row>, section: &str, counts: &[Count]) {
+    for c in counts {
+        let row = Row::new(section, &c.value).set(11, c.suppressed);
+        rows.push(if c.suppressed {
+            row
+        } else {
+            row.set(13, c.count)
+        });
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let mut rows = vec![Row::new("overall", "All searches")
+        .estimate(&report.overall)
+        .set(12, report.population)];
+    for g in &report.groups {
+        let row = Row::new("group", &g.group).estimate(&g.estimate);
+        rows.push(match g.population {
+            Some(n) => row.set(12, n),
+            None => row,
+        });
+    }
+    rows.push(Row::new("group", "Minority ethnic").estimate(&report.minority));
+    if let Some(c) = &report.comparison {
+        rows.push(
+            Row::new("comparison", &format!("{} vs {}", c.group, c.reference))
+                .set(8, c.lower)
+                .set(9, c.upper)
+                .set(14, c.difference)
+                .set(15, c.p_fisher),
+        );
+    }
+    for m in &report.by_month {
+        rows.push(
+            Row::new("month", &m.month)
+                .estimate(&m.estimate)
+                .set(12, m.population),
+        );
+    }
+    for c in &report.by_champion {
+        rows.push(Row::new("champion", &c.champion).estimate(&c.estimate));
+    }
+    for v in &report.by_legislation {
+        rows.push(Row::new("legislation", &v.value).estimate(&v.estimate));
+    }
+    for v in &report.by_object {
+        rows.push(Row::new("object_of_search", &v.value).estimate(&v.estimate));
+    }
+    let b = &report.breakdowns;
+    counts(&mut rows, "verdict", &b.verdicts);
+    counts(&mut rows, "bwv", &b.bwv);
+    rows.push(Row::new("substituted", "all").set(13, b.substituted));
+    rows.push(
+        Row::new("substituted", "footage missing").set(13, b.substituted_for_missing_footage),
+    );
+    counts(&mut rows, "gowisely", &b.gowisely);
+    counts(&mut rows, "conduct", &b.conduct);
+    counts(&mut rows, "referral", &b.referrals);
+    counts(&mut rows, "theme", &b.themes);
+    rows.push(
+        Row::new("outstanding", "searches still to review")
+            .set(13, report.completeness.outstanding),
+    );
+
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(HEADER);
+    for row in &rows {
+        let _ = writer.write_record(&row.cells);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}

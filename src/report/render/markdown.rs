@@ -1,0 +1,258 @@
+//! Markdown for minutes and papers.
+
+use super::{
+    count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
+    proportion_cell, share, title, SIMULATED_BANNER,
+};
+use crate::report::model::{percent, percent_level, Count, Estimate, Report};
+
+/// Text from exports and reviewers must not break the table or smuggle
+/// markup into a rendered page.
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\n', '\r'], " ")
+}
+
+fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    out.push_str(&format!("| {} |\n", header.join(" | ")));
+    let rule: Vec<&str> = header
+        .iter()
+        .enumerate()
+        .map(|(i, _)| if i == 0 { "---" } else { "---:" })
+        .collect();
+    out.push_str(&format!("| {} |\n", rule.join(" | ")));
+    for row in rows {
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    out.push('\n');
+}
+
+fn estimate_cells(e: &Estimate, threshold: Option<u64>) -> Vec<String> {
+    vec![
+        count_cell(e.assessed, e.suppressed, threshold),
+        count_cell(e.reasonable, e.suppressed, threshold),
+        proportion_cell(e),
+        interval_cell(e),
+        count_cell(e.insufficient_info, e.suppressed, threshold),
+        flag_cell(e).to_string(),
+    ]
+}
+
+fn counts(out: &mut String, heading: &str, name: &str, counts: &[Count], threshold: Option<u64>) {
+    out.push_str(&format!("### {heading}\n\n"));
+    let rows: Vec<Vec<String>> = counts
+        .iter()
+        .map(|c| {
+            vec![
+                escape(&c.value),
+                count_cell(c.count, c.suppressed, threshold),
+            ]
+        })
+        .collect();
+    table(out, &[name, "searches"], &rows);
+}
+
+pub fn render(report: &Report) -> String {
+    let threshold = report.suppressed_below;
+    let interval = format!("{} interval", percent_level(report.confidence));
+    let estimate_header = [
+        "assessed",
+        "reasonable",
+        "%",
+        interval.as_str(),
+        "insufficient info",
+        "note",
+    ];
+    let mut out = format!("# {}\n\n", escape(&title(report)));
+    if report.simulated {
+        out.push_str(&format!("> **{SIMULATED_BANNER}**\n\n"));
+    }
+    if let Some(warning) = outstanding_warning(report) {
+        out.push_str(&format!("> **{warning}**\n\n"));
+    }
+    out.push_str(&format!(
+        "{}\n\n_{}_\n\n",
+        headline(report),
+        method_line(report)
+    ));
+
+    out.push_str(&format!("## By ethnic group ({})\n\n", report.ethnicity));
+    let mut rows: Vec<Vec<String>> = report
+        .groups
+        .iter()
+        .map(|g| {
+            let mut cells = vec![g.group.clone()];
+            cells.extend(estimate_cells(&g.estimate, threshold));
+            cells.push(g.population.map_or("–".into(), |n| n.to_string()));
+            cells.push(g.reviewed_share.map_or("–".into(), percent));
+            cells
+        })
+        .collect();
+    let mut minority = vec!["Minority ethnic (all but White and Not stated)".to_string()];
+    minority.extend(estimate_cells(&report.minority, threshold));
+    minority.push(
+        report
+            .minority_population
+            .map_or("–".into(), |n| n.to_string()),
+    );
+    minority.push(share(report.minority_population, &report.minority));
+    rows.push(minority);
+    let mut all = vec!["**All searches**".to_string()];
+    all.extend(estimate_cells(&report.overall, threshold));
+    all.extend([
+        report.population.to_string(),
+        share(Some(report.population), &report.overall),
+    ]);
+    rows.push(all);
+    table(
+        &mut out,
+        &[
+            &["group"],
+            &estimate_header[..],
+            &["searches in period", "share reviewed"],
+        ]
+        .concat(),
+        &rows,
+    );
+    if let Some(c) = &report.comparison {
+        out.push_str(&format!("{}\n\n", c.statement));
+    }
+
+    out.push_str("## By month\n\n");
+    let rows: Vec<Vec<String>> = report
+        .by_month
+        .iter()
+        .map(|m| {
+            let mut cells = vec![
+                m.month.clone(),
+                m.population.to_string(),
+                m.assigned.to_string(),
+                m.outstanding.to_string(),
+            ];
+            cells.extend(estimate_cells(&m.estimate, threshold));
+            cells
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            &[
+                "month",
+                "searches in month",
+                "due for review",
+                "outstanding",
+            ],
+            &estimate_header[..],
+        ]
+        .concat(),
+        &rows,
+    );
+
+    if !report.by_champion.is_empty() {
+        out.push_str("## By champion\n\nSmall samples: listed alphabetically, not ranked.\n\n");
+        let rows: Vec<Vec<String>> = report
+            .by_champion
+            .iter()
+            .map(|c| {
+                let mut cells = vec![
+                    escape(&c.champion),
+                    c.assigned.to_string(),
+                    c.outstanding.to_string(),
+                ];
+                cells.extend(estimate_cells(&c.estimate, threshold));
+                cells
+            })
+            .collect();
+        table(
+            &mut out,
+            &[
+                &["champion", "due for review", "outstanding"],
+                &estimate_header[..],
+            ]
+            .concat(),
+            &rows,
+        );
+    }
+
+    for (heading, name, values) in [
+        ("By legislation", "legislation", &report.by_legislation),
+        ("By object of search", "object of search", &report.by_object),
+    ] {
+        out.push_str(&format!("## {heading}\n\n"));
+        let rows: Vec<Vec<String>> = values
+            .iter()
+            .map(|v| {
+                let mut cells = vec![escape(&v.value)];
+                cells.extend(estimate_cells(&v.estimate, threshold));
+                cells
+            })
+            .collect();
+        table(&mut out, &[&[name], &estimate_header[..]].concat(), &rows);
+    }
+
+    out.push_str("## How the searches were reviewed\n\n");
+    let b = &report.breakdowns;
+    counts(
+        &mut out,
+        "Grounds verdicts",
+        "verdict",
+        &b.verdicts,
+        threshold,
+    );
+    counts(
+        &mut out,
+        "Body-worn video",
+        "body-worn video",
+        &b.bwv,
+        threshold,
+    );
+    out.push_str(&format!(
+        "{} sampled searches were replaced by a reserve, {} of them because footage was missing.\n\n",
+        b.substituted, b.substituted_for_missing_footage
+    ));
+    counts(
+        &mut out,
+        "GOWISELY explained",
+        "explained",
+        &b.gowisely,
+        threshold,
+    );
+    counts(
+        &mut out,
+        "Conduct of the search",
+        "conduct",
+        &b.conduct,
+        threshold,
+    );
+    counts(&mut out, "Referrals", "referral", &b.referrals, threshold);
+    if !b.themes.is_empty() {
+        counts(&mut out, "Learning themes", "theme", &b.themes, threshold);
+    }
+
+    out.push_str("## Draws\n\nEach draw can be recomputed by anyone with `grounds verify MANIFEST --export FILE...`.\n\n");
+    let rows: Vec<Vec<String>> = report
+        .draws
+        .iter()
+        .map(|d| {
+            vec![
+                d.month.clone(),
+                format!("`{}`", escape(&d.seed)),
+                format!("`{}`", d.manifest_sha256),
+                d.inputs
+                    .iter()
+                    .map(|i| escape(&i.file))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &["month", "seed", "manifest SHA-256", "inputs"],
+        &rows,
+    );
+    out.trim_end().to_string() + "\n"
+}

@@ -1,0 +1,149 @@
+//! One renderer per output format, each a pure function of the [`Report`].
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use super::model::{percent, percent_level, Estimate, Report};
+
+/// The headline in one sentence (or two, with insufficient information).
+pub fn headline(report: &Report) -> String {
+    let overall = &report.overall;
+    let level = percent_level(report.confidence);
+    let mut text = match (overall.proportion, overall.lower, overall.upper) {
+        (Some(p), Some(lower), Some(upper)) => format!(
+            "Reasonable grounds were evident in {} of the {} searches assessed ({}; {level} interval {} to {}).",
+            overall.reasonable,
+            overall.assessed,
+            percent(p),
+            percent(lower),
+            percent(upper)
+        ),
+        _ => "No search in the period could be judged.".to_string(),
+    };
+    if overall.insufficient_info > 0 {
+        text.push_str(&format!(
+            " {} more {} reviewed but had too little information to judge; {} not counted.",
+            overall.insufficient_info,
+            if overall.insufficient_info == 1 {
+                "search was"
+            } else {
+                "searches were"
+            },
+            if overall.insufficient_info == 1 {
+                "it is"
+            } else {
+                "they are"
+            }
+        ));
+    }
+    text
+}
+
+/// The warning that keeps a partial period from being read as final.
+pub fn outstanding_warning(report: &Report) -> Option<String> {
+    let completeness = &report.completeness;
+    if completeness.complete {
+        return None;
+    }
+    let months: Vec<String> = completeness
+        .incomplete_months
+        .iter()
+        .map(|m| format!("{}: {}", m.month, m.outstanding))
+        .collect();
+    Some(format!(
+        "NOT FINAL: {} of the {} searches drawn for review are still outstanding ({}). Figures will change.",
+        completeness.outstanding,
+        completeness.assigned,
+        months.join(", ")
+    ))
+}
+
+pub const SIMULATED_BANNER: &str =
+    "SIMULATED DATA: these assessments were made up by `grounds demo` to show the tool. They are not real reviews.";
+
+/// What the report is about, in one line.
+pub fn title(report: &Report) -> String {
+    let period = if report.period.from == report.period.to {
+        report.period.from.clone()
+    } else {
+        format!("{} to {}", report.period.from, report.period.to)
+    };
+    let champion = report
+        .champion
+        .as_ref()
+        .map(|c| format!(", champion {c}"))
+        .unwrap_or_default();
+    format!("Reasonable grounds review, {period}{champion}")
+}
+
+/// How intervals were made, in one line.
+pub fn method_line(report: &Report) -> String {
+    format!(
+        "{} ethnicity; {} {} intervals; groups with fewer than {} assessed searches are flagged \"too few to judge\".",
+        capitalise(&report.ethnicity),
+        percent_level(report.confidence),
+        report.method_label,
+        report.too_few_below
+    )
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
+/// `87.5%` or `–` when there is nothing to show.
+pub fn proportion_cell(estimate: &Estimate) -> String {
+    if estimate.suppressed {
+        return "suppressed".into();
+    }
+    estimate
+        .proportion
+        .map(percent)
+        .unwrap_or_else(|| "–".into())
+}
+
+/// `81.9% to 91.5%` or `–`.
+pub fn interval_cell(estimate: &Estimate) -> String {
+    match (estimate.suppressed, estimate.lower, estimate.upper) {
+        (false, Some(lower), Some(upper)) => format!("{} to {}", percent(lower), percent(upper)),
+        _ => "–".into(),
+    }
+}
+
+/// The flag people read next to a figure.
+pub fn flag_cell(estimate: &Estimate) -> &'static str {
+    if estimate.suppressed {
+        "suppressed: small count"
+    } else if estimate.assessed == 0 {
+        "none assessed"
+    } else if estimate.too_few {
+        "too few to judge"
+    } else {
+        ""
+    }
+}
+
+/// A count, or `<N` when suppressed.
+pub fn count_cell(count: u64, suppressed: bool, threshold: Option<u64>) -> String {
+    if suppressed {
+        format!("<{}", threshold.unwrap_or(0))
+    } else {
+        count.to_string()
+    }
+}
+
+/// The share of a population that was reviewed (assessed or insufficient information).
+pub fn share(population: Option<u64>, estimate: &Estimate) -> String {
+    match population {
+        Some(n) if n > 0 && !estimate.suppressed => {
+            percent((estimate.assessed + estimate.insufficient_info) as f64 / n as f64)
+        }
+        _ => "–".into(),
+    }
+}

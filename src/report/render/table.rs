@@ -1,0 +1,230 @@
+//! Terminal tables for people (comfy-table).
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
+
+use super::{
+    count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
+    proportion_cell, share, title, SIMULATED_BANNER,
+};
+use crate::report::model::{percent, percent_level, Count, Estimate, Report};
+
+fn table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_header(header.iter().map(|h| Cell::new(h)));
+    for index in 1..header.len() {
+        if let Some(column) = table.column_mut(index) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table
+}
+
+fn estimate_cells(estimate: &Estimate, threshold: Option<u64>) -> Vec<String> {
+    vec![
+        count_cell(estimate.assessed, estimate.suppressed, threshold),
+        count_cell(estimate.reasonable, estimate.suppressed, threshold),
+        proportion_cell(estimate),
+        interval_cell(estimate),
+        count_cell(estimate.insufficient_info, estimate.suppressed, threshold),
+        flag_cell(estimate).to_string(),
+    ]
+}
+
+fn counts_table(name: &str, counts: &[Count], threshold: Option<u64>) -> Table {
+    let mut t = table(&[name, "searches"]);
+    for count in counts {
+        t.add_row(vec![
+            count.value.clone(),
+            count_cell(count.count, count.suppressed, threshold),
+        ]);
+    }
+    t
+}
+
+pub fn render(report: &Report) -> String {
+    let threshold = report.suppressed_below;
+    let interval = format!("{} interval", percent_level(report.confidence));
+    let estimate_header = [
+        "assessed",
+        "reasonable",
+        "%",
+        interval.as_str(),
+        "insufficient info",
+        "note",
+    ];
+    let mut out = String::new();
+    let mut section = |heading: &str, body: String| {
+        out.push_str(heading);
+        out.push('\n');
+        out.push_str(&body);
+        out.push_str("\n\n");
+    };
+
+    let mut intro = String::new();
+    if report.simulated {
+        intro.push_str(SIMULATED_BANNER);
+        intro.push('\n');
+    }
+    intro.push_str(&method_line(report));
+    intro.push_str("\n\n");
+    intro.push_str(&headline(report));
+    if let Some(warning) = outstanding_warning(report) {
+        intro.push_str("\n");
+        intro.push_str(&warning);
+    }
+    section(&title(report), intro);
+
+    let mut groups = table(
+        &[
+            &["group"],
+            &estimate_header[..],
+            &["searches in period", "share reviewed"],
+        ]
+        .concat(),
+    );
+    for row in &report.groups {
+        let mut cells = vec![row.group.clone()];
+        cells.extend(estimate_cells(&row.estimate, threshold));
+        cells.push(row.population.map_or("–".into(), |n| n.to_string()));
+        cells.push(row.reviewed_share.map_or("–".into(), percent));
+        groups.add_row(cells);
+    }
+    let mut minority = vec!["Minority ethnic (all but White and Not stated)".to_string()];
+    minority.extend(estimate_cells(&report.minority, threshold));
+    minority.push(
+        report
+            .minority_population
+            .map_or("–".into(), |n| n.to_string()),
+    );
+    minority.push(share(report.minority_population, &report.minority));
+    groups.add_row(minority);
+    let mut overall = vec!["All searches".to_string()];
+    overall.extend(estimate_cells(&report.overall, threshold));
+    overall.extend([
+        report.population.to_string(),
+        share(Some(report.population), &report.overall),
+    ]);
+    groups.add_row(overall);
+    section(
+        &format!("By ethnic group ({})", report.ethnicity),
+        groups.to_string(),
+    );
+
+    if let Some(comparison) = &report.comparison {
+        section(
+            "Minority ethnic groups compared with White",
+            comparison.statement.clone(),
+        );
+    }
+
+    let mut months = table(
+        &[
+            &[
+                "month",
+                "searches in month",
+                "due for review",
+                "outstanding",
+            ],
+            &estimate_header[..],
+        ]
+        .concat(),
+    );
+    for row in &report.by_month {
+        let mut cells = vec![
+            row.month.clone(),
+            row.population.to_string(),
+            row.assigned.to_string(),
+            row.outstanding.to_string(),
+        ];
+        cells.extend(estimate_cells(&row.estimate, threshold));
+        months.add_row(cells);
+    }
+    section("By month", months.to_string());
+
+    if !report.by_champion.is_empty() {
+        let mut champions = table(
+            &[
+                &["champion", "due for review", "outstanding"],
+                &estimate_header[..],
+            ]
+            .concat(),
+        );
+        for row in &report.by_champion {
+            let mut cells = vec![
+                row.champion.clone(),
+                row.assigned.to_string(),
+                row.outstanding.to_string(),
+            ];
+            cells.extend(estimate_cells(&row.estimate, threshold));
+            champions.add_row(cells);
+        }
+        section(
+            "By champion (small samples: alphabetical, not ranked)",
+            champions.to_string(),
+        );
+    }
+
+    for (heading, rows) in [
+        ("By legislation", &report.by_legislation),
+        ("By object of search", &report.by_object),
+    ] {
+        let mut t = table(&[&[heading.trim_start_matches("By ")], &estimate_header[..]].concat());
+        for row in rows {
+            let mut cells = vec![row.value.clone()];
+            cells.extend(estimate_cells(&row.estimate, threshold));
+            t.add_row(cells);
+        }
+        section(heading, t.to_string());
+    }
+
+    let b = &report.breakdowns;
+    section(
+        "Grounds verdicts",
+        counts_table("verdict", &b.verdicts, threshold).to_string(),
+    );
+    let mut bwv = counts_table("body-worn video", &b.bwv, threshold);
+    bwv.add_row(vec![
+        "substituted by a reserve".to_string(),
+        b.substituted.to_string(),
+    ]);
+    bwv.add_row(vec![
+        "  of which footage missing".to_string(),
+        b.substituted_for_missing_footage.to_string(),
+    ]);
+    section("Body-worn video", bwv.to_string());
+    section(
+        "GOWISELY explained",
+        counts_table("explained", &b.gowisely, threshold).to_string(),
+    );
+    section(
+        "Conduct of the search",
+        counts_table("conduct", &b.conduct, threshold).to_string(),
+    );
+    section(
+        "Referrals",
+        counts_table("referral", &b.referrals, threshold).to_string(),
+    );
+    if !b.themes.is_empty() {
+        section(
+            "Learning themes",
+            counts_table("theme", &b.themes, threshold).to_string(),
+        );
+    }
+
+    let mut draws = table(&["month", "seed", "manifest SHA-256", "inputs"]);
+    for draw in &report.draws {
+        draws.add_row(vec![
+            draw.month.clone(),
+            draw.seed.clone(),
+            draw.manifest_sha256.clone(),
+            draw.inputs
+                .iter()
+                .map(|i| i.file.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ]);
+    }
+    section("Draws (check any with `grounds verify`)", draws.to_string());
+    out.trim_end().to_string() + "\n"
+}
