@@ -7,5 +7,8 @@ pub mod model;
 pub mod render;
 pub mod svg;
 
+#[cfg(test)]
+mod tests;
+
 pub use build::{build, ReportError, ReportInput, ReportOptions};
 pub use model::{EstimateRules, Report};
