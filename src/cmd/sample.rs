@@ -424,7 +424,7 @@ impl Drop for Staging {
     }
 }
 
-fn print_summary(args: &Args, outcome: &Outcome) {
+pub fn print_summary(args: &Args, outcome: &Outcome) {
     let manifest = &outcome.manifest;
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
