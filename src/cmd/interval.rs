@@ -13,7 +13,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use comfy_table::{presets, CellAlignment, Table};
 use serde::Serialize;
 
-use grounds::stats::{proportion_interval, wald_fpc_interval, Interval, Method, StatsError};
+use grounds::stats::{proportion_interval, wald_fpc_interval, Interval, Method};
 
 /// Confidence interval for a proportion, e.g. 17 of 20 searches with reasonable grounds.
 ///
@@ -111,7 +111,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let (x, n) = parse_fraction(fraction)?;
     let confidence = args.confidence;
-    let estimate = estimate(x, n)?;
     let mut rows = Vec::new();
     if args.all_methods {
         for method in Method::ALL {
@@ -136,7 +135,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let result = Output {
         x,
         n,
-        estimate,
+        // n > 0: every interval above checked it.
+        estimate: x as f64 / n as f64,
         confidence,
         intervals: rows,
     };
@@ -146,13 +146,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Text => print!("{}", result.sentence()),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// x/n, after the checks every interval makes.
-fn estimate(x: u64, n: u64) -> Result<f64, StatsError> {
-    // Any method will do: it is only asked for its input checks.
-    proportion_interval(x, n, 0.5, Method::Normal)?;
-    Ok(x as f64 / n as f64)
 }
 
 #[derive(Serialize)]
@@ -498,7 +491,7 @@ impl Fields<'_> {
 }
 
 /// Python's `repr` of a float: the shortest text that reads back to the same
-/// double, so output can be compared with statsmodels' byte for byte.
+/// double, in the notation of the oracle files, so that the two read alike.
 pub(super) fn float_text(v: f64) -> String {
     if v == 0.0 {
         // Also -0.0, which is not worth a reader's puzzlement.

@@ -24,6 +24,11 @@ const NEGLIGIBLE_LN: f64 = -800.0;
 /// With all margins fixed, p is the total probability of every table no more
 /// likely than the one observed. If a row or column sum is 0, there is only
 /// one possible table and p = 1.
+///
+/// Precision: ln Γ of the margins carries a rounding error of about 1e-16 of
+/// its size, so p is good to about 1e-8 (relative) for totals up to a
+/// million, and degrades slowly beyond. The work grows with the square root
+/// of the total (about 0.7 s for two groups of 10^8 in a debug build).
 pub fn fisher_exact_two_sided(a: u64, b: u64, c: u64, d: u64) -> f64 {
     // u128 so that no table of u64 counts can overflow its margins.
     let (a, b, c, d) = (a as u128, b as u128, c as u128, d as u128);
