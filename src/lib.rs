@@ -15,3 +15,4 @@ pub mod spreadsheet;
 pub mod stats;
 pub mod store;
 pub mod synth;
+pub mod wording;

@@ -11,7 +11,12 @@ use grounds::stats::{
     fisher_exact_two_sided, newcombe_difference, proportion_interval, Difference, Method,
 };
 
-use super::interval::{level, parse_fraction, percent, BatchInput, Format};
+use grounds::wording::{
+    difference_reading, distinguishable, level, p_text, parse_fraction, percent, signed_points,
+};
+
+use super::batch::BatchInput;
+use super::interval::Format;
 
 /// Compare two proportions, e.g. minority ethnic 26/28 against the rest 135/156.
 ///
@@ -70,8 +75,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (Some(first), Some(second)) = (args.group1.as_deref(), args.group2.as_deref()) else {
         bail!("give two proportions such as 26/28 135/156, or --batch FILE");
     };
-    let (x1, n1) = parse_fraction(first)?;
-    let (x2, n2) = parse_fraction(second)?;
+    let (x1, n1) = parse_fraction(first).map_err(anyhow::Error::msg)?;
+    let (x2, n2) = parse_fraction(second).map_err(anyhow::Error::msg)?;
     let confidence = args.confidence;
     let comparison = Comparison {
         confidence,
@@ -138,7 +143,7 @@ struct Json<'a> {
 impl Comparison {
     /// Whether the interval for the difference excludes zero.
     fn distinguishable(&self) -> bool {
-        self.difference.lower > 0.0 || self.difference.upper < 0.0
+        distinguishable(&self.difference)
     }
 
     fn text(&self) -> String {
@@ -169,74 +174,13 @@ impl Comparison {
 
     /// The plain-English reading, careful to claim only what the interval shows.
     fn summary(&self) -> String {
-        let level = level(self.confidence);
-        let d = &self.difference;
-        let mut text = if d.lower > 0.0 {
-            format!(
-                "Group 1's proportion is higher than group 2's at the {level} level: \
-                 the data are consistent with it being from {} to {} points higher.",
-                points(d.lower),
-                points(d.upper)
-            )
-        } else if d.upper < 0.0 {
-            format!(
-                "Group 1's proportion is lower than group 2's at the {level} level: \
-                 the data are consistent with it being from {} to {} points lower.",
-                points(-d.upper),
-                points(-d.lower)
-            )
-        } else {
-            format!(
-                "The difference is not statistically distinguishable from zero at the \
-                 {level} level: the data are consistent with group 1 being anywhere from \
-                 {} points lower to {} points higher.",
-                points(-d.lower),
-                points(d.upper)
-            )
-        };
-        // The interval and the exact test can fall either side of the line on
-        // borderline data; say so rather than pick the more striking one.
-        let alpha = 1.0 - self.confidence;
-        let fisher_rejects = self.p_fisher < alpha;
-        if fisher_rejects != self.distinguishable() {
-            text.push_str(&format!(
-                " Fisher's exact test (p = {}) {} at this level, so treat the evidence \
-                 as borderline.",
-                p_text(self.p_fisher),
-                if fisher_rejects {
-                    "does find a difference"
-                } else {
-                    "does not find a difference"
-                }
-            ));
-        }
-        text
-    }
-}
-
-/// A difference of proportions in percentage points, one decimal.
-fn points(d: f64) -> String {
-    format!("{:.1}", d * 100.0)
-}
-
-/// Points with an explicit sign, e.g. "+6.3" or "-9.8"; "+6.3 points" when `unit`.
-fn signed_points(d: f64, unit: bool) -> String {
-    let mut text = format!("{:+.1}", d * 100.0);
-    if text == "-0.0" {
-        text = "+0.0".to_string();
-    }
-    if unit {
-        text.push_str(" points");
-    }
-    text
-}
-
-/// A p-value to three decimals, or in scientific notation when smaller.
-fn p_text(p: f64) -> String {
-    if p >= 0.001 {
-        format!("{p:.3}")
-    } else {
-        format!("{p:.1e}")
+        difference_reading(
+            &self.difference,
+            self.p_fisher,
+            self.confidence,
+            "group 1",
+            "group 2",
+        )
     }
 }
 
@@ -262,68 +206,4 @@ fn run_batch(path: &Path, format: Format) -> anyhow::Result<ExitCode> {
         Ok(vec![d.lower, d.upper, p])
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn comparison(x1: u64, n1: u64, x2: u64, n2: u64) -> Comparison {
-        Comparison {
-            confidence: 0.95,
-            group1: Group::new(x1, n1, 0.95).unwrap(),
-            group2: Group::new(x2, n2, 0.95).unwrap(),
-            difference: newcombe_difference(x1, n1, x2, n2, 0.95).unwrap(),
-            difference_method: "newcombe",
-            p_fisher: fisher_exact_two_sided(x1, n1 - x1, x2, n2 - x2),
-        }
-    }
-
-    #[test]
-    fn no_difference_claimed_when_the_interval_includes_zero() {
-        let c = comparison(26, 28, 135, 156);
-        assert!(!c.distinguishable());
-        assert_eq!(
-            c.summary(),
-            "The difference is not statistically distinguishable from zero at the 95% \
-             level: the data are consistent with group 1 being anywhere from 9.8 points \
-             lower to 14.4 points higher."
-        );
-    }
-
-    #[test]
-    fn direction_stated_when_the_interval_excludes_zero() {
-        let higher = comparison(18, 20, 5, 20);
-        assert!(higher.distinguishable());
-        assert!(higher
-            .summary()
-            .starts_with("Group 1's proportion is higher"));
-        let lower = comparison(5, 20, 18, 20);
-        assert!(lower.summary().starts_with("Group 1's proportion is lower"));
-    }
-
-    #[test]
-    fn borderline_cases_say_the_methods_disagree() {
-        // Search the small tables for one where Newcombe and Fisher disagree,
-        // so the test does not depend on one hand-picked case.
-        let disagreeing = (1..=20)
-            .flat_map(|x1| (0..=20).map(move |x2| (x1, x2)))
-            .map(|(x1, x2)| comparison(x1, 20, x2, 20))
-            .find(|c| (c.p_fisher < 0.05) != c.distinguishable())
-            .expect("some 20-vs-20 table is borderline");
-        assert!(disagreeing.summary().contains("borderline"));
-        assert!(!comparison(26, 28, 135, 156)
-            .summary()
-            .contains("borderline"));
-    }
-
-    #[test]
-    fn p_values_print_readably() {
-        assert_eq!(p_text(0.5372), "0.537");
-        assert_eq!(p_text(1.0), "1.000");
-        assert_eq!(p_text(2.3e-8), "2.3e-8");
-        assert_eq!(signed_points(0.063, true), "+6.3 points");
-        // A difference that rounds to nothing gets no misleading minus sign.
-        assert_eq!(signed_points(-0.0001, false), "+0.0");
-    }
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub mod batch;
 pub mod compare;
 pub mod completions;
 pub mod demo;

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::ethnicity::Group;
 use crate::stats::{self, Method, StatsError};
+use crate::wording::{difference_reading, distinguishable, level, p_text, percent, signed_points};
 
 use super::aggregate::Tally;
 
@@ -256,39 +257,30 @@ pub fn compare(
     let (x1, x2) = (minority.reasonable, white.reasonable);
     let difference = stats::newcombe_difference(x1, n1, x2, n2, confidence)?;
     let p_fisher = stats::fisher_exact_two_sided(x1, n1 - x1, x2, n2 - x2);
-    let level = percent_level(confidence);
-    let points = |d: f64| format!("{:+.1}", d * 100.0).replace('-', "−");
-    let shares = format!(
-        "Reasonable grounds were evident in {} of {} searches of people from minority ethnic groups ({}) and {} of {} searches of White people ({})",
-        x1,
-        n1,
+    let mut statement = format!(
+        "Reasonable grounds were evident in {x1} of {n1} searches of people from minority ethnic groups ({}) \
+         and {x2} of {n2} searches of White people ({}): a difference of {} ({} interval {} to {}, \
+         Fisher's exact test p = {}). ",
         percent(x1 as f64 / n1 as f64),
-        x2,
-        n2,
-        percent(x2 as f64 / n2 as f64)
+        percent(x2 as f64 / n2 as f64),
+        signed_points(difference.estimate, true),
+        level(confidence),
+        signed_points(difference.lower, false),
+        signed_points(difference.upper, false),
+        p_text(p_fisher),
     );
-    let range = format!(
-        "the difference is {} percentage points ({level} interval {} to {})",
-        points(difference.estimate),
-        points(difference.lower),
-        points(difference.upper)
-    );
-    let statement = if difference.lower <= 0.0 && difference.upper >= 0.0 {
-        format!(
-            "{shares}; {range}. The interval includes no difference, so these searches do not show a difference between the groups (Fisher's exact test p = {:.3}); that is not proof that there is none.",
-            p_fisher
-        )
+    statement.push_str(&difference_reading(
+        &difference,
+        p_fisher,
+        confidence,
+        "minority ethnic groups",
+        "White people",
+    ));
+    statement.push_str(if distinguishable(&difference) {
+        " With samples this size, treat it as a reason to look closer, not as a measure of the gap."
     } else {
-        let direction = if difference.estimate > 0.0 {
-            "higher"
-        } else {
-            "lower"
-        };
-        format!(
-            "{shares}; {range}. The whole interval is on one side of zero: the proportion for minority ethnic groups was {direction} in these searches (Fisher's exact test p = {:.3}). With samples this size, read it as a reason to look closer, not as a measure of how large the gap is.",
-            p_fisher
-        )
-    };
+        " That is not evidence that there is no difference: these samples are too small to rule one out."
+    });
     Ok(Some(Comparison {
         group: "Minority ethnic".into(),
         reference: Group::White.label().into(),
@@ -302,15 +294,4 @@ pub fn compare(
         p_fisher,
         statement,
     }))
-}
-
-/// `0.875` → `87.5%`.
-pub fn percent(value: f64) -> String {
-    format!("{:.1}%", value * 100.0)
-}
-
-/// `0.95` → `95%`; `0.975` → `97.5%`.
-pub fn percent_level(confidence: f64) -> String {
-    let text = format!("{:.1}", confidence * 100.0);
-    format!("{}%", text.trim_end_matches(".0"))
 }

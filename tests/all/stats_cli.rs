@@ -253,13 +253,13 @@ fn compare_text_never_overclaims() {
         out.contains(
             "The difference is not statistically distinguishable from zero at the 95% level: \
              the data are consistent with group 1 being anywhere from 9.8 points lower to \
-             14.4 points higher."
+             14.4 points higher than group 2."
         ),
         "{out}"
     );
     let clear = stdout_of(&["compare", "18/20", "5/20"]);
     assert!(
-        clear.contains("Group 1's proportion is higher than group 2's"),
+        clear.contains("The proportion for group 1 is higher than for group 2"),
         "{clear}"
     );
 }

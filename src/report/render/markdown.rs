@@ -4,7 +4,8 @@ use super::{
     count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
     proportion_cell, share, title, SIMULATED_BANNER,
 };
-use crate::report::model::{percent, percent_level, Count, Estimate, Report};
+use crate::report::model::{Count, Estimate, Report};
+use crate::wording::{level, percent};
 
 /// Text from exports and reviewers must not break the table or smuggle
 /// markup into a rendered page.
@@ -57,7 +58,7 @@ fn counts(out: &mut String, heading: &str, name: &str, counts: &[Count], thresho
 
 pub fn render(report: &Report) -> String {
     let threshold = report.suppressed_below;
-    let interval = format!("{} interval", percent_level(report.confidence));
+    let interval = format!("{} interval", level(report.confidence));
     let estimate_header = [
         "assessed",
         "reasonable",

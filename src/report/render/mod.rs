@@ -5,12 +5,13 @@ pub mod json;
 pub mod markdown;
 pub mod table;
 
-use super::model::{percent, percent_level, Estimate, Report};
+use super::model::{Estimate, Report};
+use crate::wording::{level, percent};
 
 /// The headline in one sentence (or two, with insufficient information).
 pub fn headline(report: &Report) -> String {
     let overall = &report.overall;
-    let level = percent_level(report.confidence);
+    let level = level(report.confidence);
     let mut text = match (overall.proportion, overall.lower, overall.upper) {
         (Some(p), Some(lower), Some(upper)) => format!(
             "Reasonable grounds were evident in {} of the {} searches assessed ({}; {level} interval {} to {}).",
@@ -83,7 +84,7 @@ pub fn method_line(report: &Report) -> String {
     format!(
         "{} ethnicity; {} {} intervals; groups with fewer than {} assessed searches are flagged \"too few to judge\".",
         capitalise(&report.ethnicity),
-        percent_level(report.confidence),
+        level(report.confidence),
         report.method_label,
         report.too_few_below
     )

@@ -6,7 +6,8 @@ use super::{
     count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
     proportion_cell, share, title, SIMULATED_BANNER,
 };
-use crate::report::model::{percent, percent_level, Count, Estimate, Report};
+use crate::report::model::{Count, Estimate, Report};
+use crate::wording::{level, percent};
 
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
@@ -44,7 +45,7 @@ fn counts_table(name: &str, counts: &[Count], threshold: Option<u64>) -> Table {
 
 pub fn render(report: &Report) -> String {
     let threshold = report.suppressed_below;
-    let interval = format!("{} interval", percent_level(report.confidence));
+    let interval = format!("{} interval", level(report.confidence));
     let estimate_header = [
         "assessed",
         "reasonable",
