@@ -7,6 +7,7 @@
 //! fails changes nothing. WAL mode with `synchronous=FULL` makes a committed
 //! command survive a power cut. Nothing is deleted by a normal command.
 
+mod assessments;
 mod draws;
 mod schema;
 
@@ -15,6 +16,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use assessments::{
+    AssessmentVersion, ChampionProgress, DrawTargets, Provenance, QueueEntry, SearchDetails,
+    Substitution, SubstitutionError, SubstitutionRecord, Target, TargetState,
+};
 pub use draws::{DrawSummary, NewDraw, PopulationCount, SnapshotRecord};
 
 /// How long a command waits for another process's transaction to finish.
