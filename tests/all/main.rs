@@ -2,6 +2,8 @@
 //! here, so polars is linked once, not once per test file.
 
 mod common;
+mod import_cli;
 mod sample_cli;
 mod sample_errors;
 mod stats_cli;
+mod worksheets;
