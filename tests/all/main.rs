@@ -3,7 +3,9 @@
 
 mod common;
 mod import_cli;
+mod record_cli;
 mod sample_cli;
 mod sample_errors;
 mod stats_cli;
+mod substitute_cli;
 mod worksheets;
