@@ -43,7 +43,7 @@ pub enum SubstitutionError {
     )]
     AlreadySubstituted {
         record_id: String,
-        previous: SubstitutionRecord,
+        previous: Box<SubstitutionRecord>,
     },
     #[error("{record_id} already has an assessment (version {version}): an assessed search is not replaced")]
     Assessed { record_id: String, version: i64 },
@@ -153,7 +153,7 @@ impl Tx<'_> {
         if let Some(previous) = self.substitution_of(draw.id, record_id)? {
             return Err(SubstitutionError::AlreadySubstituted {
                 record_id: record_id.to_string(),
-                previous,
+                previous: Box::new(previous),
             });
         }
         if role == "reserve" && self.substitution_bringing_in(draw.id, record_id)?.is_none() {
