@@ -13,6 +13,7 @@ use std::path::Path;
 use super::fields::{changes, clean, describe_changes, parse_cells, Cells, REQUIRED};
 use super::worksheet::{ASSESSMENT_COLUMNS, IDENTITY_COLUMNS};
 use super::Assessment;
+use crate::export::YearMonth;
 use crate::store::{DrawTargets, TargetState};
 
 /// Why a worksheet, or one of its rows, cannot be imported.
@@ -198,7 +199,7 @@ pub fn parse_worksheet(file: &str, bytes: &[u8]) -> Worksheet {
         let (record_id, champion, month) = (
             clean(cell("record_id")).to_string(),
             clean(cell("champion")).to_string(),
-            clean(cell("month")).to_string(),
+            worksheet_month(clean(cell("month"))),
         );
         let verdict = parse_cells(cell);
         let assessment = match verdict {
@@ -248,6 +249,25 @@ pub fn parse_worksheet(file: &str, bytes: &[u8]) -> Worksheet {
         }
     }
     sheet
+}
+
+/// The month column as `YYYY-MM`. A spreadsheet that opens the worksheet
+/// takes `2019-01` for a date and may save it as `Jan-19`, `Jan-2019`,
+/// `01/01/2019` or `2019-01-01`: all mean the month. Anything else is kept
+/// as typed, to be reported as a month with no draw.
+fn worksheet_month(text: &str) -> String {
+    use chrono::{Datelike, NaiveDate};
+    if let Ok(month) = text.parse::<YearMonth>() {
+        return month.to_string();
+    }
+    let as_date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(&format!("01-{text}"), "%d-%b-%y"))
+        .or_else(|_| NaiveDate::parse_from_str(&format!("01-{text}"), "%d-%b-%Y"));
+    match as_date {
+        Ok(date) if date.day() == 1 => YearMonth::of_date(date).to_string(),
+        _ => text.to_string(),
+    }
 }
 
 /// Line numbers from byte offsets. The csv crate's own line count is one
@@ -479,6 +499,15 @@ mod tests {
         assert!(shown[1].starts_with(
             "w.csv, line 5, column bwv, gowisely, conduct, referral, reviewer, reviewed_on: missing"
         ));
+    }
+
+    #[test]
+    fn months_a_spreadsheet_made_into_dates() {
+        for text in ["2019-01", "Jan-19", "jan-2019", "01/01/2019", "2019-01-01"] {
+            assert_eq!(worksheet_month(text), "2019-01", "{text}");
+        }
+        assert_eq!(worksheet_month("15/01/2019"), "15/01/2019");
+        assert_eq!(worksheet_month("January"), "January");
     }
 
     #[test]

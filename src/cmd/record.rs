@@ -270,7 +270,9 @@ impl Session<'_> {
         for (field, value) in &self.given {
             answers.insert(field.to_string(), value.clone());
         }
-        if self.interactive {
+        // Every required field given (as flags or earlier answers): nothing to ask.
+        let asking = self.interactive && REQUIRED.iter().any(|f| !answers.contains_key(*f));
+        if asking {
             self.show(record_id, &saved)?;
             for field in ASSESSMENT_COLUMNS {
                 if answers.contains_key(field) {

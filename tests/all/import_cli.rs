@@ -85,6 +85,7 @@ fn a_worksheet_saved_by_a_spreadsheet_imports_the_same() {
         .unwrap()
         .starts_with("\"yes\",\"'03/11/2026\",\"'Reviewer\","));
     assert!(edited.contains("\r\n"));
+    assert!(edited.contains(",\"'Jan-19\","));
 
     ws.grounds()
         .args(["import", "edited.csv"])
@@ -181,10 +182,17 @@ fn rows_must_belong_to_the_draw_and_be_under_review() {
     sheet.set(3, "month", "2019-02");
     sheet.set(4, "grounds", "reasonable"); // started, not finished
     sheet.save(&ada);
-    let output = ws.grounds().arg("import").arg(&ada).output().unwrap();
+    let output = ws
+        .grounds()
+        .arg("import")
+        .arg(&ada)
+        .arg("missing.csv")
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     for expected in [
+        "missing.csv: cannot be read: No such file".to_string(),
         "line 3, column champion: ".to_string(),
         "line 4, column record_id: h0000000000000000-1 is not in the 2019-01 draw".to_string(),
         "line 5, column month: this workspace has no draw for \"2019-02\"".to_string(),
@@ -197,7 +205,7 @@ fn rows_must_belong_to_the_draw_and_be_under_review() {
     ] {
         assert!(stderr.contains(&expected), "{expected}\n---\n{stderr}");
     }
-    assert!(stderr.contains("5 problem(s) in 1 file(s)"), "{stderr}");
+    assert!(stderr.contains("6 problem(s) in 2 file(s)"), "{stderr}");
     assert_eq!(count(&ws, "SELECT count(*) FROM assessments"), 0);
 }
 
@@ -273,6 +281,11 @@ fn history_of_an_unknown_or_unassessed_record() {
         .success()
         .stdout(predicate::str::contains("PS Ada Okafor's sample 1."))
         .stdout(predicate::str::contains("No assessment recorded yet."));
+    ws.grounds()
+        .args(["status", "--month", "2019-05"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no draw for 2019-05"));
 }
 
 #[test]

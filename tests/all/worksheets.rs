@@ -93,9 +93,10 @@ impl Sheet {
 
     /// The file as a spreadsheet saves it: BOM, CRLF, every cell quoted, a
     /// `'` before every value, columns in reverse order after an added one,
-    /// review dates as DD/MM/YYYY.
+    /// review dates as DD/MM/YYYY, the month as a date (Jan-19).
     pub fn save_as_spreadsheet(&self, path: &Path) {
         let date = self.col("reviewed_on");
+        let month = self.col("month");
         let quote = |cell: &str| format!("\"{}\"", cell.replace('"', "\"\""));
         let mut text = String::from("\u{feff}");
         let mut header = vec![quote("Checked by coordinator")];
@@ -108,6 +109,10 @@ impl Sheet {
                 let cell = cell.strip_prefix('\'').unwrap_or(cell);
                 let cell = if i == date && cell.len() == 10 {
                     format!("{}/{}/{}", &cell[8..10], &cell[5..7], &cell[..4])
+                } else if i == month {
+                    // What a spreadsheet makes of 2019-01: a date, shown as Jan-19.
+                    let m: usize = cell[5..7].parse().unwrap();
+                    format!("{}-{}", MONTHS[m - 1], &cell[2..4])
                 } else {
                     cell.to_string()
                 };
@@ -123,6 +128,10 @@ impl Sheet {
         fs::write(path, text).unwrap();
     }
 }
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// The worksheet file of a champion.
 pub fn sheet_path(ws: &Workspace, month: &str, champion: &str) -> std::path::PathBuf {
