@@ -55,8 +55,8 @@ pub struct RowAssessment {
 pub struct Worksheet {
     pub file: String,
     pub rows: Vec<RowAssessment>,
-    /// Rows with every assessment cell empty.
-    pub not_assessed: usize,
+    /// Rows with every assessment cell empty: `(month, record_id)`.
+    pub empty: Vec<(String, String)>,
     pub problems: Vec<Problem>,
 }
 
@@ -208,7 +208,7 @@ pub fn parse_worksheet(file: &str, bytes: &[u8]) -> Worksheet {
                     .iter()
                     .any(|c| !clean(&String::from_utf8_lossy(c)).is_empty())
                 {
-                    sheet.not_assessed += 1;
+                    sheet.empty.push((month, record_id));
                 }
                 continue;
             }
@@ -446,6 +446,20 @@ pub fn plan(
     (planned, problems)
 }
 
+/// Whether an empty row is a search still to assess (`true`), or a reserve
+/// not in use or a search substituted away (`false`). A row the draw does
+/// not know counts as still to assess: nothing is hidden.
+pub fn awaits_assessment(
+    draws: &HashMap<String, DrawTargets>,
+    month: &str,
+    record_id: &str,
+) -> bool {
+    draws
+        .get(month)
+        .and_then(|d| d.targets.get(record_id))
+        .is_none_or(|t| t.state == TargetState::Active)
+}
+
 fn field_list(changes: &[super::fields::Change]) -> String {
     changes
         .iter()
@@ -476,8 +490,8 @@ mod tests {
             "{:?}",
             b.problems
         );
-        assert_eq!((a.rows.len(), a.not_assessed), (1, 1));
-        assert_eq!((b.rows.len(), b.not_assessed), (1, 1));
+        assert_eq!((a.rows.len(), a.empty.len()), (1, 1));
+        assert_eq!(b.empty, [("2019-01".to_string(), "h2-1".to_string())]);
         assert_eq!(a.rows[0].assessment, b.rows[0].assessment);
         assert_eq!(b.rows[0].record_id, "h1-1");
         assert_eq!(b.rows[0].month, "2019-01");

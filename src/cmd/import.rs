@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use grounds::assess::import::{plan, read_worksheet, Action, Problem, Worksheet};
+use grounds::assess::import::{
+    awaits_assessment, plan, read_worksheet, Action, Problem, Worksheet,
+};
 use grounds::store::{self, Provenance, Store};
 
 use super::{DbArg, EXIT_BAD_INPUT};
@@ -53,6 +55,7 @@ struct FileCounts {
     amended: usize,
     unchanged: usize,
     not_assessed: usize,
+    not_in_review: usize,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -62,7 +65,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     let mut store = Store::open(&args.db.db)?;
     let tx = store.begin()?;
-    let months: BTreeSet<&str> = rows.iter().map(|r| r.month.as_str()).collect();
+    let months: BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r.month.as_str())
+        .chain(
+            sheets
+                .iter()
+                .flat_map(|s| s.empty.iter().map(|(m, _)| m.as_str())),
+        )
+        .collect();
     let mut draws = HashMap::new();
     for month in months {
         if let Some(targets) = tx.draw_targets(month, None)? {
@@ -95,7 +106,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .collect();
     let mut counts: HashMap<&str, FileCounts> = HashMap::new();
     for sheet in &sheets {
-        counts.entry(&sheet.file).or_default().not_assessed += sheet.not_assessed;
+        let file = counts.entry(&sheet.file).or_default();
+        for (month, record_id) in &sheet.empty {
+            if awaits_assessment(&draws, month, record_id) {
+                file.not_assessed += 1;
+            } else {
+                file.not_in_review += 1;
+            }
+        }
     }
     for step in &planned {
         let row = &rows[step.row];
@@ -123,19 +141,21 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     let total = |f: fn(&FileCounts) -> usize| counts.values().map(f).sum::<usize>();
     println!(
-        "Imported {} file(s): {} new, {} amended, {} unchanged, {} not assessed yet (skipped).",
+        "Imported {} file(s): {} new, {} amended, {} unchanged, {} not assessed yet (skipped); \
+         {} row(s) not for review (reserves not in use, replaced searches).",
         sheets.len(),
         total(|c| c.new),
         total(|c| c.amended),
         total(|c| c.unchanged),
-        total(|c| c.not_assessed)
+        total(|c| c.not_assessed),
+        total(|c| c.not_in_review)
     );
     if sheets.len() > 1 {
         for sheet in &sheets {
             let c = &counts[sheet.file.as_str()];
             println!(
-                "  {}: {} new, {} amended, {} unchanged, {} not assessed yet",
-                sheet.file, c.new, c.amended, c.unchanged, c.not_assessed
+                "  {}: {} new, {} amended, {} unchanged, {} not assessed yet, {} not for review",
+                sheet.file, c.new, c.amended, c.unchanged, c.not_assessed, c.not_in_review
             );
         }
     }

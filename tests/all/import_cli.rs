@@ -17,6 +17,23 @@ fn filled_worksheets_import_and_status_shows_complete() {
         .code(1)
         .stdout(predicate::str::contains("2019-01: 60 outstanding"));
 
+    // Part-way through: 15 of Ada's 20 done.
+    let ada = sheet_path(&ws, "2019-01", CHAMPIONS[0]);
+    let mut sheet = Sheet::load(&ada);
+    for row in 0..15 {
+        sheet.assess(row, "reasonable", "");
+    }
+    sheet.save(&ada);
+    ws.grounds()
+        .arg("import")
+        .arg(&ada)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Imported 1 file(s): 15 new, 0 amended, 0 unchanged, 5 not assessed yet (skipped); \
+             5 row(s) not for review (reserves not in use, replaced searches).",
+        ));
+
     let mut files = Vec::new();
     for champion in CHAMPIONS {
         let path = sheet_path(&ws, "2019-01", champion);
@@ -31,7 +48,10 @@ fn filled_worksheets_import_and_status_shows_complete() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "Imported 3 file(s): 60 new, 0 amended, 0 unchanged, 15 not assessed yet (skipped).",
+            "Imported 3 file(s): 45 new, 0 amended, 15 unchanged, 0 not assessed yet (skipped); 15 row(s) not for review",
+        ))
+        .stdout(predicate::str::contains(
+            "PS_Ada_Okafor.csv: 5 new, 0 amended, 15 unchanged, 0 not assessed yet, 5 not for review",
         ));
     let status = status(&ws);
     assert_eq!(status["complete"], true);
@@ -58,7 +78,7 @@ fn filled_worksheets_import_and_status_shows_complete() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "0 new, 0 amended, 60 unchanged, 15 not assessed yet",
+            "0 new, 0 amended, 60 unchanged, 0 not assessed yet",
         ));
     assert_eq!(count(&ws, "SELECT count(*) FROM assessments"), 60);
     let recorded_by = count(
@@ -92,7 +112,7 @@ fn a_worksheet_saved_by_a_spreadsheet_imports_the_same() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "20 new, 0 amended, 0 unchanged, 5 not assessed yet",
+            "20 new, 0 amended, 0 unchanged, 0 not assessed yet (skipped); 5 row(s) not for review",
         ));
     // The plain file says exactly the same: every value survived the round trip.
     sheet.set(0, "grounds", "reasonable");
