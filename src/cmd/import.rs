@@ -19,7 +19,8 @@ use super::{DbArg, EXIT_BAD_INPUT};
 /// Reads the worksheets `grounds sample` wrote, once champions have filled
 /// them in, also after a spreadsheet saved them again (byte-order mark, CRLF,
 /// a ' before values, columns moved or added, dates as 2026-11-03 or
-/// 03/11/2026). Rows with no assessment yet are skipped and counted.
+/// 03/11/2026, the month turned into a date such as Jan-19). Rows with no
+/// assessment yet are skipped and counted.
 ///
 /// All files go in together or not at all: every invalid row of every file is
 /// reported (file, line, column, reason) and nothing is stored (exit 2).
@@ -92,7 +93,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .filter(|p| p.action != Action::Unchanged)
         .count();
     if storing > 0 {
-        // Printed inside the transaction: a large import can take a moment.
+        // Printed inside the transaction: a large import takes a moment, and
+        // the kill test (tests/all/reliability_cli.rs) strikes on this line.
         println!(
             "Recording {storing} assessment(s) in {} ...",
             args.db.db.display()
