@@ -127,6 +127,7 @@ fn stored(ws: &Workspace) -> (i64, i64) {
 }
 
 #[test]
+#[cfg(unix)]
 fn an_import_killed_mid_transaction_leaves_the_workspace_as_it_was() {
     let ws = met_workspace(&BIG);
     let mut killed_mid_import = false;
