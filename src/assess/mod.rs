@@ -1,5 +1,7 @@
 //! Assessments: the model, worksheets, importing.
 
+pub mod fields;
+pub mod import;
 pub mod model;
 pub mod worksheet;
 

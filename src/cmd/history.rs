@@ -1,11 +1,131 @@
-//! `grounds history` (not built yet).
+//! `grounds history`: every version of a search's assessment.
 
 use std::process::ExitCode;
 
-/// Not built yet.
-#[derive(clap::Args, Debug)]
-pub struct Args {}
+use anyhow::{bail, Result};
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`grounds history` is not built yet")
+use grounds::assess::fields::{changes, clean, describe_changes, field_text};
+use grounds::assess::worksheet::ASSESSMENT_COLUMNS;
+use grounds::export::YearMonth;
+use grounds::store::{Store, TargetState};
+
+use super::{parse_month, DbArg};
+
+/// Show every version of a search's assessment: who recorded it, when, from where, what changed.
+///
+/// Example: grounds history --record-id h3f2a9c0d1e2b4a5f-1
+#[derive(clap::Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The search (its record_id in the worksheet).
+    #[arg(long, value_name = "ID")]
+    pub record_id: String,
+
+    /// The month of the draw, if the record id is in more than one.
+    #[arg(long, value_parser = parse_month)]
+    pub month: Option<YearMonth>,
+
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let record_id = clean(&args.record_id);
+    let mut store = Store::open(&args.db.db)?;
+    let tx = store.read()?;
+    let month = match args.month {
+        Some(month) => month.to_string(),
+        None => {
+            let draws = tx.draws_holding(record_id)?;
+            match draws.as_slice() {
+                [] => bail!(
+                    "{record_id} is in no draw of {}: check the record id",
+                    args.db.db.display()
+                ),
+                [one] => one.month.clone(),
+                many => bail!(
+                    "{record_id} is in the draws of {}: give --month",
+                    many.iter()
+                        .map(|d| d.month.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        }
+    };
+    let Some(targets) = tx.draw_targets(&month, Some(record_id))? else {
+        bail!("no draw for {month} in {}", args.db.db.display());
+    };
+    let Some(target) = targets.targets.get(record_id) else {
+        bail!("{record_id} is not in the {month} draw");
+    };
+    println!(
+        "{record_id}: {month}, {}'s {} {}.",
+        target.champion, target.role, target.position
+    );
+    match &target.state {
+        TargetState::Substituted { .. } => {
+            if let Some(s) = tx.substitution_of(targets.draw.id, record_id)? {
+                println!(
+                    "Replaced by reserve {} on {} by {}{} (reason: {}).",
+                    s.replacement_id,
+                    s.recorded_at,
+                    s.recorded_by,
+                    if s.footage_missing {
+                        ", footage missing"
+                    } else {
+                        ""
+                    },
+                    s.reason
+                );
+            }
+        }
+        TargetState::UnusedReserve => println!("A reserve not brought in: not for review."),
+        TargetState::Active => {
+            if let Some(replaced) = tx.substitution_bringing_in(targets.draw.id, record_id)? {
+                println!("Brought in to replace {replaced}.");
+            }
+        }
+    }
+    let versions = tx.assessment_history(targets.draw.id, record_id)?;
+    if versions.is_empty() {
+        println!("No assessment recorded yet.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut previous = None;
+    for version in &versions {
+        println!();
+        println!(
+            "Version {}: recorded {} by {}, from {}{}",
+            version.version,
+            version.recorded_at,
+            version.recorded_by,
+            version.source,
+            if version.simulated {
+                " (SIMULATED)"
+            } else {
+                ""
+            }
+        );
+        match previous {
+            None => {
+                for field in ASSESSMENT_COLUMNS {
+                    println!("  {field:<12} {}", field_text(&version.assessment, field));
+                }
+            }
+            Some(previous) => {
+                let changed = changes(previous, &version.assessment);
+                println!("  changed: {}", describe_changes(&changed));
+            }
+        }
+        previous = Some(&version.assessment);
+    }
+    if let Some(last) = versions.last().filter(|_| versions.len() > 1) {
+        println!();
+        println!("Current (version {}):", last.version);
+        for field in ASSESSMENT_COLUMNS {
+            println!("  {field:<12} {}", field_text(&last.assessment, field));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

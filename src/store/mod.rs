@@ -7,6 +7,7 @@
 //! fails changes nothing. WAL mode with `synchronous=FULL` makes a committed
 //! command survive a power cut. Nothing is deleted by a normal command.
 
+mod assessments;
 mod draws;
 mod report_data;
 mod schema;
@@ -16,6 +17,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use assessments::{
+    AssessmentVersion, ChampionProgress, DrawTargets, Provenance, QueueEntry, SearchDetails,
+    Substitution, SubstitutionError, SubstitutionRecord, Target, TargetState,
+};
 pub use draws::{DrawSummary, NewDraw, PopulationCount, SnapshotRecord};
 pub use report_data::{AssessedSearch, DrawRecord, MonthPopulation, Period, Progress};
 

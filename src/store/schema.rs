@@ -151,4 +151,22 @@ pub const MIGRATIONS: &[&str] = &[
           AND NOT EXISTS (SELECT 1 FROM substitutions s
                           WHERE s.draw_id = a.draw_id AND s.record_id = a.record_id);
     "#,
+    // 3: answers given in `grounds record`, each saved as it is given so an
+    //    interrupted session resumes where it stopped. Kept once they become
+    //    an assessment (assessment_id set), like everything else.
+    r#"
+    CREATE TABLE draft_answers (
+        id            INTEGER PRIMARY KEY,
+        draw_id       INTEGER NOT NULL,
+        record_id     TEXT NOT NULL,
+        field         TEXT NOT NULL CHECK (field IN ('grounds', 'bwv', 'gowisely', 'conduct', 'themes',
+                                                     'referral', 'notes', 'reviewer', 'reviewed_on')),
+        value         TEXT NOT NULL,
+        saved_at      TEXT NOT NULL,
+        saved_by      TEXT NOT NULL,
+        assessment_id INTEGER REFERENCES assessments(id),
+        FOREIGN KEY (draw_id, record_id) REFERENCES assignments (draw_id, record_id)
+    );
+    CREATE INDEX draft_answers_open ON draft_answers (draw_id, record_id) WHERE assessment_id IS NULL;
+    "#,
 ];

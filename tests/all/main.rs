@@ -2,7 +2,12 @@
 //! here, so polars is linked once, not once per test file.
 
 mod common;
+mod import_cli;
+mod record_cli;
+mod reliability_cli;
 mod sample_cli;
 mod sample_errors;
 mod stats_cli;
+mod substitute_cli;
 mod synth_cli;
+mod worksheets;

@@ -1,0 +1,348 @@
+//! Assessments: what each record of a draw is due for, storing a version,
+//! the history of versions, and the answers `grounds record` saves as it goes.
+
+mod progress;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rusqlite::types::Type;
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{DrawSummary, Result, Tx};
+use crate::assess::{Assessment, Bwv, Conduct, Gowisely, Grounds, Referral};
+
+pub use progress::{ChampionProgress, Substitution, SubstitutionError, SubstitutionRecord};
+
+/// Who stored an assessment version, when, and from where.
+#[derive(Debug, Clone, Copy)]
+pub struct Provenance<'a> {
+    /// e.g. `import:PC_Ben_Hartley.csv`, `record`, `simulated`.
+    pub source: &'a str,
+    pub simulated: bool,
+    pub recorded_by: &'a str,
+    pub recorded_at: &'a str,
+}
+
+/// One stored version of an assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentVersion {
+    pub version: i64,
+    pub assessment: Assessment,
+    pub recorded_at: String,
+    pub recorded_by: String,
+    pub source: String,
+    pub simulated: bool,
+}
+
+/// Where a drawn record stands in its champion's review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetState {
+    /// Due for review: sampled, or a reserve brought in.
+    Active,
+    /// A reserve not (yet) brought in by a substitution.
+    UnusedReserve,
+    /// Could not be reviewed and was replaced.
+    Substituted {
+        replacement_id: String,
+        reason: String,
+    },
+}
+
+/// A sampled or reserve record of a draw, with its current assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub champion: String,
+    /// `sample` or `reserve`.
+    pub role: String,
+    pub position: i64,
+    pub state: TargetState,
+    pub current: Option<AssessmentVersion>,
+}
+
+/// Every record of a month's current draw, by record id.
+#[derive(Debug, Clone)]
+pub struct DrawTargets {
+    pub draw: DrawSummary,
+    pub targets: HashMap<String, Target>,
+}
+
+/// A sampled record as it stood in the export, for showing to a reviewer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchDetails {
+    /// The export's column names, aligned with `fields`.
+    pub header: Vec<String>,
+    pub fields: Vec<String>,
+}
+
+/// One search in a champion's review order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueEntry {
+    pub record_id: String,
+    pub role: String,
+    pub position: i64,
+    pub assessed: bool,
+}
+
+const FIELDS_SQL: &str =
+    "version, grounds, bwv, gowisely, conduct, themes, referral, notes, reviewer, reviewed_on, \
+                          recorded_at, recorded_by, source, simulated";
+
+/// A stored value that is not what the schema allows: only a damaged or
+/// hand-edited workspace gives one.
+fn corrupt(column: usize, err: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, Type::Text, Box::new(err))
+}
+
+/// Reads the columns of [`FIELDS_SQL`] starting at `at`.
+fn version_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<AssessmentVersion> {
+    let text = |i: usize| row.get::<_, String>(at + i);
+    let themes: Vec<String> = serde_json::from_str(&text(5)?).map_err(|e| corrupt(at + 5, e))?;
+    let assessment = Assessment {
+        grounds: Grounds::parse(&text(1)?).map_err(|e| corrupt(at + 1, e))?,
+        bwv: Bwv::parse(&text(2)?).map_err(|e| corrupt(at + 2, e))?,
+        gowisely: Gowisely::parse(&text(3)?).map_err(|e| corrupt(at + 3, e))?,
+        conduct: Conduct::parse(&text(4)?).map_err(|e| corrupt(at + 4, e))?,
+        themes,
+        referral: Referral::parse(&text(6)?).map_err(|e| corrupt(at + 6, e))?,
+        notes: text(7)?,
+        reviewer: text(8)?,
+        reviewed_on: NaiveDate::parse_from_str(&text(9)?, "%Y-%m-%d")
+            .map_err(|e| corrupt(at + 9, e))?,
+    };
+    Ok(AssessmentVersion {
+        version: row.get(at)?,
+        assessment,
+        recorded_at: text(10)?,
+        recorded_by: text(11)?,
+        source: text(12)?,
+        simulated: row.get::<_, i64>(at + 13)? != 0,
+    })
+}
+
+fn draw_from_row(row: &Row<'_>) -> rusqlite::Result<DrawSummary> {
+    Ok(DrawSummary {
+        id: row.get(0)?,
+        month: row.get(1)?,
+        seed: row.get(2)?,
+        created_at: row.get(3)?,
+        manifest_sha256: row.get(4)?,
+    })
+}
+
+impl Tx<'_> {
+    /// The records of `month`'s current draw (all of them, or just
+    /// `only_record`), with their state and current assessment. `None` when
+    /// the month has no current draw.
+    pub fn draw_targets(
+        &self,
+        month: &str,
+        only_record: Option<&str>,
+    ) -> Result<Option<DrawTargets>> {
+        let Some(draw) = self.current_draw(month)? else {
+            return Ok(None);
+        };
+        let mut statement = self.tx.prepare(
+            "SELECT a.record_id, a.champion, a.role, a.position, s.replacement_id, s.reason,
+                    EXISTS (SELECT 1 FROM substitutions b
+                            WHERE b.draw_id = a.draw_id AND b.replacement_id = a.record_id)
+             FROM assignments a
+             LEFT JOIN substitutions s ON s.draw_id = a.draw_id AND s.record_id = a.record_id
+             WHERE a.draw_id = ?1 AND (?2 IS NULL OR a.record_id = ?2)",
+        )?;
+        let mut targets = HashMap::new();
+        let mut rows = statement.query(params![draw.id, only_record])?;
+        while let Some(row) = rows.next()? {
+            let role: String = row.get(2)?;
+            let replacement: Option<String> = row.get(4)?;
+            let brought_in: bool = row.get(6)?;
+            let state = match replacement {
+                Some(replacement_id) => TargetState::Substituted {
+                    replacement_id,
+                    reason: row.get(5)?,
+                },
+                None if role == "sample" || brought_in => TargetState::Active,
+                None => TargetState::UnusedReserve,
+            };
+            targets.insert(
+                row.get::<_, String>(0)?,
+                Target {
+                    champion: row.get(1)?,
+                    role,
+                    position: row.get(3)?,
+                    state,
+                    current: None,
+                },
+            );
+        }
+        let mut statement = self.tx.prepare(&format!(
+            "SELECT record_id, {FIELDS_SQL} FROM current_assessments
+             WHERE draw_id = ?1 AND (?2 IS NULL OR record_id = ?2)"
+        ))?;
+        let mut rows = statement.query(params![draw.id, only_record])?;
+        while let Some(row) = rows.next()? {
+            let record_id: String = row.get(0)?;
+            if let Some(target) = targets.get_mut(&record_id) {
+                target.current = Some(version_from_row(row, 1)?);
+            }
+        }
+        Ok(Some(DrawTargets { draw, targets }))
+    }
+
+    /// Stores a new version of a record's assessment (version 1 if it has
+    /// none) and returns its version number. Answers `grounds record` saved
+    /// for the record are marked as used by it.
+    pub fn insert_assessment(
+        &self,
+        draw_id: i64,
+        record_id: &str,
+        assessment: &Assessment,
+        provenance: &Provenance<'_>,
+    ) -> Result<i64> {
+        let version: i64 = self
+            .tx
+            .prepare_cached(
+                "SELECT coalesce(max(version), 0) + 1 FROM assessments WHERE draw_id = ?1 AND record_id = ?2",
+            )?
+            .query_row(params![draw_id, record_id], |row| row.get(0))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO assessments (draw_id, record_id, version, grounds, bwv, gowisely, conduct, themes,
+                                          referral, notes, reviewer, reviewed_on, recorded_at, recorded_by,
+                                          source, simulated)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            )?
+            .execute(params![
+                draw_id,
+                record_id,
+                version,
+                assessment.grounds.as_str(),
+                assessment.bwv.as_str(),
+                assessment.gowisely.as_str(),
+                assessment.conduct.as_str(),
+                serde_json::to_string(&assessment.themes)?,
+                assessment.referral.as_str(),
+                assessment.notes,
+                assessment.reviewer,
+                assessment.reviewed_on.format("%Y-%m-%d").to_string(),
+                provenance.recorded_at,
+                provenance.recorded_by,
+                provenance.source,
+                provenance.simulated,
+            ])?;
+        let id = self.tx.last_insert_rowid();
+        self.tx
+            .prepare_cached(
+                "UPDATE draft_answers SET assessment_id = ?3
+                 WHERE draw_id = ?1 AND record_id = ?2 AND assessment_id IS NULL",
+            )?
+            .execute(params![draw_id, record_id, id])?;
+        Ok(version)
+    }
+
+    /// Every version of a record's assessment, oldest first.
+    pub fn assessment_history(
+        &self,
+        draw_id: i64,
+        record_id: &str,
+    ) -> Result<Vec<AssessmentVersion>> {
+        let mut statement = self.tx.prepare(&format!(
+            "SELECT {FIELDS_SQL} FROM assessments WHERE draw_id = ?1 AND record_id = ?2 ORDER BY version"
+        ))?;
+        let versions =
+            statement.query_map(params![draw_id, record_id], |row| version_from_row(row, 0))?;
+        Ok(versions.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Current draws that sampled or reserved `record_id`, oldest month first.
+    pub fn draws_holding(&self, record_id: &str) -> Result<Vec<DrawSummary>> {
+        let mut statement = self.tx.prepare(
+            "SELECT d.id, d.month, d.seed, d.created_at, d.manifest_sha256
+             FROM draws d JOIN assignments a ON a.draw_id = d.id
+             WHERE a.record_id = ?1 AND d.superseded_at IS NULL ORDER BY d.month",
+        )?;
+        let draws = statement.query_map([record_id], draw_from_row)?;
+        Ok(draws.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The champions of a draw, in champions-file order.
+    pub fn champion_names(&self, draw_id: i64) -> Result<Vec<String>> {
+        let mut statement = self
+            .tx
+            .prepare("SELECT name FROM draw_champions WHERE draw_id = ?1 ORDER BY position")?;
+        let names = statement.query_map([draw_id], |row| row.get(0))?;
+        Ok(names.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A champion's searches under review, in review order: the sample, then
+    /// the reserves brought in.
+    pub fn review_queue(&self, draw_id: i64, champion: &str) -> Result<Vec<QueueEntry>> {
+        let mut statement = self.tx.prepare(
+            "SELECT a.record_id, a.role, a.position,
+                    EXISTS (SELECT 1 FROM assessments x WHERE x.draw_id = a.draw_id AND x.record_id = a.record_id)
+             FROM active_assignments a WHERE a.draw_id = ?1 AND a.champion = ?2
+             ORDER BY a.role = 'reserve', a.position",
+        )?;
+        let entries = statement.query_map(params![draw_id, champion], |row| {
+            Ok(QueueEntry {
+                record_id: row.get(0)?,
+                role: row.get(1)?,
+                position: row.get(2)?,
+                assessed: row.get(3)?,
+            })
+        })?;
+        Ok(entries.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The snapshot of a drawn record, with the export's column names.
+    pub fn search_details(&self, draw_id: i64, record_id: &str) -> Result<Option<SearchDetails>> {
+        let found: Option<(String, String)> = self
+            .tx
+            .query_row(
+                "SELECT d.header, r.fields FROM records r JOIN draws d ON d.id = r.draw_id
+                 WHERE r.draw_id = ?1 AND r.record_id = ?2",
+                params![draw_id, record_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let Some((header, fields)) = found else {
+            return Ok(None);
+        };
+        Ok(Some(SearchDetails {
+            header: serde_json::from_str(&header)?,
+            fields: serde_json::from_str(&fields)?,
+        }))
+    }
+
+    /// Answers saved for a record and not yet part of an assessment: the
+    /// latest per field.
+    pub fn draft_answers(&self, draw_id: i64, record_id: &str) -> Result<BTreeMap<String, String>> {
+        let mut statement = self.tx.prepare(
+            "SELECT field, value FROM draft_answers
+             WHERE draw_id = ?1 AND record_id = ?2 AND assessment_id IS NULL ORDER BY id",
+        )?;
+        let answers = statement.query_map(params![draw_id, record_id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
+        Ok(answers.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Saves one answer (`field` is an assessment column name); a later
+    /// answer for the same field wins, the earlier one is kept.
+    pub fn save_draft_answer(
+        &self,
+        draw_id: i64,
+        record_id: &str,
+        field: &str,
+        value: &str,
+        saved_by: &str,
+        saved_at: &str,
+    ) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO draft_answers (draw_id, record_id, field, value, saved_at, saved_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![draw_id, record_id, field, value, saved_at, saved_by],
+        )?;
+        Ok(())
+    }
+}

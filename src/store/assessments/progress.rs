@@ -1,0 +1,267 @@
+//! Substitutions by reserves, and each champion's progress.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::super::{DrawSummary, Result, StoreError, Tx};
+
+/// A search that could not be reviewed and the reserve brought in for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubstitutionRecord {
+    pub record_id: String,
+    pub replacement_id: String,
+    pub reason: String,
+    pub footage_missing: bool,
+    pub recorded_at: String,
+    pub recorded_by: String,
+}
+
+/// What a substitution did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Substitution {
+    pub champion: String,
+    pub record_id: String,
+    pub replacement_id: String,
+    /// The reserve's 1-based position in the champion's reserve order.
+    pub reserve_position: i64,
+    pub reserves_left: u64,
+}
+
+/// Why a search cannot be substituted.
+#[derive(Debug, thiserror::Error)]
+pub enum SubstitutionError {
+    #[error(
+        "{record_id} is not in the {month} draw: check the record id in the champion's worksheet"
+    )]
+    Unknown { record_id: String, month: String },
+    #[error(
+        "{record_id} is one of {champion}'s reserves that has not been brought in: there is nothing to replace"
+    )]
+    UnusedReserve { record_id: String, champion: String },
+    #[error(
+        "{record_id} was already replaced by {} on {} by {} (reason: {})",
+        .previous.replacement_id, .previous.recorded_at, .previous.recorded_by, .previous.reason
+    )]
+    AlreadySubstituted {
+        record_id: String,
+        previous: Box<SubstitutionRecord>,
+    },
+    #[error("{record_id} already has an assessment (version {version}): an assessed search is not replaced")]
+    Assessed { record_id: String, version: i64 },
+    #[error(
+        "{champion} has no reserve left in {month} (all {reserves} used): the search stays in the sample; \
+         record what could be assessed, e.g. grounds insufficient_info"
+    )]
+    NoReserveLeft {
+        champion: String,
+        month: String,
+        reserves: u64,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for SubstitutionError {
+    fn from(err: rusqlite::Error) -> Self {
+        SubstitutionError::Store(StoreError::Sqlite(err))
+    }
+}
+
+/// One champion's review of one month.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChampionProgress {
+    pub month: String,
+    pub champion: String,
+    /// Searches due for review: the sample plus reserves brought in, minus
+    /// those substituted away.
+    pub assigned: u64,
+    pub assessed: u64,
+    pub substituted: u64,
+    /// Substitutions because body-worn video was missing.
+    pub footage_missing: u64,
+    pub outstanding: u64,
+    pub reserves_left: u64,
+}
+
+impl Tx<'_> {
+    /// The substitution that replaced `record_id`, if any.
+    pub fn substitution_of(
+        &self,
+        draw_id: i64,
+        record_id: &str,
+    ) -> Result<Option<SubstitutionRecord>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT record_id, replacement_id, reason, footage_missing, recorded_at, recorded_by
+                 FROM substitutions WHERE draw_id = ?1 AND record_id = ?2",
+                params![draw_id, record_id],
+                |row| {
+                    Ok(SubstitutionRecord {
+                        record_id: row.get(0)?,
+                        replacement_id: row.get(1)?,
+                        reason: row.get(2)?,
+                        footage_missing: row.get(3)?,
+                        recorded_at: row.get(4)?,
+                        recorded_by: row.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The substitution that brought `replacement_id` in, if any.
+    pub fn substitution_bringing_in(
+        &self,
+        draw_id: i64,
+        replacement_id: &str,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT record_id FROM substitutions WHERE draw_id = ?1 AND replacement_id = ?2",
+                params![draw_id, replacement_id],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Replaces a search under review that has no assessment by its
+    /// champion's next unused reserve, in reserve order.
+    pub fn substitute(
+        &self,
+        draw: &DrawSummary,
+        record_id: &str,
+        reason: &str,
+        footage_missing: bool,
+        recorded_by: &str,
+        recorded_at: &str,
+    ) -> Result<Substitution, SubstitutionError> {
+        let found: Option<(String, String)> = self
+            .tx
+            .query_row(
+                "SELECT champion, role FROM assignments WHERE draw_id = ?1 AND record_id = ?2",
+                params![draw.id, record_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let Some((champion, role)) = found else {
+            return Err(SubstitutionError::Unknown {
+                record_id: record_id.to_string(),
+                month: draw.month.clone(),
+            });
+        };
+        if let Some(previous) = self.substitution_of(draw.id, record_id)? {
+            return Err(SubstitutionError::AlreadySubstituted {
+                record_id: record_id.to_string(),
+                previous: Box::new(previous),
+            });
+        }
+        if role == "reserve" && self.substitution_bringing_in(draw.id, record_id)?.is_none() {
+            return Err(SubstitutionError::UnusedReserve {
+                record_id: record_id.to_string(),
+                champion,
+            });
+        }
+        let version: Option<i64> = self.tx.query_row(
+            "SELECT max(version) FROM assessments WHERE draw_id = ?1 AND record_id = ?2",
+            params![draw.id, record_id],
+            |row| row.get(0),
+        )?;
+        if let Some(version) = version {
+            return Err(SubstitutionError::Assessed {
+                record_id: record_id.to_string(),
+                version,
+            });
+        }
+        let unused = "FROM assignments a
+             WHERE a.draw_id = ?1 AND a.champion = ?2 AND a.role = 'reserve'
+               AND NOT EXISTS (SELECT 1 FROM substitutions s
+                               WHERE s.draw_id = a.draw_id AND s.replacement_id = a.record_id)";
+        let next: Option<(String, i64)> = self
+            .tx
+            .query_row(
+                &format!("SELECT a.record_id, a.position {unused} ORDER BY a.position LIMIT 1"),
+                params![draw.id, champion],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let Some((replacement_id, reserve_position)) = next else {
+            let reserves: u64 = self.tx.query_row(
+                "SELECT count(*) FROM assignments WHERE draw_id = ?1 AND champion = ?2 AND role = 'reserve'",
+                params![draw.id, champion],
+                |row| row.get(0),
+            )?;
+            return Err(SubstitutionError::NoReserveLeft {
+                champion,
+                month: draw.month.clone(),
+                reserves,
+            });
+        };
+        self.tx.execute(
+            "INSERT INTO substitutions (draw_id, record_id, replacement_id, reason, footage_missing,
+                                        recorded_at, recorded_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                draw.id,
+                record_id,
+                replacement_id,
+                reason,
+                footage_missing,
+                recorded_at,
+                recorded_by
+            ],
+        )?;
+        let reserves_left: u64 = self.tx.query_row(
+            &format!("SELECT count(*) {unused}"),
+            params![draw.id, champion],
+            |row| row.get(0),
+        )?;
+        Ok(Substitution {
+            champion,
+            record_id: record_id.to_string(),
+            replacement_id,
+            reserve_position,
+            reserves_left,
+        })
+    }
+
+    /// Each champion's progress in each current draw (or `month`'s only),
+    /// by month, then in champions-file order.
+    pub fn progress(&self, month: Option<&str>) -> Result<Vec<ChampionProgress>> {
+        let mut statement = self.tx.prepare(
+            "SELECT d.month, c.name,
+                (SELECT count(*) FROM active_assignments a WHERE a.draw_id = d.id AND a.champion = c.name),
+                (SELECT count(*) FROM active_assignments a WHERE a.draw_id = d.id AND a.champion = c.name
+                    AND EXISTS (SELECT 1 FROM assessments x
+                                WHERE x.draw_id = a.draw_id AND x.record_id = a.record_id)),
+                (SELECT count(*) FROM substitutions s JOIN assignments a
+                    ON a.draw_id = s.draw_id AND a.record_id = s.record_id
+                    WHERE s.draw_id = d.id AND a.champion = c.name),
+                (SELECT count(*) FROM substitutions s JOIN assignments a
+                    ON a.draw_id = s.draw_id AND a.record_id = s.record_id
+                    WHERE s.draw_id = d.id AND a.champion = c.name AND s.footage_missing = 1),
+                (SELECT count(*) FROM assignments a
+                    WHERE a.draw_id = d.id AND a.champion = c.name AND a.role = 'reserve'
+                    AND NOT EXISTS (SELECT 1 FROM substitutions s
+                                    WHERE s.draw_id = a.draw_id AND s.replacement_id = a.record_id))
+             FROM draws d JOIN draw_champions c ON c.draw_id = d.id
+             WHERE d.superseded_at IS NULL AND (?1 IS NULL OR d.month = ?1)
+             ORDER BY d.month, c.position",
+        )?;
+        let rows = statement.query_map([month], |row| {
+            let assigned: u64 = row.get(2)?;
+            let assessed: u64 = row.get(3)?;
+            Ok(ChampionProgress {
+                month: row.get(0)?,
+                champion: row.get(1)?,
+                assigned,
+                assessed,
+                substituted: row.get(4)?,
+                footage_missing: row.get(5)?,
+                outstanding: assigned.saturating_sub(assessed),
+                reserves_left: row.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
