@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 use serde::Serialize;
 
 use grounds::export::YearMonth;
-use grounds::store::{ChampionProgress, Store};
+use grounds::store::{ChampionProgress, Period, Store};
 
 use super::{parse_month, DbArg, EXIT_CHECK_FAILED};
 
@@ -76,7 +76,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     }
     let simulated = tx.meta("simulated")?.as_deref() == Some("1");
-    let progress = tx.progress(month.as_deref())?;
+    let period = Period { from: month.clone(), to: month.clone(), champion: None };
+    let progress = tx.progress(&period)?;
     drop(tx);
 
     let mut months: Vec<Month> = Vec::new();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
 use crate::ethnicity::{broad_group, Group, Scheme};
 use crate::stats::StatsError;
-use crate::store::{AssessedSearch, DrawRecord, MonthPopulation, Progress};
+use crate::store::{AssessedSearch, DrawRecord, MonthPopulation, ChampionProgress};
 
 use super::aggregate::{SearchFrame, Tally};
 use super::model::*;
@@ -14,7 +14,7 @@ use super::model::*;
 #[derive(Debug, Clone, Default)]
 pub struct ReportInput {
     pub searches: Vec<AssessedSearch>,
-    pub progress: Vec<Progress>,
+    pub progress: Vec<ChampionProgress>,
     pub draws: Vec<DrawRecord>,
     pub populations: Vec<MonthPopulation>,
     pub simulated: bool,
@@ -296,7 +296,7 @@ fn breakdowns(
     frame: &SearchFrame,
     overall: &Tally,
     searches: &[AssessedSearch],
-    progress: &[Progress],
+    progress: &[ChampionProgress],
 ) -> Result<Breakdowns, ReportError> {
     let verdicts = vec![
         Count {
@@ -365,7 +365,7 @@ fn breakdowns(
     })
 }
 
-fn completeness(progress: &[Progress]) -> Completeness {
+fn completeness(progress: &[ChampionProgress]) -> Completeness {
     let mut per_month: BTreeMap<&str, u64> = BTreeMap::new();
     let (mut assigned, mut assessed) = (0, 0);
     for p in progress {

@@ -5,7 +5,7 @@ use super::model::Report;
 use super::{build, render, EstimateRules, ReportInput, ReportOptions};
 use crate::ethnicity::Scheme;
 use crate::stats::Method;
-use crate::store::{AssessedSearch, DrawRecord, MonthPopulation, Progress};
+use crate::store::{AssessedSearch, DrawRecord, MonthPopulation, ChampionProgress};
 
 const MONTHS: [&str; 3] = ["2019-01", "2019-02", "2019-03"];
 const CHAMPIONS: [&str; 3] = ["PC Ben Hartley", "PS Ada Okafor", "Sgt Dev Patel"];
@@ -109,13 +109,15 @@ pub(crate) fn inspection_input() -> ReportInput {
     ReportInput {
         progress: counts
             .iter()
-            .map(|(month, champion, n)| Progress {
+            .map(|(month, champion, n)| ChampionProgress {
                 month: month.to_string(),
                 champion: champion.to_string(),
                 assigned: *n,
                 assessed: *n,
                 substituted: u64::from(*champion == CHAMPIONS[0]),
                 footage_missing: u64::from(*champion == CHAMPIONS[0] && *month == MONTHS[0]),
+                outstanding: 0,
+                reserves_left: 4,
             })
             .collect(),
         draws: MONTHS

@@ -25,19 +25,6 @@ pub struct AssessedSearch {
     pub simulated: bool,
 }
 
-/// How far one champion is with one month's draw.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Progress {
-    pub month: String,
-    pub champion: String,
-    /// Searches due for review now (sample and reserves brought in, minus substituted).
-    pub assigned: u64,
-    pub assessed: u64,
-    pub substituted: u64,
-    /// Substitutions because body-worn video was missing.
-    pub footage_missing: u64,
-}
-
 /// A current draw, for the methodology section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrawRecord {
@@ -105,39 +92,6 @@ impl Tx<'_> {
                     legislation: row.get(12)?,
                     object_of_search: row.get(13)?,
                     simulated: row.get(14)?,
-                })
-            })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Progress per month and champion, in month then champions-file order.
-    pub fn progress(&self, period: &Period) -> Result<Vec<Progress>> {
-        let sql = format!(
-            "SELECT d.month, ch.name,
-                (SELECT count(*) FROM active_assignments x WHERE x.draw_id = d.id AND x.champion = ch.name),
-                (SELECT count(*) FROM active_assignments x JOIN current_assessments c
-                    ON c.draw_id = x.draw_id AND c.record_id = x.record_id
-                  WHERE x.draw_id = d.id AND x.champion = ch.name),
-                (SELECT count(*) FROM substitutions s JOIN assignments a
-                    ON a.draw_id = s.draw_id AND a.record_id = s.record_id
-                  WHERE s.draw_id = d.id AND a.champion = ch.name),
-                (SELECT count(*) FROM substitutions s JOIN assignments a
-                    ON a.draw_id = s.draw_id AND a.record_id = s.record_id
-                  WHERE s.draw_id = d.id AND a.champion = ch.name AND s.footage_missing = 1)
-             FROM draws d JOIN draw_champions ch ON ch.draw_id = d.id
-             WHERE {IN_PERIOD} AND (?3 IS NULL OR ch.name = ?3)
-             ORDER BY d.month, ch.position"
-        );
-        let mut statement = self.tx.prepare(&sql)?;
-        let rows =
-            statement.query_map(params![period.from, period.to, period.champion], |row| {
-                Ok(Progress {
-                    month: row.get(0)?,
-                    champion: row.get(1)?,
-                    assigned: row.get(2)?,
-                    assessed: row.get(3)?,
-                    substituted: row.get(4)?,
-                    footage_missing: row.get(5)?,
                 })
             })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
