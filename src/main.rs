@@ -47,6 +47,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Sample(args) => cmd::sample::run(args),
@@ -67,5 +68,16 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => cmd::report_error(&err),
+    }
+}
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`grounds report |
+/// head`) panics; a command-line tool should just stop, as `cat` does.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL
+    // is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
