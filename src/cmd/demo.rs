@@ -46,10 +46,15 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let dir = match args.dir {
         Some(dir) => dir,
-        None => std::env::temp_dir().join(format!("grounds-demo-{}", chrono::Utc::now().format("%Y%m%d-%H%M%S"))),
+        None => std::env::temp_dir().join(format!(
+            "grounds-demo-{}",
+            chrono::Utc::now().format("%Y%m%d-%H%M%S")
+        )),
     };
     prepare(&dir)?;
-    let db = DbArg { db: dir.join("grounds.db") };
+    let db = DbArg {
+        db: dir.join("grounds.db"),
+    };
     let export = dir.join(JANUARY_FILE);
     let champions = dir.join("champions.csv");
     let worksheets = dir.join("worksheets");
@@ -74,9 +79,21 @@ pub fn run(args: Args) -> Result<ExitCode> {
     sample::print_summary(&draw_args, &drawn);
 
     step("2. A search's footage cannot be found: bring in the champion's first reserve");
-    let first = drawn.manifest.champions.first().context("the demo has champions")?;
-    let missing = first.sample.get(2).context("the first champion has a sample")?.clone();
-    let reserve = first.reserves.first().context("the first champion has reserves")?.clone();
+    let first = drawn
+        .manifest
+        .champions
+        .first()
+        .context("the demo has champions")?;
+    let missing = first
+        .sample
+        .get(2)
+        .context("the first champion has a sample")?
+        .clone();
+    let reserve = first
+        .reserves
+        .first()
+        .context("the first champion has reserves")?
+        .clone();
     substitute::run(substitute::Args {
         month: draw_args.month,
         record_id: missing.clone(),
@@ -89,26 +106,46 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut rng = StdRng::seed_from_u64(SIMULATION_SEED);
     for path in &drawn.worksheets {
         let filled = fill_worksheet(path, &missing, &reserve, &mut rng)?;
-        println!("filled {filled} rows of {} with SIMULATED assessments", path.display());
+        println!(
+            "filled {filled} rows of {} with SIMULATED assessments",
+            path.display()
+        );
     }
 
     step("4. Import the worksheets");
-    import::run(import::Args { files: drawn.worksheets.clone(), amend: false, simulated: true, db: db.clone() })?;
+    import::run(import::Args {
+        files: drawn.worksheets.clone(),
+        amend: false,
+        simulated: true,
+        db: db.clone(),
+    })?;
 
     step("5. Who is done");
-    status::run(status::Args { month: Some(draw_args.month), format: status::Format::Table, check: false, db: db.clone() })?;
+    status::run(status::Args {
+        month: Some(draw_args.month),
+        format: status::Format::Table,
+        check: false,
+        db: db.clone(),
+    })?;
 
     step("6. The report");
     report::run(report_args(&db, report::Format::Table, None))?;
 
     let html = dir.join("report.md");
     step("7. The report for the scrutiny panel");
-    report::run(report_args(&db, report::Format::Markdown, Some(html.clone())))?;
+    report::run(report_args(
+        &db,
+        report::Format::Markdown,
+        Some(html.clone()),
+    ))?;
     println!("wrote {}", html.display());
 
     step("8. Anyone can check the draw was not hand-picked");
     let manifest = drawn.folder.join("manifest.json");
-    let verified = verify::run(verify::Args { manifest: manifest.clone(), export: vec![export.clone()] })?;
+    let verified = verify::run(verify::Args {
+        manifest: manifest.clone(),
+        export: vec![export.clone()],
+    })?;
     if verified != ExitCode::SUCCESS {
         bail!("the demo's own draw did not verify");
     }
@@ -145,12 +182,25 @@ fn report_args(db: &DbArg, format: report::Format, out: Option<PathBuf>) -> repo
 
 /// Writes the shipped data into a new or empty folder.
 fn prepare(dir: &Path) -> Result<()> {
-    if dir.exists() && fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_some() {
-        bail!("{} is not empty: give the demo a new or empty folder with --dir", dir.display());
+    if dir.exists()
+        && fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .next()
+            .is_some()
+    {
+        bail!(
+            "{} is not empty: give the demo a new or empty folder with --dir",
+            dir.display()
+        );
     }
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    for (name, bytes) in [(JANUARY_FILE, KENT_JANUARY), (FEBRUARY_FILE, KENT_FEBRUARY), ("champions.csv", CHAMPIONS)] {
-        fs::write(dir.join(name), bytes).with_context(|| format!("writing {name} into {}", dir.display()))?;
+    for (name, bytes) in [
+        (JANUARY_FILE, KENT_JANUARY),
+        (FEBRUARY_FILE, KENT_FEBRUARY),
+        ("champions.csv", CHAMPIONS),
+    ] {
+        fs::write(dir.join(name), bytes)
+            .with_context(|| format!("writing {name} into {}", dir.display()))?;
     }
     Ok(())
 }
@@ -167,13 +217,23 @@ fn step(text: &str) {
 /// Fills the sample rows (but the substituted search) and the reserve that
 /// replaced it with simulated assessments. Returns how many rows it filled.
 fn fill_worksheet(path: &Path, missing: &str, reserve: &str, rng: &mut StdRng) -> Result<usize> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
     let header = reader.headers()?.clone();
-    let column = |name: &str| header.iter().position(|h| h.trim_start_matches('\u{feff}') == name);
-    let (Some(id), Some(role), Some(champion)) = (column("record_id"), column("role"), column("champion")) else {
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+    };
+    let (Some(id), Some(role), Some(champion)) =
+        (column("record_id"), column("role"), column("champion"))
+    else {
         bail!("{} is not a grounds worksheet", path.display());
     };
-    let assessment: Vec<usize> = ASSESSMENT_COLUMNS.iter().filter_map(|c| column(c)).collect();
+    let assessment: Vec<usize> = ASSESSMENT_COLUMNS
+        .iter()
+        .filter_map(|c| column(c))
+        .collect();
     let mut rows = Vec::new();
     let mut filled = 0;
     for row in reader.records() {
@@ -216,19 +276,46 @@ fn simulated_values(rng: &mut StdRng, champion: &str) -> Vec<String> {
         }
         options[0].0.to_string()
     };
-    let grounds = pick(rng, &[("reasonable", 83), ("not_reasonable", 7), ("none_recorded", 4), ("insufficient_info", 6)]);
-    let bwv = pick(rng, &[("reviewed", 85), ("not_available", 10), ("not_reviewed", 5)]);
+    let grounds = pick(
+        rng,
+        &[
+            ("reasonable", 83),
+            ("not_reasonable", 7),
+            ("none_recorded", 4),
+            ("insufficient_info", 6),
+        ],
+    );
+    let bwv = pick(
+        rng,
+        &[("reviewed", 85), ("not_available", 10), ("not_reviewed", 5)],
+    );
     let gowisely = if bwv == "reviewed" {
         pick(rng, &[("yes", 70), ("partial", 20), ("no", 10)])
     } else {
         "not_visible".to_string()
     };
     let conduct = pick(rng, &[("good", 60), ("adequate", 32), ("concern", 8)]);
-    let themes = pick(rng, &[("", 60), ("grounds wording", 15), ("GOWISELY", 10), ("BWV activation", 10), ("grounds wording; GOWISELY", 5)]);
+    let themes = pick(
+        rng,
+        &[
+            ("", 60),
+            ("grounds wording", 15),
+            ("GOWISELY", 10),
+            ("BWV activation", 10),
+            ("grounds wording; GOWISELY", 5),
+        ],
+    );
     let referral = if grounds == "reasonable" && conduct != "concern" {
         pick(rng, &[("none", 90), ("feedback", 10)])
     } else {
-        pick(rng, &[("feedback", 60), ("supervisor", 35), ("professional_standards", 5)])
+        pick(
+            rng,
+            &[
+                ("feedback", 60),
+                ("supervisor", 35),
+                ("professional_standards", 5),
+            ],
+        )
     };
     let day = rng.random_range(4..=27);
     vec![

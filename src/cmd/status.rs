@@ -76,7 +76,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     }
     let simulated = tx.meta("simulated")?.as_deref() == Some("1");
-    let period = Period { from: month.clone(), to: month.clone(), champion: None };
+    let period = Period {
+        from: month.clone(),
+        to: month.clone(),
+        champion: None,
+    };
     let progress = tx.progress(&period)?;
     drop(tx);
 

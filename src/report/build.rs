@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
 use crate::ethnicity::{broad_group, Group, Scheme};
 use crate::stats::StatsError;
-use crate::store::{AssessedSearch, DrawRecord, MonthPopulation, ChampionProgress};
+use crate::store::{AssessedSearch, ChampionProgress, DrawRecord, MonthPopulation};
 
 use super::aggregate::{SearchFrame, Tally};
 use super::model::*;

@@ -5,7 +5,7 @@ use super::model::Report;
 use super::{build, render, EstimateRules, ReportInput, ReportOptions};
 use crate::ethnicity::Scheme;
 use crate::stats::Method;
-use crate::store::{AssessedSearch, DrawRecord, MonthPopulation, ChampionProgress};
+use crate::store::{AssessedSearch, ChampionProgress, DrawRecord, MonthPopulation};
 
 const MONTHS: [&str; 3] = ["2019-01", "2019-02", "2019-03"];
 const CHAMPIONS: [&str; 3] = ["PC Ben Hartley", "PS Ada Okafor", "Sgt Dev Patel"];

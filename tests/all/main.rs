@@ -5,6 +5,7 @@ mod common;
 mod import_cli;
 mod record_cli;
 mod reliability_cli;
+mod report_cli;
 mod sample_cli;
 mod sample_errors;
 mod stats_cli;

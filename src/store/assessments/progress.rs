@@ -249,20 +249,21 @@ impl Tx<'_> {
                AND (?3 IS NULL OR c.name = ?3)
              ORDER BY d.month, c.position",
         )?;
-        let rows = statement.query_map(params![period.from, period.to, period.champion], |row| {
-            let assigned: u64 = row.get(2)?;
-            let assessed: u64 = row.get(3)?;
-            Ok(ChampionProgress {
-                month: row.get(0)?,
-                champion: row.get(1)?,
-                assigned,
-                assessed,
-                substituted: row.get(4)?,
-                footage_missing: row.get(5)?,
-                outstanding: assigned.saturating_sub(assessed),
-                reserves_left: row.get(6)?,
-            })
-        })?;
+        let rows =
+            statement.query_map(params![period.from, period.to, period.champion], |row| {
+                let assigned: u64 = row.get(2)?;
+                let assessed: u64 = row.get(3)?;
+                Ok(ChampionProgress {
+                    month: row.get(0)?,
+                    champion: row.get(1)?,
+                    assigned,
+                    assessed,
+                    substituted: row.get(4)?,
+                    footage_missing: row.get(5)?,
+                    outstanding: assigned.saturating_sub(assessed),
+                    reserves_left: row.get(6)?,
+                })
+            })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
