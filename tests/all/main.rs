@@ -3,6 +3,7 @@
 
 mod common;
 mod import_cli;
+mod readme;
 mod record_cli;
 mod reliability_cli;
 mod report_cli;
