@@ -2,6 +2,7 @@
 //! here, so polars is linked once, not once per test file.
 
 mod common;
+mod demo_cli;
 mod import_cli;
 mod readme;
 mod record_cli;
