@@ -5,6 +5,7 @@
 mod error;
 pub mod mapping;
 pub mod month;
+pub mod records;
 mod scan;
 mod validate;
 

@@ -5,18 +5,17 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use chrono_tz::Tz;
-use csv::{ByteRecord, StringRecord};
-use sha2::{Digest, Sha256};
+use csv::StringRecord;
 
 use super::error::{ExportError, Location};
 use super::mapping::{ColumnMapping, ResolvedColumns};
 use super::month::{month_of, parse_iso, parse_with_format, MonthWindow, Stamp, YearMonth};
+use super::records::{Fields, RecordReader};
 use super::validate::check_police_uk_row;
 use crate::hashing::{hex, record_content_digest, record_id_from_digest};
 
@@ -155,29 +154,6 @@ struct FileScan {
     latest: Option<Stamp>,
 }
 
-/// Counts and hashes every byte the CSV reader pulls, so the file is read once.
-struct HashingReader<'a, R> {
-    inner: R,
-    hasher: Sha256,
-    bytes: u64,
-    unreported: u64,
-    progress: &'a (dyn Fn(u64) + Sync),
-}
-
-impl<R: Read> Read for HashingReader<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let read = self.inner.read(buf)?;
-        self.hasher.update(&buf[..read]);
-        self.bytes += read as u64;
-        self.unreported += read as u64;
-        if self.unreported >= 1 << 20 || read == 0 {
-            (self.progress)(self.unreported);
-            self.unreported = 0;
-        }
-        Ok(read)
-    }
-}
-
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
@@ -197,20 +173,12 @@ fn scan_file(
         source,
     };
     let file = File::open(path).map_err(io_error)?;
-    let hashing = HashingReader {
-        inner: file,
-        hasher: Sha256::new(),
-        bytes: 0,
-        unreported: 0,
-        progress,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .buffer_capacity(1 << 18)
-        .from_reader(hashing);
+    let mut reader = RecordReader::new(file, progress);
 
-    let header = read_header(&mut reader, &display)?;
+    let header = match reader.next_record().map_err(io_error)? {
+        Some((_, fields)) => read_header(&fields, &display)?,
+        None => return Err(ExportError::Empty { file: display }),
+    };
     let columns = mapping.resolve(&header).map_err(|missing| ExportError::MissingColumns {
         file: display.clone(),
         missing: missing.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", "),
@@ -228,21 +196,24 @@ fn scan_file(
         column: column.map(|index| (index + 1, header.get(index).cloned().unwrap_or_default())),
     };
 
-    let mut record = ByteRecord::new();
     let mut rows = Vec::new();
     let mut data_rows = 0u64;
     let (mut earliest, mut latest): (Option<Stamp>, Option<Stamp>) = (None, None);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(err) => return Err(csv_error(err, &display, &header)),
-        }
+    while let Some((line, record)) = reader.next_record().map_err(io_error)? {
         data_rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
-        if let Err(utf8) = std::str::from_utf8(record.as_slice()) {
+        if record.len() != header.len() {
+            return Err(ExportError::Malformed {
+                at: at(line, None),
+                message: format!(
+                    "the row has {} fields but the header has {}; a value containing a comma must be in double quotes",
+                    record.len(),
+                    header.len()
+                ),
+            });
+        }
+        if let Err(utf8) = std::str::from_utf8(record.bytes()) {
             return Err(ExportError::InvalidUtf8 {
-                at: at(line, Some(field_at(&record, utf8.valid_up_to()))),
+                at: at(line, Some(record.field_at(utf8.valid_up_to()))),
             });
         }
         let raw_date = record.get(columns.date).unwrap_or_default();
@@ -283,19 +254,19 @@ fn scan_file(
             }
             None => RowKey::Digest(record_content_digest(record.iter())),
         };
-        let fields = StringRecord::from_byte_record(record.clone())
+        let fields = StringRecord::from_byte_record(record.to_byte_record())
             .map_err(|_| ExportError::InvalidUtf8 { at: at(line, None) })?;
         rows.push((key, line, fields));
     }
 
-    let hashing = reader.into_inner();
-    if hashing.bytes == 0 {
+    let (bytes, digest) = reader.finish().map_err(io_error)?;
+    if bytes == 0 {
         return Err(ExportError::Empty { file: display });
     }
     Ok(FileScan {
         summary: InputSummary {
             file: file_name(path),
-            sha256: hex(&hashing.hasher.finalize()),
+            sha256: hex(&digest),
             rows: data_rows,
         },
         header,
@@ -306,31 +277,25 @@ fn scan_file(
     })
 }
 
-fn read_header<R: Read>(
-    reader: &mut csv::Reader<R>,
-    display: &str,
-) -> Result<Vec<String>, ExportError> {
-    let header = match reader.byte_headers() {
-        Ok(header) => header.clone(),
-        Err(err) => return Err(csv_error(err, display, &[])),
-    };
-    if header.is_empty() || (header.len() == 1 && header[0].iter().all(u8::is_ascii_whitespace)) {
+fn read_header(fields: &Fields<'_>, display: &str) -> Result<Vec<String>, ExportError> {
+    if fields.is_empty()
+        || (fields.len() == 1 && fields.bytes().iter().all(u8::is_ascii_whitespace))
+    {
         return Err(ExportError::Empty {
             file: display.to_string(),
         });
     }
-    let header =
-        StringRecord::from_byte_record(header).map_err(|err| ExportError::InvalidUtf8 {
+    if let Err(utf8) = std::str::from_utf8(fields.bytes()) {
+        let column = fields.field_at(utf8.valid_up_to());
+        return Err(ExportError::InvalidUtf8 {
             at: Location {
                 file: display.to_string(),
                 line: 1,
-                column: err
-                    .utf8_error()
-                    .field()
-                    .checked_add(1)
-                    .map(|c| (c, String::new())),
+                column: Some((column + 1, String::new())),
             },
-        })?;
+        });
+    }
+    let header: Vec<String> = fields.iter().map(|f| utf8_field(f).to_string()).collect();
     if header.len() == 1 {
         for (delimiter, delimiter_name) in [(';', "semicolon"), ('\t', "tab"), ('|', "pipe")] {
             if header[0].contains(delimiter) {
@@ -342,56 +307,7 @@ fn read_header<R: Read>(
             }
         }
     }
-    Ok(header.iter().map(str::to_string).collect())
-}
-
-fn csv_error(err: csv::Error, file: &str, header: &[String]) -> ExportError {
-    let line = err.position().map_or(0, |p| p.line());
-    let message = match err.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!(
-            "the row has {len} fields but the header has {expected_len}; \
-             a value containing a comma must be in double quotes"
-        ),
-        csv::ErrorKind::Utf8 { err, .. } => {
-            let column = err.field() + 1;
-            return ExportError::InvalidUtf8 {
-                at: Location {
-                    file: file.to_string(),
-                    line,
-                    column: Some((column, header.get(column - 1).cloned().unwrap_or_default())),
-                },
-            };
-        }
-        csv::ErrorKind::Io(io) => {
-            return ExportError::Io {
-                file: file.to_string(),
-                source: io::Error::new(io.kind(), io.to_string()),
-            }
-        }
-        _ => err.to_string(),
-    };
-    ExportError::Malformed {
-        at: Location {
-            file: file.to_string(),
-            line,
-            column: None,
-        },
-        message,
-    }
-}
-
-/// Which field a byte offset into a record's concatenated fields falls in.
-fn field_at(record: &ByteRecord, offset: usize) -> usize {
-    let mut end = 0;
-    for (index, field) in record.iter().enumerate() {
-        end += field.len();
-        if offset < end {
-            return index;
-        }
-    }
-    record.len().saturating_sub(1)
+    Ok(header)
 }
 
 /// The record was checked as UTF-8 as a whole; a field of it is UTF-8 too.

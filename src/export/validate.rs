@@ -4,7 +4,7 @@
 //! `TRUE`/`FALSE`; a sample drawn from such a file would not match the
 //! published export, and nobody could verify it.
 
-use csv::ByteRecord;
+use super::records::Fields;
 
 const AGE_RANGE: usize = 7;
 const BOOLEAN_COLUMNS: [usize; 3] = [2, 13, 14];
@@ -15,7 +15,7 @@ const RESAVED: &str =
 use the file exactly as downloaded from data.police.uk.";
 
 /// The first damaged value of a row: its 0-based column and what is wrong.
-pub fn check_police_uk_row(record: &ByteRecord) -> Result<(), (usize, String)> {
+pub fn check_police_uk_row(record: &Fields<'_>) -> Result<(), (usize, String)> {
     let age = record.get(AGE_RANGE).unwrap_or_default();
     if !AGE_RANGES.contains(&age) {
         let cause = if looks_like_month_name(age) {
@@ -59,30 +59,35 @@ fn looks_like_month_name(value: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    fn row(age: &str, linked: &str) -> ByteRecord {
+    /// Checks a row whose age range and "outcome linked" fields are given.
+    fn check(age: &str, linked: &str) -> Result<(), (usize, String)> {
         let mut fields = vec![""; 15];
         fields[AGE_RANGE] = age;
         fields[13] = linked;
-        ByteRecord::from(fields)
+        let line = format!("header\n{}\n", fields.join(","));
+        let mut reader = super::super::records::RecordReader::new(line.as_bytes(), &|_| {});
+        reader.next_record().unwrap();
+        let (_, record) = reader.next_record().unwrap().unwrap();
+        check_police_uk_row(&record)
     }
 
     #[test]
     fn accepts_data_police_uk_values() {
         for age in ["", "under 10", "10-17", "18-24", "25-34", "over 34"] {
             for linked in ["", "True", "False"] {
-                assert!(check_police_uk_row(&row(age, linked)).is_ok());
+                assert!(check(age, linked).is_ok());
             }
         }
     }
 
     #[test]
     fn names_excel_damage() {
-        let (column, reason) = check_police_uk_row(&row("Oct-17", "")).unwrap_err();
+        let (column, reason) = check("Oct-17", "").unwrap_err();
         assert_eq!(column, AGE_RANGE);
         assert!(reason.contains("10-17 into a date"), "{reason}");
-        let (column, reason) = check_police_uk_row(&row("18-24", "FALSE")).unwrap_err();
+        let (column, reason) = check("18-24", "FALSE").unwrap_err();
         assert_eq!(column, 13);
         assert!(reason.contains("Excel"), "{reason}");
-        assert!(check_police_uk_row(&row("18 to 24", "")).is_err());
+        assert!(check("18 to 24", "").is_err());
     }
 }
