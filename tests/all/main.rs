@@ -4,6 +4,7 @@
 mod common;
 mod demo_cli;
 mod import_cli;
+mod memory;
 mod readme;
 mod record_cli;
 mod reliability_cli;
