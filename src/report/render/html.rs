@@ -516,7 +516,8 @@ fn values_table(report: &Report, name: &str, level: &str, legislation: bool) -> 
     }
 }
 
-/// A stored vocabulary value in words: `professional_standards` → "Referred to professional standards".
+/// A stored vocabulary value in words short enough for a chart label:
+/// `professional_standards` → "Professional standards".
 fn words(value: &str) -> String {
     let known = match value {
         "reasonable" => "Reasonable grounds",
@@ -534,9 +535,9 @@ fn words(value: &str) -> String {
         "adequate" => "Adequate",
         "concern" => "Cause for concern",
         "none" => "No referral",
-        "feedback" => "Feedback to the officer",
-        "supervisor" => "Referred to a supervisor",
-        "professional_standards" => "Referred to professional standards",
+        "feedback" => "Feedback to officer",
+        "supervisor" => "Supervisor",
+        "professional_standards" => "Professional standards",
         other => return other.replace('_', " "),
     };
     known.to_string()
@@ -576,13 +577,12 @@ fn counts_chart(
 
 /// A finding: its chart, or a sentence saying why there is none.
 fn finding(
-    id: &'static str,
-    heading: &'static str,
+    (id, heading, chart_title): (&'static str, &'static str, &str),
     intro: Option<String>,
     counts: &[Count],
     vocabulary: bool,
 ) -> Finding {
-    let chart = counts_chart(id, heading, counts, vocabulary);
+    let chart = counts_chart(id, chart_title, counts, vocabulary);
     let after = chart.is_none().then(|| {
         if counts.iter().any(|c| c.suppressed) {
             "Every count here is suppressed in this public report.".to_string()
@@ -602,52 +602,74 @@ fn finding(
 fn findings(report: &Report) -> Vec<Finding> {
     let b = &report.breakdowns;
     let mut bwv = finding(
-        "bwv",
-        "Body-worn video",
+        (
+            "bwv",
+            "Body-worn video",
+            "Searches reviewed, by body-worn video",
+        ),
         Some(
             "Whether the reviewer could watch the officer's body-worn video of the search.".into(),
         ),
         &b.bwv,
         true,
     );
-    let substituted = format!(
-        "{} sampled {} could not be reviewed and {} replaced by the next reserve drawn for the champion; {} of them because the footage was missing.",
-        b.substituted,
-        if b.substituted == 1 { "search" } else { "searches" },
-        if b.substituted == 1 { "was" } else { "were" },
-        b.substituted_for_missing_footage
-    );
+    let substituted = match b.substituted {
+        0 => "No sampled search had to be replaced by a reserve.".to_string(),
+        n => format!(
+            "{n} sampled {} could not be reviewed and {} replaced by the next reserve drawn for the champion; the footage was missing in {} of {n}.",
+            if n == 1 { "search" } else { "searches" },
+            if n == 1 { "was" } else { "were" },
+            b.substituted_for_missing_footage
+        ),
+    };
     bwv.after = Some(match bwv.after {
         Some(text) => format!("{text} {substituted}"),
         None => substituted,
     });
     vec![
         finding(
-            "verdicts",
-            "Were reasonable grounds evident?",
+            (
+                "verdicts",
+                "Were reasonable grounds evident?",
+                "Searches reviewed, by verdict",
+            ),
             Some("Insufficient information: reviewed, but too little to judge; never counted in the percentages.".into()),
             &b.verdicts,
             true,
         ),
         bwv,
         finding(
-            "gowisely",
-            "Was the search explained (GOWISELY)?",
+            (
+                "gowisely",
+                "Was the search explained (GOWISELY)?",
+                "Searches reviewed, by whether the search was explained",
+            ),
             Some("Whether the officer told the person what the law requires before searching (grounds, object, warrant card, identity, station, entitlement to a record, legal power, and that they are being detained for a search), as far as the footage shows.".into()),
             &b.gowisely,
             true,
         ),
-        finding("conduct", "How the search was conducted", None, &b.conduct, true),
         finding(
-            "referrals",
-            "Referrals",
+            (
+                "conduct",
+                "How the search was conducted",
+                "Searches reviewed, by conduct",
+            ),
+            None,
+            &b.conduct,
+            true,
+        ),
+        finding(
+            ("referrals", "Referrals", "Searches reviewed, by referral"),
             Some("What the review led to for the officer.".into()),
             &b.referrals,
             true,
         ),
         finding(
-            "themes",
-            "Learning themes",
+            (
+                "themes",
+                "Learning themes",
+                "Searches reviewed, by learning theme",
+            ),
             Some("Themes the reviewers tagged; a search can have several.".into()),
             &b.themes,
             false,
