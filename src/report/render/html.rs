@@ -7,6 +7,9 @@ use std::fmt;
 
 use askama::Template;
 
+mod text;
+use text::{caveats, coverage, interval_method, no_comparison, subtitle, verify_command, words};
+
 use super::{
     count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
     proportion_cell, public_note, share, title, SIMULATED_BANNER,
@@ -251,35 +254,6 @@ fn estimate_cells(e: &Estimate) -> Vec<String> {
     ]
 }
 
-fn subtitle(report: &Report) -> String {
-    if report.public {
-        "Public report for the community scrutiny panel.".into()
-    } else if !report.by_champion.is_empty() || !report.notes.is_empty() {
-        "For the force and its scrutiny panel: names champions and quotes reviewers' notes, so not for publication (make a public version with --public).".into()
-    } else {
-        "For the force and its scrutiny panel.".into()
-    }
-}
-
-fn coverage(report: &Report) -> String {
-    let o = &report.overall;
-    if report.champion.is_some() {
-        return "These are the searches reviewed by one champion, a small part of the force's searches.".into();
-    }
-    if o.suppressed || report.population == 0 {
-        return format!(
-            "The searches reviewed are a random sample of the {} searches the force recorded in the period.",
-            report.population
-        );
-    }
-    format!(
-        "The searches reviewed are a random sample: {} of the {} searches the force recorded in the period ({}).",
-        o.assessed + o.insufficient_info,
-        report.population,
-        share(Some(report.population), o)
-    )
-}
-
 fn point(label: &str, e: &Estimate) -> IntervalPoint {
     IntervalPoint {
         label: label.to_string(),
@@ -457,18 +431,6 @@ fn comparison(report: &Report, level: &str) -> Option<ComparisonView> {
     })
 }
 
-fn no_comparison(report: &Report) -> String {
-    let white_suppressed = report
-        .groups
-        .iter()
-        .any(|g| g.group == "White" && g.estimate.suppressed);
-    if report.public && (report.minority.suppressed || white_suppressed) {
-        "Left out of this public report: one side of the comparison is suppressed.".into()
-    } else {
-        "No comparison: no searches of people from minority ethnic groups, or none of White people, were assessed in the period.".into()
-    }
-}
-
 fn months_table(report: &Report, level: &str) -> TableView {
     let mut head = strings(&[
         "month",
@@ -514,33 +476,6 @@ fn values_table(report: &Report, name: &str, level: &str, legislation: bool) -> 
             .collect(),
         left: false,
     }
-}
-
-/// A stored vocabulary value in words short enough for a chart label:
-/// `professional_standards` → "Professional standards".
-fn words(value: &str) -> String {
-    let known = match value {
-        "reasonable" => "Reasonable grounds",
-        "not_reasonable" => "Grounds not reasonable",
-        "none_recorded" => "No grounds recorded",
-        "insufficient_info" => "Insufficient information",
-        "reviewed" => "Footage reviewed",
-        "not_available" => "No footage available",
-        "not_reviewed" => "Footage not reviewed",
-        "yes" => "Explained",
-        "partial" => "Partly explained",
-        "no" => "Not explained",
-        "not_visible" => "Not visible or audible",
-        "good" => "Good",
-        "adequate" => "Adequate",
-        "concern" => "Cause for concern",
-        "none" => "No referral",
-        "feedback" => "Feedback to officer",
-        "supervisor" => "Supervisor",
-        "professional_standards" => "Professional standards",
-        other => return other.replace('_', " "),
-    };
-    known.to_string()
 }
 
 fn counts_chart(
@@ -677,177 +612,5 @@ fn findings(report: &Report) -> Vec<Finding> {
     ]
 }
 
-/// The command a panel member runs; file names quoted for a POSIX shell.
-fn verify_command<'a>(month: &str, files: impl Iterator<Item = &'a str>) -> String {
-    let mut command = format!(
-        "grounds verify {} --export",
-        shell_quote(&format!("worksheets/{month}/manifest.json"))
-    );
-    for file in files {
-        command.push(' ');
-        command.push_str(&shell_quote(file));
-    }
-    command
-}
-
-fn shell_quote(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._/-+=:,@".contains(c));
-    if plain {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    }
-}
-
-fn interval_method(report: &Report) -> String {
-    let level = percent_level(report.confidence);
-    let why = match report.method.as_str() {
-        "wilson" => " (Brown, Cai and DasGupta 2001): it behaves well with small samples and with percentages near 100%, where the simple textbook (Wald) interval is too narrow",
-        "normal_fpc" => ": the number of searches each month is known from the export, so the interval is narrowed by the share of them that was reviewed. With samples this small the Wald interval can be too narrow; the default, Wilson, is safer",
-        "normal" => ": the simple textbook interval, which is too narrow with small samples and percentages near 100%",
-        _ => "",
-    };
-    format!(
-        "Every percentage comes with a {level} {} interval{why}. Differences between two groups use Newcombe's hybrid score interval, with Fisher's exact test alongside.",
-        report.method_label
-    )
-}
-
-fn caveats(report: &Report) -> Vec<String> {
-    let mut caveats = vec![
-        format!(
-            "Each champion reviews about 20 searches a month, so a month's figure rests on a few dozen searches, and a group's often on fewer: their intervals are wide. Figures resting on fewer than {} assessed searches are marked \"too few to judge\": read them as examples, not as rates.",
-            report.too_few_below
-        ),
-        "Searches the reviewer could not judge (insufficient information) are shown, but never counted in the percentages: they neither raise nor lower them.".into(),
-        "When the interval for a difference between two groups includes zero, the searches reviewed do not show a difference; that is not proof that there is none. When it excludes zero, it is a reason to look closer, not a measure of how large the gap is.".into(),
-        "From one month to the next the percentage moves by chance alone, usually within the intervals: look for changes that last.".into(),
-        "A sampled search that cannot be reviewed is replaced by the next reserve drawn for that champion, never by one chosen by hand. Searches replaced because footage was missing may differ from the rest; how many were replaced is shown under Body-worn video.".into(),
-        "The review judges the record and the footage of each search; it is a judgement by a trained colleague, not a finding of misconduct.".into(),
-    ];
-    if report.public {
-        let k = report.suppressed_below.unwrap_or(0);
-        caveats.push(format!(
-            "In this public report, figures resting on 1 to {} searches are suppressed, and so are a few larger ones that would otherwise let a reader work a suppressed figure out by subtraction (from a total and the other rows). Suppressed figures read \"suppressed\"; charts leave them out and say so. Champion names and reviewers' notes are not included.",
-            k.saturating_sub(1)
-        ));
-    }
-    caveats
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::public::{fixtures, make_public};
-
-    fn count(haystack: &str, needle: &str) -> usize {
-        haystack.matches(needle).count()
-    }
-
-    /// The text of the figure with this id.
-    fn figure<'a>(html: &'a str, id: &str) -> &'a str {
-        let start = html
-            .find(&format!("<figure class=\"chart\" id=\"chart-{id}\">"))
-            .unwrap_or_else(|| panic!("no chart {id}"));
-        let end = start + html[start..].find("</figure>").expect("a closed figure");
-        &html[start..end]
-    }
-
-    #[test]
-    fn notes_and_names_are_escaped() {
-        let html = render(&fixtures::report());
-        assert!(!html.contains("<script"), "no script element, ever");
-        // askama writes numeric character references.
-        assert!(
-            html.contains("&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62; &#38; no footage")
-        );
-        assert!(html.contains("Sgt Ben &#60;Hartley&#62;"));
-        assert!(!html.contains("<Hartley>"));
-        assert!(html.contains("Officer said &#34;routine&#34;;\nno grounds written."));
-    }
-
-    #[test]
-    fn the_template_trusts_nothing_but_svg() {
-        let template = include_str!("../../../templates/report.html");
-        let uses: Vec<&str> = template
-            .match_indices("|safe")
-            .map(|(i, _)| &template[template[..i].rfind("{{").expect("inside {{")..i])
-            .collect();
-        assert_eq!(uses, ["{{ c.svg"], "the only unescaped value is a chart");
-    }
-
-    #[test]
-    fn one_chart_per_figure_with_a_point_per_shown_estimate() {
-        let report = fixtures::report();
-        let html = render(&report);
-        // 6 groups (all assessed), minority ethnic and all searches; 2 months.
-        assert_eq!(count(figure(&html, "groups"), "class=\"point\""), 8);
-        assert_eq!(count(figure(&html, "trend"), "class=\"point\""), 2);
-        assert_eq!(count(figure(&html, "verdicts"), "class=\"bar\""), 4);
-        assert_eq!(count(figure(&html, "bwv"), "class=\"bar\""), 3);
-        assert_eq!(count(figure(&html, "themes"), "class=\"bar\""), 2);
-        assert_eq!(count(&html, "<svg "), 8, "groups, trend and six findings");
-        assert_eq!(count(&html, "<figure "), 8);
-    }
-
-    #[test]
-    fn a_public_page_leaves_out_names_notes_and_small_cells_and_says_so() {
-        let mut report = fixtures::report();
-        make_public(&mut report, 5);
-        let html = render(&report);
-        for secret in ["Okafor", "Hartley", "script", "routine", "By champion"] {
-            assert!(!html.contains(secret), "{secret} leaked");
-        }
-        assert!(html.contains("PUBLIC REPORT: figures resting on 1 to 4 searches are suppressed"));
-        let groups = figure(&html, "groups");
-        assert_eq!(
-            count(groups, "class=\"point\""),
-            6,
-            "Mixed and Other left out"
-        );
-        assert!(groups.contains("Not shown (suppressed in this public report): Mixed, Other."));
-        assert!(html.contains("<td>suppressed</td>"));
-        // Every count of referrals but "none" is small: the chart has one bar.
-        assert_eq!(count(figure(&html, "referrals"), "class=\"bar\""), 1);
-        assert!(html.contains("Every count here is suppressed in this public report."));
-    }
-
-    #[test]
-    fn the_page_has_every_section_and_the_verify_command() {
-        let html = render(&fixtures::report());
-        for id in [
-            "summary",
-            "groups",
-            "comparison",
-            "trend",
-            "reviews",
-            "context",
-            "champions",
-            "notes",
-            "method",
-        ] {
-            assert!(html.contains(&format!("<section id=\"{id}\"")), "{id}");
-        }
-        assert!(html.contains(
-            "grounds verify worksheets/2019-02/manifest.json --export 2019-02-kent-stop-and-search.csv"
-        ));
-        assert!(html.contains("NOT FINAL: 3 of the 97 searches"));
-        assert!(html.contains("Reasonable grounds were evident in"));
-        assert!(!html.contains("http://") || count(&html, "http://") == count(&html, "<svg "));
-    }
-
-    #[test]
-    fn shell_quoting_keeps_odd_file_names_one_word() {
-        assert_eq!(shell_quote("a-b_c.csv"), "a-b_c.csv");
-        assert_eq!(shell_quote("Kent export.csv"), "'Kent export.csv'");
-        assert_eq!(shell_quote("it's.csv"), r"'it'\''s.csv'");
-    }
-
-    #[test]
-    fn snapshot() {
-        insta::assert_snapshot!(render(&fixtures::report()));
-    }
-}
+mod tests;
