@@ -22,10 +22,13 @@
 //!   the overall figure, the minority groups to "minority ethnic", White +
 //!   Not stated + minority ethnic to the overall figure, the months,
 //!   legislation and object rows to the overall figure, each partition of
-//!   findings to the searches reviewed) would give a lone suppressed row back
-//!   by subtraction. So whenever exactly one term of such a sum is
-//!   suppressed, the smallest other non-empty term is suppressed too
-//!   (complementary suppression), repeated until no sum has a single unknown.
+//!   findings to the searches reviewed) give back by subtraction what their
+//!   suppressed rows add up to. So more rows are suppressed (complementary
+//!   suppression: the smallest non-empty row still shown, to lose least)
+//!   until, in every such sum, the suppressed rows are none, or at least two
+//!   resting together on k searches or more; and a suppressed total always
+//!   has a suppressed row under it. A row suppressed this way may be large:
+//!   renderers say "suppressed", never "<k".
 //! - **Derived figures.** The comparison of minority ethnic groups with White
 //!   is dropped when either side is suppressed; the share of a suppressed
 //!   group's searches that were reviewed is dropped with it.
@@ -55,15 +58,31 @@ pub fn make_public(report: &mut Report, suppress_below: u64) {
     if report.champion.is_some() {
         report.champion = Some(WITHHELD_NAME.to_string());
     }
-    let small = |n: u64| n >= 1 && n < suppress_below;
+    let k = suppress_below;
+    let small = |n: u64| n >= 1 && n < k;
 
-    // Primary suppression of rates.
-    for estimate in estimates_mut(report) {
-        if small(estimate.assessed) || small(reviewed(estimate)) {
+    // Decide on the true sizes first, zero afterwards: protecting a sum needs
+    // the sizes of the cells already suppressed. A cell suppressed by an
+    // earlier call has lost its size; it was protected then, so it counts as k.
+    let protected = k.max(1);
+    let sizes: Vec<u64> = estimates_mut(report)
+        .map(|e| if e.suppressed { protected } else { reviewed(e) })
+        .collect();
+    let mut flags: Vec<bool> = estimates_mut(report)
+        .map(|e| e.suppressed || small(e.assessed) || small(reviewed(e)))
+        .collect();
+    let sums = estimate_sums(report);
+    while let Some(index) = sums
+        .iter()
+        .find_map(|(total, terms)| complement(*total, terms, &sizes, &flags, k))
+    {
+        flags[index] = true;
+    }
+    for (estimate, suppressed) in estimates_mut(report).zip(flags) {
+        if suppressed {
             suppress(estimate);
         }
     }
-    complement_estimates(report);
     if report
         .groups
         .iter()
@@ -91,15 +110,23 @@ pub fn make_public(report: &mut Report, suppress_below: u64) {
         &mut b.conduct,
         &mut b.referrals,
     ] {
-        for count in partition.iter_mut() {
-            if small(count.count) {
+        // Each partition adds up to the searches reviewed, which are published.
+        let sizes: Vec<u64> = partition
+            .iter()
+            .map(|c| if c.suppressed { protected } else { c.count })
+            .collect();
+        let mut flags: Vec<bool> = partition
+            .iter()
+            .map(|c| c.suppressed || small(c.count))
+            .collect();
+        let terms: Vec<usize> = (0..partition.len()).collect();
+        while let Some(index) = complement(None, &terms, &sizes, &flags, k) {
+            flags[index] = true;
+        }
+        for (count, suppressed) in partition.iter_mut().zip(flags) {
+            if suppressed {
                 suppress_count(count);
             }
-        }
-        // Each partition adds up to the searches reviewed, which are published.
-        while let Some(index) = complement_index(partition.iter().map(|c| (c.suppressed, c.count)))
-        {
-            suppress_count(&mut partition[index]);
         }
     }
     // Themes overlap (a search can have several): no total to subtract from.
@@ -135,6 +162,7 @@ fn suppress_count(count: &mut Count) {
     count.suppressed = true;
 }
 
+/// Every estimate, in a fixed order that [`estimate_sums`] indexes.
 fn estimates_mut(report: &mut Report) -> impl Iterator<Item = &mut Estimate> {
     std::iter::once(&mut report.overall)
         .chain(std::iter::once(&mut report.minority))
@@ -144,100 +172,63 @@ fn estimates_mut(report: &mut Report) -> impl Iterator<Item = &mut Estimate> {
         .chain(report.by_object.iter_mut().map(|v| &mut v.estimate))
 }
 
-/// Given the terms of one sum whose total is published, as (suppressed,
-/// size), the term to suppress next: when exactly one term is suppressed, the
-/// smallest other non-empty one. `None` when the sum hides nothing alone.
-fn complement_index(terms: impl Iterator<Item = (bool, u64)>) -> Option<usize> {
-    let terms: Vec<(bool, u64)> = terms.collect();
-    if terms.iter().filter(|(suppressed, _)| *suppressed).count() != 1 {
+/// The sums a reader could subtract in, as (total, terms), by index into
+/// [`estimates_mut`]: the total is the overall figure (index 0) or minority
+/// ethnic (index 1).
+fn estimate_sums(report: &Report) -> Vec<(Option<usize>, Vec<usize>)> {
+    let groups = 2..2 + report.groups.len();
+    let months = groups.end..groups.end + report.by_month.len();
+    let legislation = months.end..months.end + report.by_legislation.len();
+    let objects = legislation.end..legislation.end + report.by_object.len();
+    let minority_group = |i: &usize| {
+        matches!(
+            report.groups[i - 2].group.as_str(),
+            "Black" | "Asian" | "Mixed" | "Other"
+        )
+    };
+    let mut top: Vec<usize> = vec![1];
+    top.extend(groups.clone().filter(|i| !minority_group(i)));
+    vec![
+        // Minority ethnic = Black + Asian + Mixed + Other.
+        (Some(1), groups.clone().filter(minority_group).collect()),
+        // Overall = White + Not stated + minority ethnic.
+        (Some(0), top),
+        // Overall = every group; and the other ways of splitting it.
+        (Some(0), groups.collect()),
+        (Some(0), months.collect()),
+        (Some(0), legislation.collect()),
+        (Some(0), objects.collect()),
+    ]
+}
+
+/// The next term to suppress so that `terms` (adding up to `total`, `None`
+/// when the total is always published) give nothing small away, or `None`
+/// when they are safe. With the total published, what the suppressed terms
+/// add up to can be worked out: so there must be none of them, or at least
+/// two adding up to `k` or more. With the total suppressed, at least one term
+/// must be too, or the terms would add up to it. The complement is the
+/// smallest non-empty term still shown: the least information lost.
+fn complement(
+    total: Option<usize>,
+    terms: &[usize],
+    sizes: &[u64],
+    flags: &[bool],
+    k: u64,
+) -> Option<usize> {
+    let hidden: Vec<usize> = terms.iter().copied().filter(|&i| flags[i]).collect();
+    let hidden_size: u64 = hidden.iter().map(|&i| sizes[i]).sum();
+    let unsafe_sum = match total {
+        Some(t) if flags[t] => hidden.is_empty(),
+        _ => !hidden.is_empty() && (hidden.len() == 1 || hidden_size < k),
+    };
+    if !unsafe_sum {
         return None;
     }
     terms
         .iter()
-        .enumerate()
-        .filter(|(_, (suppressed, size))| !suppressed && *size > 0)
-        .min_by_key(|(_, (_, size))| *size)
-        .map(|(index, _)| index)
-}
-
-/// Complementary suppression over every sum of estimates the report shows,
-/// until none has a single suppressed term.
-fn complement_estimates(report: &mut Report) {
-    let is_minority = |label: &str| matches!(label, "Black" | "Asian" | "Mixed" | "Other");
-    loop {
-        let mut changed = false;
-
-        // Minority ethnic = Black + Asian + Mixed + Other. The total is a
-        // term too: suppressed alone, the groups would add back up to it.
-        let mut terms: Vec<&mut Estimate> = vec![&mut report.minority];
-        terms.extend(
-            report
-                .groups
-                .iter_mut()
-                .filter(|g| is_minority(&g.group))
-                .map(|g| &mut g.estimate),
-        );
-        // The total may only be the one suppressed term, never the complement.
-        changed |= complement_in(&mut terms[..], 1);
-
-        // Overall = White + Not stated + minority ethnic.
-        let mut terms: Vec<&mut Estimate> = vec![&mut report.minority];
-        terms.extend(
-            report
-                .groups
-                .iter_mut()
-                .filter(|g| !is_minority(&g.group))
-                .map(|g| &mut g.estimate),
-        );
-        changed |= complement_in(&mut terms[..], 0);
-
-        // Overall = every group; and the other ways of splitting it.
-        let mut terms: Vec<&mut Estimate> =
-            report.groups.iter_mut().map(|g| &mut g.estimate).collect();
-        changed |= complement_in(&mut terms[..], 0);
-        let mut terms: Vec<&mut Estimate> = report
-            .by_month
-            .iter_mut()
-            .map(|m| &mut m.estimate)
-            .collect();
-        changed |= complement_in(&mut terms[..], 0);
-        let mut terms: Vec<&mut Estimate> = report
-            .by_legislation
-            .iter_mut()
-            .map(|v| &mut v.estimate)
-            .collect();
-        changed |= complement_in(&mut terms[..], 0);
-        let mut terms: Vec<&mut Estimate> = report
-            .by_object
-            .iter_mut()
-            .map(|v| &mut v.estimate)
-            .collect();
-        changed |= complement_in(&mut terms[..], 0);
-
-        if !changed {
-            break;
-        }
-    }
-}
-
-/// One step of complementary suppression on a sum; terms before `first` are
-/// never chosen as the complement. Returns whether it suppressed anything.
-fn complement_in(terms: &mut [&mut Estimate], first: usize) -> bool {
-    let index = complement_index(
-        terms
-            .iter()
-            .enumerate()
-            // A term that may not be chosen still counts when suppressed,
-            // and looks empty to the chooser otherwise.
-            .map(|(i, e)| (e.suppressed, if i < first { 0 } else { reviewed(e) })),
-    );
-    match index {
-        Some(index) => {
-            suppress(terms[index]);
-            true
-        }
-        None => false,
-    }
+        .copied()
+        .filter(|&i| !flags[i] && sizes[i] > 0)
+        .min_by_key(|&i| sizes[i])
 }
 
 #[cfg(test)]
@@ -319,43 +310,83 @@ mod tests {
     }
 
     #[test]
-    fn no_sum_is_left_with_a_single_suppressed_term() {
-        for k in 0..=30 {
+    fn no_sum_gives_a_small_cell_away() {
+        fn groups<'a>(r: &'a Report, pick: &dyn Fn(usize) -> bool) -> Vec<&'a Estimate> {
+            (0..6)
+                .filter(|&i| pick(i))
+                .map(|i| &r.groups[i].estimate)
+                .collect()
+        }
+        let before = report();
+        let size = |e: &Estimate| e.assessed + e.insufficient_info;
+        for k in 0..=60 {
             let mut r = report();
             make_public(&mut r, k);
-            let sums: Vec<Vec<bool>> = vec![
-                r.groups.iter().map(|g| g.estimate.suppressed).collect(),
-                r.by_month.iter().map(|m| m.estimate.suppressed).collect(),
-                r.by_legislation
+            // (total suppressed, [(term suppressed, term's true size)]).
+            let terms = |after: Vec<&Estimate>, before: Vec<&Estimate>| -> Vec<(bool, u64)> {
+                after
                     .iter()
-                    .map(|v| v.estimate.suppressed)
-                    .collect(),
-                std::iter::once(r.minority.suppressed)
-                    .chain(r.groups[1..5].iter().map(|g| g.estimate.suppressed))
-                    .collect(),
-                vec![
+                    .zip(before)
+                    .map(|(a, b)| (a.suppressed, size(b)))
+                    .collect()
+            };
+
+            let counts = |after: &[Count], before: &[Count]| -> Vec<(bool, u64)> {
+                after
+                    .iter()
+                    .zip(before)
+                    .map(|(a, b)| (a.suppressed, b.count))
+                    .collect()
+            };
+            let minority = |i: usize| (1..5).contains(&i);
+            let mut top = groups(&r, &|i| !minority(i));
+            top.push(&r.minority);
+            let mut top_before = groups(&before, &|i| !minority(i));
+            top_before.push(&before.minority);
+            let sums: Vec<(bool, Vec<(bool, u64)>)> = vec![
+                (
                     r.minority.suppressed,
-                    r.groups[0].estimate.suppressed,
-                    r.groups[5].estimate.suppressed,
-                ],
-                r.breakdowns.bwv.iter().map(|c| c.suppressed).collect(),
-                r.breakdowns.conduct.iter().map(|c| c.suppressed).collect(),
-                r.breakdowns
-                    .referrals
-                    .iter()
-                    .map(|c| c.suppressed)
-                    .collect(),
-                r.breakdowns.gowisely.iter().map(|c| c.suppressed).collect(),
+                    terms(groups(&r, &minority), groups(&before, &minority)),
+                ),
+                (r.overall.suppressed, terms(top, top_before)),
+                (
+                    r.overall.suppressed,
+                    terms(groups(&r, &|_| true), groups(&before, &|_| true)),
+                ),
+                (
+                    r.overall.suppressed,
+                    terms(
+                        r.by_month.iter().map(|m| &m.estimate).collect(),
+                        before.by_month.iter().map(|m| &m.estimate).collect(),
+                    ),
+                ),
+                (false, counts(&r.breakdowns.bwv, &before.breakdowns.bwv)),
+                (
+                    false,
+                    counts(&r.breakdowns.conduct, &before.breakdowns.conduct),
+                ),
+                (
+                    false,
+                    counts(&r.breakdowns.referrals, &before.breakdowns.referrals),
+                ),
+                (
+                    false,
+                    counts(&r.breakdowns.gowisely, &before.breakdowns.gowisely),
+                ),
             ];
-            if r.overall.suppressed {
-                continue;
-            }
-            for terms in sums {
-                assert_ne!(
-                    terms.iter().filter(|s| **s).count(),
-                    1,
-                    "k = {k}: {terms:?}"
-                );
+            for (total_suppressed, terms) in sums {
+                let hidden: Vec<u64> = terms.iter().filter(|t| t.0).map(|t| t.1).collect();
+                let shown_nonempty = terms.iter().any(|t| !t.0 && t.1 > 0);
+                if total_suppressed {
+                    assert!(!hidden.is_empty() || !shown_nonempty, "k = {k}: {terms:?}");
+                } else {
+                    assert!(
+                        hidden.is_empty()
+                            || (hidden.len() >= 2 && hidden.iter().sum::<u64>() >= k)
+                            || !shown_nonempty,
+                        "k = {k}: {terms:?}"
+                    );
+                }
             }
         }
     }

@@ -67,10 +67,10 @@ fn a_public_page_leaves_out_names_notes_and_small_cells_and_says_so() {
     let groups = figure(&html, "groups");
     assert_eq!(
         count(groups, "class=\"point\""),
-        6,
-        "Mixed and Other left out"
+        5,
+        "Mixed (3) and Other (1), and Asian (9) so that they add up to 5 or more"
     );
-    assert!(groups.contains("Not shown (suppressed in this public report): Mixed, Other."));
+    assert!(groups.contains("Not shown (suppressed in this public report): Asian, Mixed, Other."));
     assert!(html.contains("<td>suppressed</td>"));
     // Every count of referrals but "none" is small: the chart has one bar.
     assert_eq!(count(figure(&html, "referrals"), "class=\"bar\""), 1);
