@@ -176,6 +176,8 @@ fn report_args(db: &DbArg, format: report::Format, out: Option<PathBuf>) -> repo
         too_few: 10,
         format,
         out,
+        public: false,
+        suppress_below: 5,
         db: db.clone(),
     }
 }

@@ -21,6 +21,8 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    /// One self-contained page with charts, for the scrutiny panel (use --out).
+    Html,
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +41,13 @@ pub enum Ethnicity {
 /// insufficient information are shown apart, never in the denominator. A
 /// period with searches still outstanding is marked NOT FINAL.
 ///
+/// --public makes a report fit to leave the force, in any format: figures
+/// resting on fewer than --suppress-below searches are suppressed (with any
+/// figure that would give them back by subtraction), champion names and
+/// reviewers' notes are left out, and the report says so.
+///
 /// Example: grounds report --from 2019-01 --to 2019-03 --format markdown --out q1.md
+/// Example: grounds report --format html --public --out panel-2019-q1.html
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -78,6 +86,14 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 
+    /// Make a report for publication: suppress small cells, drop champion names and notes.
+    #[arg(long)]
+    pub public: bool,
+
+    /// With --public: suppress figures resting on 1 to N−1 searches.
+    #[arg(long, value_name = "N", default_value_t = 5, requires = "public")]
+    pub suppress_below: u64,
+
     /// Write to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -101,12 +117,16 @@ fn parse_confidence(text: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let report = make(&args)?;
+    let mut report = make(&args)?;
+    if args.public {
+        report::public::make_public(&mut report, args.suppress_below);
+    }
     let text = match args.format {
         Format::Table => render::table::render(&report),
         Format::Csv => render::csv::render(&report),
         Format::Json => render::json::render(&report),
         Format::Markdown => render::markdown::render(&report),
+        Format::Html => render::html::render(&report),
     };
     match &args.out {
         Some(path) => write_atomically(path, text.as_bytes())?,
@@ -137,6 +157,9 @@ pub fn make(args: &Args) -> Result<Report> {
         .map_or_else(|| last.month.clone(), |m| m.to_string());
     if from > to {
         bail!("the period {from} to {to} is empty: --from must not be after --to");
+    }
+    if args.public && args.champion.is_some() {
+        bail!("a public report cannot be about one champion: champion names do not leave the force. Drop --champion or --public");
     }
     let period = Period {
         from: Some(from.clone()),

@@ -4,6 +4,7 @@
 pub mod aggregate;
 mod build;
 pub mod model;
+pub mod public;
 pub mod render;
 pub mod svg;
 

@@ -1,8 +1,10 @@
 //! The one integration-test binary (as xsv does): every CLI test is a module
 //! here, so polars is linked once, not once per test file.
 
+mod browser;
 mod common;
 mod demo_cli;
+mod html_cli;
 mod import_cli;
 mod memory;
 mod readme;

@@ -1,6 +1,7 @@
 //! CSV for machines: one tidy table, a row per figure. Floats at full
 //! precision; labels from exports and reviewers guarded against formulas.
 
+use super::public_note;
 use crate::report::model::{Count, Estimate, Report};
 use crate::spreadsheet::formula_safe;
 
@@ -73,9 +74,15 @@ fn counts(rows: &mut Vec<Row>, section: &str, counts: &[Count]) {
 }
 
 pub fn render(report: &Report) -> String {
-    let mut rows = vec![Row::new("overall", "All searches")
-        .estimate(&report.overall)
-        .set(12, report.population)];
+    let mut rows = Vec::new();
+    if let (Some(note), Some(threshold)) = (public_note(report), report.suppressed_below) {
+        rows.push(Row::new("public", &note).set(13, threshold));
+    }
+    rows.push(
+        Row::new("overall", "All searches")
+            .estimate(&report.overall)
+            .set(12, report.population),
+    );
     for g in &report.groups {
         let row = Row::new("group", &g.group).estimate(&g.estimate);
         rows.push(match g.population {

@@ -2,7 +2,7 @@
 
 use super::{
     count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
-    proportion_cell, share, title, SIMULATED_BANNER,
+    proportion_cell, public_note, share, title, SIMULATED_BANNER,
 };
 use crate::report::model::{Count, Estimate, Report};
 use crate::wording::{level, percent};
@@ -73,6 +73,9 @@ pub fn render(report: &Report) -> String {
     }
     if let Some(warning) = outstanding_warning(report) {
         out.push_str(&format!("> **{warning}**\n\n"));
+    }
+    if let Some(note) = public_note(report) {
+        out.push_str(&format!("> **{note}**\n\n"));
     }
     out.push_str(&format!(
         "{}\n\n_{}_\n\n",

@@ -1,6 +1,7 @@
 //! One renderer per output format, each a pure function of the [`Report`].
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
@@ -12,6 +13,12 @@ use crate::wording::{level, percent};
 pub fn headline(report: &Report) -> String {
     let overall = &report.overall;
     let level = level(report.confidence);
+    if overall.suppressed {
+        return format!(
+            "The overall figure is suppressed in this public report: it rests on fewer than {} searches.",
+            report.suppressed_below.unwrap_or(0)
+        );
+    }
     let mut text = match (overall.proportion, overall.lower, overall.upper) {
         (Some(p), Some(lower), Some(upper)) => format!(
             "Reasonable grounds were evident in {} of the {} searches assessed ({}; {level} interval {} to {}).",
@@ -58,6 +65,25 @@ pub fn outstanding_warning(report: &Report) -> Option<String> {
         completeness.outstanding,
         completeness.assigned,
         months.join(", ")
+    ))
+}
+
+/// What a public report left out, said wherever the report is read.
+pub fn public_note(report: &Report) -> Option<String> {
+    if !report.public {
+        return None;
+    }
+    let k = report.suppressed_below.unwrap_or(0);
+    let cells = if k > 1 {
+        format!(
+            "figures resting on 1 to {} searches are suppressed, as are a few larger ones that would otherwise let a reader work a suppressed figure out by subtraction; ",
+            k - 1
+        )
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "PUBLIC REPORT: {cells}champion names and reviewers' notes are left out."
     ))
 }
 
@@ -120,7 +146,7 @@ pub fn interval_cell(estimate: &Estimate) -> String {
 /// The flag people read next to a figure.
 pub fn flag_cell(estimate: &Estimate) -> &'static str {
     if estimate.suppressed {
-        "suppressed: small count"
+        "suppressed (public report)"
     } else if estimate.assessed == 0 {
         "none assessed"
     } else if estimate.too_few {
@@ -130,10 +156,11 @@ pub fn flag_cell(estimate: &Estimate) -> &'static str {
     }
 }
 
-/// A count, or `<N` when suppressed.
-pub fn count_cell(count: u64, suppressed: bool, threshold: Option<u64>) -> String {
+/// A count, or `suppressed`. Not `<N`: a cell suppressed so that another
+/// cannot be worked out by subtraction may well be larger than N.
+pub fn count_cell(count: u64, suppressed: bool, _threshold: Option<u64>) -> String {
     if suppressed {
-        format!("<{}", threshold.unwrap_or(0))
+        "suppressed".into()
     } else {
         count.to_string()
     }

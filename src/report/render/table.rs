@@ -4,7 +4,7 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 
 use super::{
     count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
-    proportion_cell, share, title, SIMULATED_BANNER,
+    proportion_cell, public_note, share, title, SIMULATED_BANNER,
 };
 use crate::report::model::{Count, Estimate, Report};
 use crate::wording::{level, percent};
@@ -65,6 +65,10 @@ pub fn render(report: &Report) -> String {
     let mut intro = String::new();
     if report.simulated {
         intro.push_str(SIMULATED_BANNER);
+        intro.push('\n');
+    }
+    if let Some(note) = public_note(report) {
+        intro.push_str(&note);
         intro.push('\n');
     }
     intro.push_str(&method_line(report));
