@@ -20,26 +20,77 @@ use sha2::{Digest, Sha256};
 const CHUNK: usize = 1 << 20;
 
 /// The fields of one record, either as spans of a line or as csv-core's
-/// unquoted output.
+/// unquoted output. A plain line is split lazily: most rows of a national
+/// export are outside the month drawn, and for those only the field count
+/// and the date are needed.
 pub struct Fields<'a> {
     data: &'a [u8],
-    /// End offset of each field in `data`; field i starts where i−1 ends
-    /// (plus one separator byte for spans of a line).
-    ends: &'a [usize],
+    /// End offset of each field in `data` once split; field i starts where
+    /// i−1 ends (plus one separator byte for spans of a line).
+    ends: &'a mut Vec<usize>,
     separated: bool,
+    split: bool,
+    count: usize,
 }
 
 impl<'a> Fields<'a> {
+    fn plain(data: &'a [u8], ends: &'a mut Vec<usize>) -> Self {
+        // SIMD counting (AVX2 when the CPU has it): this runs on every row.
+        let count = bytecount::count(data, b',') + 1;
+        Self {
+            data,
+            ends,
+            separated: true,
+            split: false,
+            count,
+        }
+    }
+
+    fn decoded(data: &'a [u8], ends: &'a mut Vec<usize>) -> Self {
+        let count = ends.len();
+        Self {
+            data,
+            ends,
+            separated: false,
+            split: true,
+            count,
+        }
+    }
+
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.count == 0
+    }
+
+    /// Finds every field boundary (needed to read all fields).
+    pub fn split(&mut self) {
+        if !self.split {
+            self.ends.clear();
+            self.ends.extend(memchr_iter(b',', self.data));
+            self.ends.push(self.data.len());
+            self.split = true;
+        }
     }
 
     pub fn get(&self, index: usize) -> Option<&'a [u8]> {
-        let end = *self.ends.get(index)?;
+        if index >= self.count {
+            return None;
+        }
+        if !self.split {
+            // Only the fields before it are scanned: cheap for the date.
+            let mut commas = memchr_iter(b',', self.data);
+            let start = if index == 0 {
+                0
+            } else {
+                commas.nth(index - 1)? + 1
+            };
+            let end = commas.next().unwrap_or(self.data.len());
+            return Some(&self.data[start..end]);
+        }
+        let end = self.ends[index];
         let start = match index {
             0 => 0,
             _ => self.ends[index - 1] + usize::from(self.separated),
@@ -54,18 +105,24 @@ impl<'a> Fields<'a> {
     /// The bytes of all fields together (for UTF-8 validation), with
     /// separators for line spans: validity is the same either way.
     pub fn bytes(&self) -> &'a [u8] {
-        &self.data[..self.ends.last().copied().unwrap_or(0)]
+        if self.separated {
+            self.data
+        } else {
+            &self.data[..self.ends.last().copied().unwrap_or(0)]
+        }
     }
 
     /// Which field a byte offset into [`Fields::bytes`] falls in.
-    pub fn field_at(&self, offset: usize) -> usize {
+    pub fn field_at(&mut self, offset: usize) -> usize {
+        self.split();
         self.ends
             .iter()
             .position(|&end| offset < end)
             .unwrap_or(self.len().saturating_sub(1))
     }
 
-    pub fn to_byte_record(&self) -> csv::ByteRecord {
+    pub fn to_byte_record(&mut self) -> csv::ByteRecord {
+        self.split();
         let mut record = csv::ByteRecord::with_capacity(self.bytes().len(), self.len());
         for field in self.iter() {
             record.push_field(field);
@@ -190,19 +247,12 @@ impl<'p, R: Read> RecordReader<'p, R> {
                 return self.next_with_core();
             }
             let line = self.line;
-            self.ends.clear();
-            self.ends.extend(memchr_iter(b',', body));
-            self.ends.push(body.len());
             let (from, to) = (self.start, body_end);
             self.start = segment_end;
             self.line += u64::from(newline.is_some());
             return Ok(Some((
                 line,
-                Fields {
-                    data: &self.buffer[from..to],
-                    ends: &self.ends,
-                    separated: true,
-                },
+                Fields::plain(&self.buffer[from..to], &mut self.ends),
             )));
         }
     }
@@ -210,6 +260,9 @@ impl<'p, R: Read> RecordReader<'p, R> {
     /// One record through csv-core, reading more input as it needs.
     fn next_with_core(&mut self) -> io::Result<Option<(u64, Fields<'_>)>> {
         let line = self.line;
+        // csv-core writes field ends into the slice it is given.
+        let room = self.ends.capacity().max(64);
+        self.ends.resize(room, 0);
         let (mut fed, mut written, mut fields) = (0, 0, 0);
         loop {
             if self.start + fed == self.end && !self.eof {
@@ -236,13 +289,10 @@ impl<'p, R: Read> RecordReader<'p, R> {
                 }
                 csv_core::ReadRecordResult::Record => {
                     self.start += fed;
+                    self.ends.truncate(fields);
                     return Ok(Some((
                         line,
-                        Fields {
-                            data: &self.output[..written],
-                            ends: &self.ends[..fields],
-                            separated: false,
-                        },
+                        Fields::decoded(&self.output[..written], &mut self.ends),
                     )));
                 }
                 csv_core::ReadRecordResult::End => {

@@ -176,7 +176,7 @@ fn scan_file(
     let mut reader = RecordReader::new(file, progress);
 
     let header = match reader.next_record().map_err(io_error)? {
-        Some((_, fields)) => read_header(&fields, &display)?,
+        Some((_, mut fields)) => read_header(&mut fields, &display)?,
         None => return Err(ExportError::Empty { file: display }),
     };
     let columns = mapping.resolve(&header).map_err(|missing| ExportError::MissingColumns {
@@ -199,7 +199,7 @@ fn scan_file(
     let mut rows = Vec::new();
     let mut data_rows = 0u64;
     let (mut earliest, mut latest): (Option<Stamp>, Option<Stamp>) = (None, None);
-    while let Some((line, record)) = reader.next_record().map_err(io_error)? {
+    while let Some((line, mut record)) = reader.next_record().map_err(io_error)? {
         data_rows += 1;
         if record.len() != header.len() {
             return Err(ExportError::Malformed {
@@ -229,6 +229,14 @@ fn scan_file(
                 None => " (a mapping file can give another format under [dates])".to_string(),
             },
         })?;
+        extend_range(&mut earliest, &mut latest, stamp);
+        // Rows of other months are checked for their shape, encoding and
+        // date only: they cannot change the draw, and a national export is
+        // mostly other months.
+        if !window.contains(stamp) {
+            continue;
+        }
+        record.split();
         if mapping.is_police_uk() {
             if let Err((column, reason)) = check_police_uk_row(&record) {
                 return Err(ExportError::BadValue {
@@ -237,10 +245,6 @@ fn scan_file(
                     reason,
                 });
             }
-        }
-        extend_range(&mut earliest, &mut latest, stamp);
-        if !window.contains(stamp) {
-            continue;
         }
         let key = match columns.id {
             Some(index) => {
@@ -277,7 +281,7 @@ fn scan_file(
     })
 }
 
-fn read_header(fields: &Fields<'_>, display: &str) -> Result<Vec<String>, ExportError> {
+fn read_header(fields: &mut Fields<'_>, display: &str) -> Result<Vec<String>, ExportError> {
     if fields.is_empty()
         || (fields.len() == 1 && fields.bytes().iter().all(u8::is_ascii_whitespace))
     {
@@ -295,6 +299,7 @@ fn read_header(fields: &Fields<'_>, display: &str) -> Result<Vec<String>, Export
             },
         });
     }
+    fields.split();
     let header: Vec<String> = fields.iter().map(|f| utf8_field(f).to_string()).collect();
     if header.len() == 1 {
         for (delimiter, delimiter_name) in [(';', "semicolon"), ('\t', "tab"), ('|', "pipe")] {
