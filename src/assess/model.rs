@@ -173,15 +173,27 @@ pub fn parse_themes(text: &str) -> Vec<String> {
     themes
 }
 
-/// A review date as typed: `2026-11-03` or the UK `03/11/2026` (also `3/11/2026`).
+/// A review date as typed: `2026-11-03` or the UK `03/11/2026` (also
+/// `3/11/2026`). The year needs four digits: chrono's `%Y` alone would read a
+/// spreadsheet's `03/11/26` as the year 26.
 pub fn parse_review_date(text: &str) -> Result<NaiveDate, InvalidValue> {
     let text = text.trim();
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .map_err(|_| InvalidValue {
+    let four_digit_year = match (text.split('-').next(), text.rsplit('/').next()) {
+        (Some(year), _) if text.contains('-') => year.len() == 4,
+        (_, Some(year)) if text.contains('/') => year.len() == 4,
+        _ => false,
+    };
+    four_digit_year
+        .then(|| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+                .ok()
+        })
+        .flatten()
+        .ok_or_else(|| InvalidValue {
             field: "reviewed_on",
             value: text.to_string(),
-            allowed: "a date such as 2026-11-03 or 03/11/2026".to_string(),
+            allowed: "a date with a four-digit year, such as 2026-11-03 or 03/11/2026".to_string(),
         })
 }
 
@@ -268,5 +280,11 @@ mod tests {
         assert_eq!(parse_review_date("3/11/2026").unwrap(), day);
         assert!(parse_review_date("11/31/2026").is_err());
         assert!(parse_review_date("Nov 3").is_err());
+        for two_digit_year in ["03/11/26", "26-11-03", "3/11/026"] {
+            assert!(
+                parse_review_date(two_digit_year).is_err(),
+                "{two_digit_year} accepted"
+            );
+        }
     }
 }

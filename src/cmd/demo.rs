@@ -73,6 +73,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         columns: None,
         timezone: chrono_tz::Europe::London,
         redraw: false,
+        abandon_assessments: false,
         db: db.clone(),
     };
     let drawn = sample::draw(&draw_args)?;

@@ -158,6 +158,15 @@ pub fn make(args: &Args) -> Result<Report> {
     if from > to {
         bail!("the period {from} to {to} is empty: --from must not be after --to");
     }
+    if args.fpc && (from != to || args.champion.is_some()) {
+        // Each month is its own sample (20 per champion, whatever the month's
+        // size), and one champion's searches are not a sample of the force:
+        // the correction with a pooled N would claim precision nobody has.
+        bail!(
+            "--fpc needs one month and the whole force (--from and --to the same month, no --champion): \
+             the correction uses that month's known number of searches"
+        );
+    }
     if args.public && args.champion.is_some() {
         bail!("a public report cannot be about one champion: champion names do not leave the force. Drop --champion or --public");
     }

@@ -12,9 +12,9 @@ use chrono_tz::Tz;
 use grounds::assess::worksheet::{write_worksheet, WorksheetRow};
 use grounds::export::{scan_month, ColumnMapping, MonthScan, MonthWindow, YearMonth};
 use grounds::hashing::{hex, ALGORITHM};
-use grounds::sample::{self, Champion, DrawRequest, Manifest, Parameters, SeedSource};
+use grounds::sample::{self, Champion, DrawRequest, Manifest, Parameters, SeedSource, Superseded};
 use grounds::spreadsheet::safe_file_stems;
-use grounds::store::{self, NewDraw, PopulationCount, SnapshotRecord, Store};
+use grounds::store::{self, NewDraw, PopulationCount, Redraw, SnapshotRecord, Store};
 
 use super::{byte_progress, parse_month, parse_timezone, DbArg};
 
@@ -66,9 +66,16 @@ pub struct Args {
     #[arg(long, default_value = "Europe/London", value_parser = parse_timezone)]
     pub timezone: Tz,
 
-    /// Replace the month's existing draw (it stays in the workspace as history).
+    /// Replace the month's existing draw (it stays in the workspace as history,
+    /// and the new manifest names it). Refused once anything has been recorded
+    /// against it, unless --abandon-assessments.
     #[arg(long)]
     pub redraw: bool,
+
+    /// With --redraw: replace a draw even though assessments were recorded
+    /// against it (they stay in the workspace with the old draw).
+    #[arg(long, requires = "redraw")]
+    pub abandon_assessments: bool,
 
     #[command(flatten)]
     pub db: DbArg,
@@ -116,7 +123,12 @@ pub fn draw(args: &Args) -> Result<Outcome> {
             final_folder.display()
         );
     }
-    let excluded = earlier_draws(&args.db.db, &month, args.redraw)?;
+    let redraw = match (args.redraw, args.abandon_assessments) {
+        (false, _) => Redraw::No,
+        (true, false) => Redraw::IfUnused,
+        (true, true) => Redraw::AbandoningAssessments,
+    };
+    let (excluded, supersedes) = earlier_draws(&args.db.db, &month, redraw)?;
 
     let total_bytes = args
         .export
@@ -168,6 +180,7 @@ pub fn draw(args: &Args) -> Result<Outcome> {
         excluded_earlier_draws: excluded_present,
         shortfall: Manifest::shortfalls(&draws),
         champions: draws,
+        supersedes,
     };
     let manifest_json = manifest.to_json();
 
@@ -178,6 +191,7 @@ pub fn draw(args: &Args) -> Result<Outcome> {
 
     let records = snapshot_records(&manifest, &scan);
     let population = population_counts(&scan);
+    warn_unrecognised_ethnicity(&population);
     let input_paths: Vec<String> = args
         .export
         .iter()
@@ -197,7 +211,7 @@ pub fn draw(args: &Args) -> Result<Outcome> {
             population: &population,
             created_by: &store::current_user(),
         },
-        args.redraw,
+        redraw,
     )?;
     let aside = final_folder.exists().then(|| {
         args.out.join(format!(
@@ -241,24 +255,30 @@ fn check_champions_against_mapping(
     Ok(())
 }
 
-/// Records that current draws already hold (not the month being redrawn).
-fn earlier_draws(db: &Path, month: &str, redraw: bool) -> Result<HashSet<String>> {
+/// Records that current draws already hold (not the month being redrawn),
+/// and the draw a redraw would replace. Checked before the exports are read,
+/// and again when the draw is stored.
+fn earlier_draws(
+    db: &Path,
+    month: &str,
+    redraw: Redraw,
+) -> Result<(HashSet<String>, Option<Superseded>)> {
     if !db.exists() {
-        return Ok(HashSet::new());
+        return Ok((HashSet::new(), None));
     }
     let mut store = Store::open(db)?;
     let tx = store.read()?;
-    if let Some(existing) = tx.current_draw(month)? {
-        if !redraw {
-            return Err(store::StoreError::AlreadyDrawn {
-                month: month.to_string(),
-                created_at: existing.created_at,
-                seed: existing.seed,
-            }
-            .into());
-        }
-    }
-    Ok(tx.drawn_record_ids(redraw.then_some(month))?)
+    let supersedes = match tx.check_redraw(month, redraw)? {
+        Some(existing) => Some(Superseded {
+            abandoned_assessments: tx.draw_activity(existing.id)?.assessments,
+            seed: existing.seed,
+            created_at: existing.created_at,
+            manifest_sha256: existing.manifest_sha256,
+        }),
+        None => None,
+    };
+    let excluded = tx.drawn_record_ids((redraw != Redraw::No).then_some(month))?;
+    Ok((excluded, supersedes))
 }
 
 fn write_worksheets(folder: &Path, manifest: &Manifest, scan: &MonthScan) -> Result<Vec<String>> {
@@ -362,6 +382,25 @@ fn population_counts(scan: &MonthScan) -> Vec<PopulationCount> {
             searches,
         })
         .collect()
+}
+
+/// Values the report cannot place in a group are counted as Not stated, out
+/// of the minority ethnic / White comparison: say so now, not at report time.
+fn warn_unrecognised_ethnicity(population: &[PopulationCount]) {
+    use grounds::ethnicity::{classify, Scheme};
+    for count in population {
+        let scheme = if count.scheme == "officer" {
+            Scheme::Officer
+        } else {
+            Scheme::SelfDefined
+        };
+        if classify(scheme, &count.value).is_err() {
+            eprintln!(
+                "warning: {} searches have the {scheme} ethnicity {:?}, which grounds does not recognise; reports count them as Not stated",
+                count.searches, count.value
+            );
+        }
+    }
 }
 
 /// A hidden folder the draw is written into first, so a failure leaves no
@@ -469,6 +508,12 @@ pub fn print_summary(args: &Args, outcome: &Outcome) {
         outcome.folder.join("manifest.json").display(),
         exports.join(" ")
     );
+    if let Some(old) = &manifest.supersedes {
+        println!(
+            "This draw replaces the one made on {} with seed {} ({} assessment(s) left with it); the manifest records that.",
+            old.created_at, old.seed, old.abandoned_assessments
+        );
+    }
     if !manifest.excluded_earlier_draws.is_empty() {
         println!(
             "{} searches were left out because earlier draws already had them.",

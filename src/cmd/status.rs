@@ -75,7 +75,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             bail!("no draw for {month} in {}", args.db.db.display());
         }
     }
-    let simulated = tx.meta("simulated")?.as_deref() == Some("1");
+    let simulated = tx.is_simulated()?;
     let period = Period {
         from: month.clone(),
         to: month.clone(),

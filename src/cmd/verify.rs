@@ -42,7 +42,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
             manifest.algorithm
         );
     }
-    let zone = parse_timezone(&manifest.timezone).map_err(anyhow::Error::msg)?;
+    let zone = parse_timezone(&manifest.timezone)
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("{} names an unknown time zone", args.manifest.display()))?;
+    let parameters = manifest.parameters;
+    if !(1..=10_000).contains(&parameters.per_champion) || parameters.reserves > 10_000 {
+        bail!(
+            "{}: per_champion {} or reserves {} is outside what grounds draws (1 to 10,000; 0 to 10,000)",
+            args.manifest.display(),
+            parameters.per_champion,
+            parameters.reserves
+        );
+    }
 
     let ordered = match match_inputs(&manifest, &args.export)? {
         Ok(ordered) => ordered,
@@ -71,6 +82,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ));
     }
     let excluded: HashSet<String> = manifest.excluded_earlier_draws.iter().cloned().collect();
+    if !excluded.is_empty() {
+        // Taken from the manifest on trust: say so, so nobody mistakes it for checked.
+        println!(
+            "Note: {} searches were left out as already drawn in earlier months (listed in the manifest's excluded_earlier_draws); verify those draws' manifests too.",
+            excluded.len()
+        );
+    }
     let (candidates, _) = sample::candidates(&scan, &excluded);
     let champions: Vec<Champion> = manifest
         .champions

@@ -295,7 +295,7 @@ fn read_header(fields: &mut Fields<'_>, display: &str) -> Result<Vec<String>, Ex
             at: Location {
                 file: display.to_string(),
                 line: 1,
-                column: Some((column + 1, String::new())),
+                column: Some((column + 1, "the header".to_string())),
             },
         });
     }
@@ -375,10 +375,14 @@ fn merge(paths: &[PathBuf], scans: Vec<FileScan>, zone: Tz) -> Result<MonthScan,
                     record_id_from_digest(&digest, *occurrence)
                 }
                 RowKey::Id(id) => {
+                    let column = scan
+                        .columns
+                        .id
+                        .map(|i| (i + 1, scan.header.get(i).cloned().unwrap_or_default()));
                     let here = Location {
                         file: display.clone(),
                         line,
-                        column: None,
+                        column,
                     };
                     if let Some(first) = first_seen.get(&id) {
                         return Err(ExportError::DuplicateId {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
-use crate::ethnicity::{broad_group, Group, Scheme};
+use crate::ethnicity::{broad_group, classify, Group, Scheme};
 use crate::stats::StatsError;
 use crate::store::{AssessedSearch, ChampionProgress, DrawRecord, MonthPopulation};
 
@@ -82,6 +82,16 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             broad_group(options.scheme, value).label()
         })
         .collect();
+    let mut unrecognised: BTreeMap<&str, u64> = BTreeMap::new();
+    for search in &input.searches {
+        let value = match options.scheme {
+            Scheme::Officer => &search.officer_defined_ethnicity,
+            Scheme::SelfDefined => &search.self_defined_ethnicity,
+        };
+        if classify(options.scheme, value).is_err() {
+            *unrecognised.entry(value.as_str()).or_default() += 1;
+        }
+    }
     let frame = SearchFrame::new(&input.searches, &groups)?;
 
     // Populations are only a sampling frame for the whole force: with one
@@ -195,7 +205,10 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             rules.method.name().into()
         },
         method_label: if rules.fpc {
-            "Wald with finite population correction".into()
+            format!(
+                "Wald with finite population correction (overall, ethnic groups, month), {} elsewhere",
+                rules.method.label()
+            )
         } else {
             rules.method.label().into()
         },
@@ -220,6 +233,14 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
         by_object: value_rows(frame.tallies_by("object_of_search")?, rules)?,
         breakdowns: breakdowns(&frame, &overall, &input.searches, &input.progress)?,
         completeness,
+        unrecognised_ethnicity: unrecognised
+            .into_iter()
+            .map(|(value, count)| Count {
+                value: value.to_string(),
+                count,
+                suppressed: false,
+            })
+            .collect(),
         draws: input
             .draws
             .iter()

@@ -239,6 +239,9 @@ pub struct Report {
     pub by_object: Vec<ValueRow>,
     pub breakdowns: Breakdowns,
     pub completeness: Completeness,
+    /// Ethnicity values grounds does not recognise, counted as Not stated
+    /// (and so outside the minority ethnic / White comparison).
+    pub unrecognised_ethnicity: Vec<Count>,
     pub draws: Vec<DrawInfo>,
     pub notes: Vec<Note>,
 }
@@ -279,7 +282,7 @@ pub fn compare(
     statement.push_str(if distinguishable(&difference) {
         " With samples this size, treat it as a reason to look closer, not as a measure of the gap."
     } else {
-        " That is not evidence that there is no difference: these samples are too small to rule one out."
+        " Not finding a difference is not evidence that there is none."
     });
     Ok(Some(Comparison {
         group: "Minority ethnic".into(),

@@ -237,7 +237,9 @@ fn reproduces_the_inspection_figures() {
         comparison
             .statement
             .contains("not statistically distinguishable from zero")
-            && comparison.statement.contains("too small to rule one out"),
+            && comparison
+                .statement
+                .contains("not evidence that there is none"),
         "{}",
         comparison.statement
     );

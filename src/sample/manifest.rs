@@ -21,6 +21,17 @@ pub enum SeedSource {
     Generated,
 }
 
+/// The draw a redraw replaced: kept in every later manifest so that drawing
+/// again until a sample "looks right" cannot go unseen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Superseded {
+    pub seed: String,
+    pub created_at: String,
+    pub manifest_sha256: String,
+    /// Assessments recorded against it, left behind as history.
+    pub abandoned_assessments: u64,
+}
+
 /// A champion who did not get all the searches asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shortfall {
@@ -50,6 +61,9 @@ pub struct Manifest {
     pub excluded_earlier_draws: Vec<String>,
     pub champions: Vec<ChampionDraw>,
     pub shortfall: Vec<Shortfall>,
+    /// The month's previous draw, when this one replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<Superseded>,
 }
 
 impl Manifest {

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 pub use champions::{parse_champions, read_champions, ChampionsError};
 pub use draw::{draw, rank, Candidate, Champion, ChampionDraw, DrawRequest};
-pub use manifest::{Manifest, Parameters, SeedSource, Shortfall};
+pub use manifest::{Manifest, Parameters, SeedSource, Shortfall, Superseded};
 
 use crate::export::MonthScan;
 

@@ -47,6 +47,32 @@ pub struct NewDraw<'a> {
     pub created_by: &'a str,
 }
 
+/// What has been recorded against a draw: a redraw would leave it behind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DrawActivity {
+    pub assessments: u64,
+    pub substitutions: u64,
+    pub draft_answers: u64,
+}
+
+impl DrawActivity {
+    pub fn is_empty(&self) -> bool {
+        self.assessments == 0 && self.substitutions == 0 && self.draft_answers == 0
+    }
+}
+
+/// Whether a new draw may replace the month's current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redraw {
+    /// No: an existing draw is an error.
+    No,
+    /// Yes, if nothing has been recorded against the current draw.
+    IfUnused,
+    /// Yes, even though assessments were recorded: they stay with the old
+    /// draw, as history.
+    AbandoningAssessments,
+}
+
 /// A draw as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrawSummary {
@@ -119,19 +145,46 @@ impl Tx<'_> {
         Ok(serde_json::from_str(&text)?)
     }
 
-    /// Records a draw. With `redraw`, the month's current draw (if any) is
-    /// marked superseded first; without, an existing draw is an error.
-    pub fn insert_draw(&self, draw: &NewDraw<'_>, redraw: bool) -> Result<i64> {
+    /// Assessments, substitutions and saved answers recorded against a draw.
+    pub fn draw_activity(&self, draw_id: i64) -> Result<DrawActivity> {
+        let count =
+            |sql: &str| -> Result<u64> { Ok(self.tx.query_row(sql, [draw_id], |row| row.get(0))?) };
+        Ok(DrawActivity {
+            assessments: count("SELECT count(*) FROM assessments WHERE draw_id = ?1")?,
+            substitutions: count("SELECT count(*) FROM substitutions WHERE draw_id = ?1")?,
+            draft_answers: count("SELECT count(*) FROM draft_answers WHERE draw_id = ?1")?,
+        })
+    }
+
+    /// Checks that a new draw of `month` may be made under `redraw`, and
+    /// returns the draw it would replace.
+    pub fn check_redraw(&self, month: &str, redraw: Redraw) -> Result<Option<DrawSummary>> {
+        let Some(existing) = self.current_draw(month)? else {
+            return Ok(None);
+        };
+        if redraw == Redraw::No {
+            return Err(StoreError::AlreadyDrawn {
+                month: month.to_string(),
+                created_at: existing.created_at,
+                seed: existing.seed,
+            });
+        }
+        let activity = self.draw_activity(existing.id)?;
+        if redraw == Redraw::IfUnused && !activity.is_empty() {
+            return Err(StoreError::RedrawWouldAbandon {
+                month: month.to_string(),
+                activity,
+            });
+        }
+        Ok(Some(existing))
+    }
+
+    /// Records a draw. Under `redraw`, the month's current draw (if any) is
+    /// marked superseded first; see [`Tx::check_redraw`].
+    pub fn insert_draw(&self, draw: &NewDraw<'_>, redraw: Redraw) -> Result<i64> {
         let manifest = draw.manifest;
         let month = manifest.month.to_string();
-        if let Some(existing) = self.current_draw(&month)? {
-            if !redraw {
-                return Err(StoreError::AlreadyDrawn {
-                    month,
-                    created_at: existing.created_at,
-                    seed: existing.seed,
-                });
-            }
+        if let Some(existing) = self.check_redraw(&month, redraw)? {
             self.tx.execute(
                 "UPDATE draws SET superseded_at = ?2, superseded_reason = ?3 WHERE id = ?1",
                 params![

@@ -21,7 +21,7 @@ pub use assessments::{
     AssessmentVersion, ChampionProgress, DrawTargets, Provenance, QueueEntry, SearchDetails,
     Substitution, SubstitutionError, SubstitutionRecord, Target, TargetState,
 };
-pub use draws::{DrawSummary, NewDraw, PopulationCount, SnapshotRecord};
+pub use draws::{DrawActivity, DrawSummary, NewDraw, PopulationCount, Redraw, SnapshotRecord};
 pub use report_data::{AssessedSearch, DrawRecord, MonthPopulation, Period};
 
 /// How long a command waits for another process's transaction to finish.
@@ -42,6 +42,11 @@ pub enum StoreError {
         month: String,
         created_at: String,
         seed: String,
+    },
+    #[error("{month}'s draw already has {} assessment(s), {} substitution(s) and {} saved answer(s): a redraw would leave them with the old draw, out of every report and status. If the draw really must be replaced (the wrong export was used), give --redraw --abandon-assessments; they stay in the workspace as history.", activity.assessments, activity.substitutions, activity.draft_answers)]
+    RedrawWouldAbandon {
+        month: String,
+        activity: DrawActivity,
     },
     #[error("workspace database: {0}")]
     Sqlite(#[from] rusqlite::Error),

@@ -201,8 +201,16 @@ fn other_methods_levels_and_filters() {
         beta["overall"]["lower"].as_f64() > Some(0.8194),
         "a 90% interval is narrower"
     );
-    let fpc = report_json(&["--fpc"]);
+    let fpc = report_json(&["--fpc", "--from", "2019-01", "--to", "2019-01"]);
     assert_eq!(fpc["method"], "normal_fpc");
+    assert_eq!(fpc["overall"]["fpc"], true);
+    inspection()
+        .ws
+        .grounds()
+        .args(["report", "--fpc"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--fpc needs one month"));
     let january = report_json(&["--from", "2019-01", "--to", "2019-01"]);
     assert_eq!(january["by_month"].as_array().unwrap().len(), 1);
     let one = report_json(&["--champion", "C Clarke"]);

@@ -496,3 +496,52 @@ fn shortfall_is_loud_and_recorded() {
     assert_eq!(total, 147, "every search of the month is sampled");
     assert_eq!(manifest["shortfall"].as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn a_redraw_never_silently_abandons_recorded_assessments() {
+    let ws = Workspace::new();
+    ws.champions(&["A", "B"]);
+    ws.sample(&[shipped(KENT_JAN)], "2019-01", "first", &[]);
+    let path = ws.path("worksheets/2019-01/A.csv");
+    let mut sheet = crate::worksheets::Sheet::load(&path);
+    sheet.assess(0, "reasonable", "");
+    sheet.save(&path);
+    ws.grounds().arg("import").arg(&path).assert().success();
+
+    ws.grounds()
+        .args([
+            "sample",
+            "--month",
+            "2019-01",
+            "--champions",
+            "champions.csv",
+            "--seed",
+            "second",
+            "--redraw",
+            "--export",
+        ])
+        .arg(shipped(KENT_JAN))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already has 1 assessment(s)"))
+        .stderr(predicate::str::contains("--abandon-assessments"));
+    assert_eq!(ws.manifest("2019-01")["seed"], "first", "nothing changed");
+
+    ws.sample(
+        &[shipped(KENT_JAN)],
+        "2019-01",
+        "second",
+        &["--redraw", "--abandon-assessments"],
+    );
+    let manifest = ws.manifest("2019-01");
+    assert_eq!(manifest["supersedes"]["seed"], "first");
+    assert_eq!(manifest["supersedes"]["abandoned_assessments"], 1);
+    let conn = rusqlite::Connection::open(ws.db()).unwrap();
+    let kept: i64 = conn
+        .query_row("SELECT count(*) FROM assessments", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        kept, 1,
+        "the abandoned assessment is still in the workspace"
+    );
+}

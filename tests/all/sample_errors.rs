@@ -206,7 +206,7 @@ fn duplicate_id_in_an_id_column() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "x.csv, line 4: record id \"R1\" appears twice (first at x.csv, line 2)",
+            "x.csv, line 4, column 1 (Ref): record id \"R1\" appears twice (first at x.csv, line 2, column 1 (Ref))",
         ));
     assert!(!ws.db().exists());
     assert!(!ws.path("worksheets").exists());
