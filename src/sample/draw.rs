@@ -289,6 +289,65 @@ mod tests {
         assert_eq!(draws[1].reserves.len(), 2);
     }
 
+    /// The published rule for reserves: the walk starts again at the top of
+    /// the ranking, so a record passed over in the sample phase (its only
+    /// possible champion was already full) is still that champion's first
+    /// reserve.
+    #[test]
+    fn a_record_passed_over_in_the_sample_phase_can_be_a_reserve() {
+        let ids = ids(40);
+        let candidates: Vec<Candidate<'_>> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| Candidate {
+                record_id: id,
+                officer: None,
+                area: Some(if i % 4 == 0 { "North" } else { "South" }),
+            })
+            .collect();
+        let champions = [
+            champion("N", None, Some("North")),
+            champion("S", None, Some("South")),
+        ];
+        let in_area = |ranked: &[Candidate<'_>], area: &str| -> Vec<usize> {
+            (0..ranked.len())
+                .filter(|&i| ranked[i].area == Some(area))
+                .collect()
+        };
+        // A seed where North's third record ranks before South's second:
+        // the sample phase examines it while North is already full.
+        let seed = (0..1000)
+            .map(|n| format!("seed-{n}"))
+            .find(|seed| {
+                let ranked = rank(&candidates, seed, "2019-01");
+                in_area(&ranked, "North")[2] < in_area(&ranked, "South")[1]
+            })
+            .expect("some seed ranks a North record between the samples");
+        let ranked = rank(&candidates, &seed, "2019-01");
+        let (north, south) = (in_area(&ranked, "North"), in_area(&ranked, "South"));
+        let request = DrawRequest {
+            seed: &seed,
+            month: "2019-01",
+            per_champion: 2,
+            reserves: 1,
+        };
+        let draws = draw(&candidates, &champions, &request);
+        assert_eq!(
+            draws[0].sample,
+            [ranked[north[0]].record_id, ranked[north[1]].record_id]
+        );
+        assert_eq!(
+            draws[1].sample,
+            [ranked[south[0]].record_id, ranked[south[1]].record_id]
+        );
+        assert_eq!(
+            draws[0].reserves,
+            [ranked[north[2]].record_id],
+            "the passed-over record is North's reserve"
+        );
+        assert_eq!(draws[1].reserves, [ranked[south[2]].record_id]);
+    }
+
     #[test]
     fn seed_changes_the_ranking() {
         let ids = ids(100);
