@@ -246,11 +246,11 @@ fn estimate_head(level: &str) -> Vec<String> {
 
 fn estimate_cells(e: &Estimate) -> Vec<String> {
     vec![
-        count_cell(e.assessed, e.suppressed, None),
-        count_cell(e.reasonable, e.suppressed, None),
+        count_cell(e.assessed, e.suppressed),
+        count_cell(e.reasonable, e.suppressed),
         proportion_cell(e),
         interval_cell(e),
-        count_cell(e.insufficient_info, e.suppressed, None),
+        count_cell(e.insufficient_info, e.suppressed),
         flag_cell(e).to_string(),
     ]
 }

@@ -158,7 +158,7 @@ pub fn flag_cell(estimate: &Estimate) -> &'static str {
 
 /// A count, or `suppressed`. Not `<N`: a cell suppressed so that another
 /// cannot be worked out by subtraction may well be larger than N.
-pub fn count_cell(count: u64, suppressed: bool, _threshold: Option<u64>) -> String {
+pub fn count_cell(count: u64, suppressed: bool) -> String {
     if suppressed {
         "suppressed".into()
     } else {
