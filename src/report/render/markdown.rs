@@ -1,11 +1,11 @@
 //! Markdown for minutes and papers.
 
 use super::{
-    count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
-    proportion_cell, public_note, share, title, SIMULATED_BANNER,
+    count_cell, estimate_cells, group_rows, headline, method_line, outstanding_warning,
+    public_note, title, SIMULATED_BANNER,
 };
-use crate::report::model::{Count, Estimate, Report};
-use crate::wording::{level, percent};
+use crate::report::model::{Count, Report};
+use crate::wording::level;
 
 /// Text from exports and reviewers must not break the table or smuggle
 /// markup into a rendered page.
@@ -29,17 +29,6 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
         out.push_str(&format!("| {} |\n", row.join(" | ")));
     }
     out.push('\n');
-}
-
-fn estimate_cells(e: &Estimate) -> Vec<String> {
-    vec![
-        count_cell(e.assessed, e.suppressed),
-        count_cell(e.reasonable, e.suppressed),
-        proportion_cell(e),
-        interval_cell(e),
-        count_cell(e.insufficient_info, e.suppressed),
-        flag_cell(e).to_string(),
-    ]
 }
 
 fn counts(out: &mut String, heading: &str, name: &str, counts: &[Count]) {
@@ -78,33 +67,19 @@ pub fn render(report: &Report) -> String {
     ));
 
     out.push_str(&format!("## By ethnic group ({})\n\n", report.ethnicity));
-    let mut rows: Vec<Vec<String>> = report
-        .groups
-        .iter()
-        .map(|g| {
-            let mut cells = vec![g.group.clone()];
-            cells.extend(estimate_cells(&g.estimate));
-            cells.push(g.population.map_or("–".into(), |n| n.to_string()));
-            cells.push(g.reviewed_share.map_or("–".into(), percent));
+    let rows: Vec<Vec<String>> = group_rows(report)
+        .into_iter()
+        .map(|row| {
+            let mut cells = vec![if row.total {
+                format!("**{}**", row.label)
+            } else {
+                row.label.to_string()
+            }];
+            cells.extend(estimate_cells(row.estimate));
+            cells.extend([row.population, row.share]);
             cells
         })
         .collect();
-    let mut minority = vec!["Minority ethnic (all but White and Not stated)".to_string()];
-    minority.extend(estimate_cells(&report.minority));
-    minority.push(
-        report
-            .minority_population
-            .map_or("–".into(), |n| n.to_string()),
-    );
-    minority.push(share(report.minority_population, &report.minority));
-    rows.push(minority);
-    let mut all = vec!["**All searches**".to_string()];
-    all.extend(estimate_cells(&report.overall));
-    all.extend([
-        report.population.to_string(),
-        share(Some(report.population), &report.overall),
-    ]);
-    rows.push(all);
     table(
         &mut out,
         &[

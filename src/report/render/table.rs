@@ -3,11 +3,11 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 
 use super::{
-    count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
-    proportion_cell, public_note, share, title, SIMULATED_BANNER,
+    count_cell, estimate_cells, group_rows, headline, method_line, outstanding_warning,
+    public_note, title, SIMULATED_BANNER,
 };
-use crate::report::model::{Count, Estimate, Report};
-use crate::wording::{level, percent};
+use crate::report::model::{Count, Report};
+use crate::wording::level;
 
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
@@ -19,17 +19,6 @@ fn table(header: &[&str]) -> Table {
         }
     }
     table
-}
-
-fn estimate_cells(estimate: &Estimate) -> Vec<String> {
-    vec![
-        count_cell(estimate.assessed, estimate.suppressed),
-        count_cell(estimate.reasonable, estimate.suppressed),
-        proportion_cell(estimate),
-        interval_cell(estimate),
-        count_cell(estimate.insufficient_info, estimate.suppressed),
-        flag_cell(estimate).to_string(),
-    ]
 }
 
 fn counts_table(name: &str, counts: &[Count]) -> Table {
@@ -87,29 +76,12 @@ pub fn render(report: &Report) -> String {
         ]
         .concat(),
     );
-    for row in &report.groups {
-        let mut cells = vec![row.group.clone()];
-        cells.extend(estimate_cells(&row.estimate));
-        cells.push(row.population.map_or("–".into(), |n| n.to_string()));
-        cells.push(row.reviewed_share.map_or("–".into(), percent));
+    for row in group_rows(report) {
+        let mut cells = vec![row.label.to_string()];
+        cells.extend(estimate_cells(row.estimate));
+        cells.extend([row.population, row.share]);
         groups.add_row(cells);
     }
-    let mut minority = vec!["Minority ethnic (all but White and Not stated)".to_string()];
-    minority.extend(estimate_cells(&report.minority));
-    minority.push(
-        report
-            .minority_population
-            .map_or("–".into(), |n| n.to_string()),
-    );
-    minority.push(share(report.minority_population, &report.minority));
-    groups.add_row(minority);
-    let mut overall = vec!["All searches".to_string()];
-    overall.extend(estimate_cells(&report.overall));
-    overall.extend([
-        report.population.to_string(),
-        share(Some(report.population), &report.overall),
-    ]);
-    groups.add_row(overall);
     section(
         &format!("By ethnic group ({})", report.ethnicity),
         groups.to_string(),
