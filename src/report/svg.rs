@@ -11,6 +11,8 @@
 
 use std::fmt::Write;
 
+use crate::wording::{level, percent};
+
 /// One estimated proportion with its interval, e.g. one ethnic group or one
 /// month. Proportions are in [0, 1]; `estimate`, `lower` and `upper` are
 /// `None` when `n` is 0.
@@ -70,7 +72,7 @@ pub fn escape(s: &str) -> String {
 /// Horizontal dot-and-whisker chart, one row per point, x axis 0–100%.
 /// `confidence` is the intervals' level as a fraction (0.95).
 pub fn dot_whisker(title: &str, points: &[IntervalPoint], confidence: f64) -> String {
-    let conf = confidence_label(confidence);
+    let conf = level(confidence);
     let desc = describe_points(
         title,
         &format!("Percentages with {conf} intervals."),
@@ -185,7 +187,7 @@ pub fn dot_whisker(title: &str, points: &[IntervalPoint], confidence: f64) -> St
             body,
             r#"<text x="{cx:.1}" y="{:.1}" font-size="11" text-anchor="{anchor}">{}</text></g>"#,
             cy - 9.0,
-            pct(est)
+            percent(est)
         );
     }
     frame("dot-whisker", title, &desc, height, &body)
@@ -195,7 +197,7 @@ pub fn dot_whisker(title: &str, points: &[IntervalPoint], confidence: f64) -> St
 /// band, y axis 0–100%, with gaps for months without assessed searches.
 /// `confidence` is the intervals' level as a fraction (0.95).
 pub fn trend_band(title: &str, points: &[IntervalPoint], confidence: f64) -> String {
-    let conf = confidence_label(confidence);
+    let conf = level(confidence);
     let desc = describe_points(
         title,
         &format!("Monthly percentages with {conf} intervals."),
@@ -550,10 +552,10 @@ fn describe_point(p: &IntervalPoint, conf: &str) -> String {
         p.label,
         thousands(p.x),
         thousands(p.n),
-        pct(est)
+        percent(est)
     );
     if let (Some(lo), Some(hi)) = (finite(p.lower), finite(p.upper)) {
-        let _ = write!(s, " ({conf} interval {} to {})", pct(lo), pct(hi));
+        let _ = write!(s, " ({conf} interval {} to {})", percent(lo), percent(hi));
     }
     if p.flagged {
         s.push_str(", too few to judge");
@@ -579,28 +581,14 @@ fn estimate(p: &IntervalPoint) -> Option<f64> {
     }
 }
 
+/// The value if it is a number; adding 0.0 turns -0.0 into 0.0 so that no
+/// chart prints "-0.0%".
 fn finite(v: Option<f64>) -> Option<f64> {
-    v.filter(|v| v.is_finite())
+    v.filter(|v| v.is_finite()).map(|v| v + 0.0)
 }
 
 fn clamp(p: f64) -> f64 {
     p.clamp(0.0, 1.0)
-}
-
-/// "86.5%"; adding 0.0 turns -0.0 into 0.0 so nothing prints "-0.0%".
-fn pct(p: f64) -> String {
-    format!("{:.1}%", p * 100.0 + 0.0)
-}
-
-/// "95%" for 0.95, "99.5%" for 0.995.
-fn confidence_label(c: f64) -> String {
-    let v = c * 100.0;
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{:.0}%", v)
-    } else {
-        let s = format!("{:.2}", v);
-        format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
-    }
 }
 
 /// "10,490": counts in a report are read by people.
@@ -895,8 +883,8 @@ mod tests {
         let svg = dot_whisker("t", &groups(), 0.9);
         assert!(desc(&svg).contains("(90% interval"));
         assert!(!svg.contains("95% interval"));
-        assert_eq!(confidence_label(0.995), "99.5%");
-        assert_eq!(confidence_label(0.95), "95%");
+        assert_eq!(level(0.995), "99.5%");
+        assert_eq!(level(0.95), "95%");
         let svg = trend_band("t", &months(), 0.99);
         assert!(desc(&svg).contains("(99% interval"));
     }
@@ -1089,8 +1077,12 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(10_490), "10,490");
-        assert_eq!(pct(-0.0), "0.0%");
-        assert_eq!(pct(135.0 / 156.0), "86.5%");
+        assert_eq!(percent(135.0 / 156.0), "86.5%");
+        let zero = point("z", 0, 3, -0.0, -0.0, 0.5);
+        assert_eq!(
+            describe_point(&zero, "95%"),
+            "z: 0 of 3, 0.0% (95% interval 0.0% to 50.0%)"
+        );
         // n = 0 with a stray estimate, or NaN, draws nothing.
         let mut p = empty("x");
         p.estimate = Some(0.5);
