@@ -12,7 +12,7 @@ use crate::wording::level;
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
-    table.set_header(header.iter().map(|h| Cell::new(h)));
+    table.set_header(header.iter().map(Cell::new));
     for index in 1..header.len() {
         if let Some(column) = table.column_mut(index) {
             column.set_cell_alignment(CellAlignment::Right);
@@ -63,7 +63,7 @@ pub fn render(report: &Report) -> String {
     intro.push_str("\n\n");
     intro.push_str(&headline(report));
     if let Some(warning) = outstanding_warning(report) {
-        intro.push_str("\n");
+        intro.push('\n');
         intro.push_str(&warning);
     }
     section(&title(report), intro);
