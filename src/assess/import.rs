@@ -304,8 +304,8 @@ impl LineCounter {
 pub enum Action {
     /// The search's first assessment.
     New,
-    /// A new version; `previous` stays in the history.
-    Amend { previous: i64 },
+    /// A new version; the one it replaces stays in the history.
+    Amend,
     /// Already stored exactly so (or repeated in this import).
     Unchanged,
 }
@@ -414,9 +414,7 @@ pub fn plan(
         let action = match &target.current {
             None => Action::New,
             Some(current) if current.assessment == row.assessment => Action::Unchanged,
-            Some(current) if amend => Action::Amend {
-                previous: current.version,
-            },
+            Some(_) if amend => Action::Amend,
             Some(current) => {
                 let differences = changes(&current.assessment, &row.assessment);
                 refuse(

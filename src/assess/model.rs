@@ -140,13 +140,6 @@ vocabulary! {
     }
 }
 
-impl Grounds {
-    /// Whether this verdict is in the headline denominator.
-    pub fn is_judged(self) -> bool {
-        self != Grounds::InsufficientInfo
-    }
-}
-
 /// One champion's assessment of one search.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assessment {

@@ -126,7 +126,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 continue;
             }
             Action::New => file.new += 1,
-            Action::Amend { .. } => file.amended += 1,
+            Action::Amend => file.amended += 1,
         }
         let provenance = Provenance {
             source: &sources[row.file.as_str()],

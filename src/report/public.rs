@@ -181,15 +181,15 @@ fn estimate_sums(report: &Report) -> Vec<(Option<usize>, Vec<usize>)> {
     let legislation = months.end..months.end + report.by_legislation.len();
     let objects = legislation.end..legislation.end + report.by_object.len();
     let minority_group = |i: &usize| {
-        matches!(
-            report.groups[i - 2].group.as_str(),
-            "Black" | "Asian" | "Mixed" | "Other"
-        )
+        let label = &report.groups[i - 2].group;
+        Group::ALL
+            .iter()
+            .any(|g| g.is_minority() == Some(true) && g.label() == label)
     };
     let mut top: Vec<usize> = vec![1];
     top.extend(groups.clone().filter(|i| !minority_group(i)));
     vec![
-        // Minority ethnic = Black + Asian + Mixed + Other.
+        // Minority ethnic = the groups Group::is_minority says belong to it.
         (Some(1), groups.clone().filter(minority_group).collect()),
         // Overall = White + Not stated + minority ethnic.
         (Some(0), top),

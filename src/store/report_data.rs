@@ -56,7 +56,8 @@ pub struct Period {
     pub champion: Option<String>,
 }
 
-const IN_PERIOD: &str =
+/// The current draws of the period: `?1` from, `?2` to, either `NULL` for open.
+pub(super) const IN_PERIOD: &str =
     "d.superseded_at IS NULL AND (?1 IS NULL OR d.month >= ?1) AND (?2 IS NULL OR d.month <= ?2)";
 
 impl Tx<'_> {

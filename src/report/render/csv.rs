@@ -1,7 +1,7 @@
 //! CSV for machines: one tidy table, a row per figure. Floats at full
 //! precision; labels from exports and reviewers guarded against formulas.
 
-use super::public_note;
+use super::{public_note, OVERALL_LABEL};
 use crate::report::model::{Count, Estimate, Report};
 use crate::spreadsheet::formula_safe;
 
@@ -79,7 +79,7 @@ pub fn render(report: &Report) -> String {
         rows.push(Row::new("public", &note).set(13, threshold));
     }
     rows.push(
-        Row::new("overall", "All searches")
+        Row::new("overall", OVERALL_LABEL)
             .estimate(&report.overall)
             .set(12, report.population),
     );

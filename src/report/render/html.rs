@@ -11,8 +11,8 @@ mod text;
 use text::{caveats, coverage, interval_method, no_comparison, subtitle, verify_command, words};
 
 use super::{
-    count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
-    proportion_cell, public_note, share, title, SIMULATED_BANNER,
+    estimate_cells, group_rows, headline, interval_cell, method_line, outstanding_warning,
+    public_note, title, OVERALL_LABEL, SIMULATED_BANNER,
 };
 use crate::report::model::{Count, Estimate, Report};
 use crate::report::svg::{self, BarItem, IntervalPoint};
@@ -244,17 +244,6 @@ fn estimate_head(level: &str) -> Vec<String> {
     ]
 }
 
-fn estimate_cells(e: &Estimate) -> Vec<String> {
-    vec![
-        count_cell(e.assessed, e.suppressed, None),
-        count_cell(e.reasonable, e.suppressed, None),
-        proportion_cell(e),
-        interval_cell(e),
-        count_cell(e.insufficient_info, e.suppressed, None),
-        flag_cell(e).to_string(),
-    ]
-}
-
 fn point(label: &str, e: &Estimate) -> IntervalPoint {
     IntervalPoint {
         label: label.to_string(),
@@ -315,7 +304,7 @@ fn groups_chart(report: &Report) -> Chart {
         .map(|g| (g.group.clone(), &g.estimate))
         .collect();
     rows.push(("Minority ethnic".into(), &report.minority));
-    rows.push(("All searches".into(), &report.overall));
+    rows.push((OVERALL_LABEL.into(), &report.overall));
     interval_chart(
         "groups",
         "Reasonable grounds evident, by ethnic group",
@@ -345,38 +334,19 @@ fn groups_table(report: &Report, level: &str) -> TableView {
     head.extend(estimate_head(level));
     head.insert(6, "searches in period".into());
     head.insert(7, "share reviewed".into());
-    let with_share = |label: &str, e: &Estimate, population: Option<u64>, reviewed: String| {
-        let mut cells = estimate_cells(e);
-        cells.insert(5, population.map_or("–".into(), |n| n.to_string()));
-        cells.insert(6, reviewed);
-        row(label, cells)
-    };
-    let mut rows: Vec<Row> = report
-        .groups
-        .iter()
+    let rows = group_rows(report)
+        .into_iter()
         .map(|g| {
-            with_share(
-                &g.group,
-                &g.estimate,
-                g.population,
-                g.reviewed_share.map_or("–".into(), percent),
-            )
+            let mut cells = estimate_cells(g.estimate);
+            cells.insert(5, g.population);
+            cells.insert(6, g.share);
+            Row {
+                label: g.label.to_string(),
+                cells,
+                total: g.total,
+            }
         })
         .collect();
-    rows.push(with_share(
-        "Minority ethnic (all but White and Not stated)",
-        &report.minority,
-        report.minority_population,
-        share(report.minority_population, &report.minority),
-    ));
-    let mut all = with_share(
-        "All searches",
-        &report.overall,
-        Some(report.population),
-        share(Some(report.population), &report.overall),
-    );
-    all.total = true;
-    rows.push(all);
     TableView {
         caption: None,
         head,

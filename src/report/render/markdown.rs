@@ -1,11 +1,11 @@
 //! Markdown for minutes and papers.
 
 use super::{
-    count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
-    proportion_cell, public_note, share, title, SIMULATED_BANNER,
+    count_cell, estimate_cells, group_rows, headline, method_line, outstanding_warning,
+    public_note, title, SIMULATED_BANNER,
 };
-use crate::report::model::{Count, Estimate, Report};
-use crate::wording::{level, percent};
+use crate::report::model::{Count, Report};
+use crate::wording::level;
 
 /// Text from exports and reviewers must not break the table or smuggle
 /// markup into a rendered page.
@@ -31,33 +31,16 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     out.push('\n');
 }
 
-fn estimate_cells(e: &Estimate, threshold: Option<u64>) -> Vec<String> {
-    vec![
-        count_cell(e.assessed, e.suppressed, threshold),
-        count_cell(e.reasonable, e.suppressed, threshold),
-        proportion_cell(e),
-        interval_cell(e),
-        count_cell(e.insufficient_info, e.suppressed, threshold),
-        flag_cell(e).to_string(),
-    ]
-}
-
-fn counts(out: &mut String, heading: &str, name: &str, counts: &[Count], threshold: Option<u64>) {
+fn counts(out: &mut String, heading: &str, name: &str, counts: &[Count]) {
     out.push_str(&format!("### {heading}\n\n"));
     let rows: Vec<Vec<String>> = counts
         .iter()
-        .map(|c| {
-            vec![
-                escape(&c.value),
-                count_cell(c.count, c.suppressed, threshold),
-            ]
-        })
+        .map(|c| vec![escape(&c.value), count_cell(c.count, c.suppressed)])
         .collect();
     table(out, &[name, "searches"], &rows);
 }
 
 pub fn render(report: &Report) -> String {
-    let threshold = report.suppressed_below;
     let interval = format!("{} interval", level(report.confidence));
     let estimate_header = [
         "assessed",
@@ -84,33 +67,19 @@ pub fn render(report: &Report) -> String {
     ));
 
     out.push_str(&format!("## By ethnic group ({})\n\n", report.ethnicity));
-    let mut rows: Vec<Vec<String>> = report
-        .groups
-        .iter()
-        .map(|g| {
-            let mut cells = vec![g.group.clone()];
-            cells.extend(estimate_cells(&g.estimate, threshold));
-            cells.push(g.population.map_or("–".into(), |n| n.to_string()));
-            cells.push(g.reviewed_share.map_or("–".into(), percent));
+    let rows: Vec<Vec<String>> = group_rows(report)
+        .into_iter()
+        .map(|row| {
+            let mut cells = vec![if row.total {
+                format!("**{}**", row.label)
+            } else {
+                row.label.to_string()
+            }];
+            cells.extend(estimate_cells(row.estimate));
+            cells.extend([row.population, row.share]);
             cells
         })
         .collect();
-    let mut minority = vec!["Minority ethnic (all but White and Not stated)".to_string()];
-    minority.extend(estimate_cells(&report.minority, threshold));
-    minority.push(
-        report
-            .minority_population
-            .map_or("–".into(), |n| n.to_string()),
-    );
-    minority.push(share(report.minority_population, &report.minority));
-    rows.push(minority);
-    let mut all = vec!["**All searches**".to_string()];
-    all.extend(estimate_cells(&report.overall, threshold));
-    all.extend([
-        report.population.to_string(),
-        share(Some(report.population), &report.overall),
-    ]);
-    rows.push(all);
     table(
         &mut out,
         &[
@@ -136,7 +105,7 @@ pub fn render(report: &Report) -> String {
                 m.assigned.to_string(),
                 m.outstanding.to_string(),
             ];
-            cells.extend(estimate_cells(&m.estimate, threshold));
+            cells.extend(estimate_cells(&m.estimate));
             cells
         })
         .collect();
@@ -166,7 +135,7 @@ pub fn render(report: &Report) -> String {
                     c.assigned.to_string(),
                     c.outstanding.to_string(),
                 ];
-                cells.extend(estimate_cells(&c.estimate, threshold));
+                cells.extend(estimate_cells(&c.estimate));
                 cells
             })
             .collect();
@@ -190,7 +159,7 @@ pub fn render(report: &Report) -> String {
             .iter()
             .map(|v| {
                 let mut cells = vec![escape(&v.value)];
-                cells.extend(estimate_cells(&v.estimate, threshold));
+                cells.extend(estimate_cells(&v.estimate));
                 cells
             })
             .collect();
@@ -199,41 +168,17 @@ pub fn render(report: &Report) -> String {
 
     out.push_str("## How the searches were reviewed\n\n");
     let b = &report.breakdowns;
-    counts(
-        &mut out,
-        "Grounds verdicts",
-        "verdict",
-        &b.verdicts,
-        threshold,
-    );
-    counts(
-        &mut out,
-        "Body-worn video",
-        "body-worn video",
-        &b.bwv,
-        threshold,
-    );
+    counts(&mut out, "Grounds verdicts", "verdict", &b.verdicts);
+    counts(&mut out, "Body-worn video", "body-worn video", &b.bwv);
     out.push_str(&format!(
         "{} sampled searches were replaced by a reserve, {} of them because footage was missing.\n\n",
         b.substituted, b.substituted_for_missing_footage
     ));
-    counts(
-        &mut out,
-        "GOWISELY explained",
-        "explained",
-        &b.gowisely,
-        threshold,
-    );
-    counts(
-        &mut out,
-        "Conduct of the search",
-        "conduct",
-        &b.conduct,
-        threshold,
-    );
-    counts(&mut out, "Referrals", "referral", &b.referrals, threshold);
+    counts(&mut out, "GOWISELY explained", "explained", &b.gowisely);
+    counts(&mut out, "Conduct of the search", "conduct", &b.conduct);
+    counts(&mut out, "Referrals", "referral", &b.referrals);
     if !b.themes.is_empty() {
-        counts(&mut out, "Learning themes", "theme", &b.themes, threshold);
+        counts(&mut out, "Learning themes", "theme", &b.themes);
     }
 
     out.push_str("## Draws\n\nEach draw can be recomputed by anyone with `grounds verify MANIFEST --export FILE...`.\n\n");

@@ -156,9 +156,70 @@ pub fn flag_cell(estimate: &Estimate) -> &'static str {
     }
 }
 
+/// The six cells of an estimate, in the order of every estimate table:
+/// assessed, reasonable, %, interval, insufficient info, note.
+pub fn estimate_cells(estimate: &Estimate) -> Vec<String> {
+    vec![
+        count_cell(estimate.assessed, estimate.suppressed),
+        count_cell(estimate.reasonable, estimate.suppressed),
+        proportion_cell(estimate),
+        interval_cell(estimate),
+        count_cell(estimate.insufficient_info, estimate.suppressed),
+        flag_cell(estimate).to_string(),
+    ]
+}
+
+pub const MINORITY_LABEL: &str = "Minority ethnic (all but White and Not stated)";
+pub const OVERALL_LABEL: &str = "All searches";
+
+/// One row of the ethnic-group table.
+pub struct GroupRow<'a> {
+    pub label: &'a str,
+    pub estimate: &'a Estimate,
+    /// Searches in the period, or `–` when unknown.
+    pub population: String,
+    /// The share of those searches reviewed, or `–`.
+    pub share: String,
+    /// The all-searches row that closes the table.
+    pub total: bool,
+}
+
+/// The rows of the ethnic-group table: each group, the minority ethnic
+/// groups together, then all searches.
+pub fn group_rows(report: &Report) -> Vec<GroupRow<'_>> {
+    let mut rows: Vec<GroupRow> = report
+        .groups
+        .iter()
+        .map(|g| GroupRow {
+            label: &g.group,
+            estimate: &g.estimate,
+            population: g.population.map_or("–".into(), |n| n.to_string()),
+            share: g.reviewed_share.map_or("–".into(), percent),
+            total: false,
+        })
+        .collect();
+    rows.push(GroupRow {
+        label: MINORITY_LABEL,
+        estimate: &report.minority,
+        population: report
+            .minority_population
+            .map_or("–".into(), |n| n.to_string()),
+        share: share(report.minority_population, &report.minority),
+        total: false,
+    });
+    rows.push(GroupRow {
+        label: OVERALL_LABEL,
+        estimate: &report.overall,
+        population: report.population.to_string(),
+        share: share(Some(report.population), &report.overall),
+        total: true,
+    });
+    rows
+}
+
 /// A count, or `suppressed`. Not `<N`: a cell suppressed so that another
 /// cannot be worked out by subtraction may well be larger than N.
-pub fn count_cell(count: u64, suppressed: bool, _threshold: Option<u64>) -> String {
+pub fn count_cell(count: u64, suppressed: bool) -> String {
     if suppressed {
         "suppressed".into()
     } else {

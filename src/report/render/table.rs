@@ -3,16 +3,16 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 
 use super::{
-    count_cell, flag_cell, headline, interval_cell, method_line, outstanding_warning,
-    proportion_cell, public_note, share, title, SIMULATED_BANNER,
+    count_cell, estimate_cells, group_rows, headline, method_line, outstanding_warning,
+    public_note, title, SIMULATED_BANNER,
 };
-use crate::report::model::{Count, Estimate, Report};
-use crate::wording::{level, percent};
+use crate::report::model::{Count, Report};
+use crate::wording::level;
 
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
-    table.set_header(header.iter().map(|h| Cell::new(h)));
+    table.set_header(header.iter().map(Cell::new));
     for index in 1..header.len() {
         if let Some(column) = table.column_mut(index) {
             column.set_cell_alignment(CellAlignment::Right);
@@ -21,30 +21,18 @@ fn table(header: &[&str]) -> Table {
     table
 }
 
-fn estimate_cells(estimate: &Estimate, threshold: Option<u64>) -> Vec<String> {
-    vec![
-        count_cell(estimate.assessed, estimate.suppressed, threshold),
-        count_cell(estimate.reasonable, estimate.suppressed, threshold),
-        proportion_cell(estimate),
-        interval_cell(estimate),
-        count_cell(estimate.insufficient_info, estimate.suppressed, threshold),
-        flag_cell(estimate).to_string(),
-    ]
-}
-
-fn counts_table(name: &str, counts: &[Count], threshold: Option<u64>) -> Table {
+fn counts_table(name: &str, counts: &[Count]) -> Table {
     let mut t = table(&[name, "searches"]);
     for count in counts {
         t.add_row(vec![
             count.value.clone(),
-            count_cell(count.count, count.suppressed, threshold),
+            count_cell(count.count, count.suppressed),
         ]);
     }
     t
 }
 
 pub fn render(report: &Report) -> String {
-    let threshold = report.suppressed_below;
     let interval = format!("{} interval", level(report.confidence));
     let estimate_header = [
         "assessed",
@@ -75,7 +63,7 @@ pub fn render(report: &Report) -> String {
     intro.push_str("\n\n");
     intro.push_str(&headline(report));
     if let Some(warning) = outstanding_warning(report) {
-        intro.push_str("\n");
+        intro.push('\n');
         intro.push_str(&warning);
     }
     section(&title(report), intro);
@@ -88,29 +76,12 @@ pub fn render(report: &Report) -> String {
         ]
         .concat(),
     );
-    for row in &report.groups {
-        let mut cells = vec![row.group.clone()];
-        cells.extend(estimate_cells(&row.estimate, threshold));
-        cells.push(row.population.map_or("–".into(), |n| n.to_string()));
-        cells.push(row.reviewed_share.map_or("–".into(), percent));
+    for row in group_rows(report) {
+        let mut cells = vec![row.label.to_string()];
+        cells.extend(estimate_cells(row.estimate));
+        cells.extend([row.population, row.share]);
         groups.add_row(cells);
     }
-    let mut minority = vec!["Minority ethnic (all but White and Not stated)".to_string()];
-    minority.extend(estimate_cells(&report.minority, threshold));
-    minority.push(
-        report
-            .minority_population
-            .map_or("–".into(), |n| n.to_string()),
-    );
-    minority.push(share(report.minority_population, &report.minority));
-    groups.add_row(minority);
-    let mut overall = vec!["All searches".to_string()];
-    overall.extend(estimate_cells(&report.overall, threshold));
-    overall.extend([
-        report.population.to_string(),
-        share(Some(report.population), &report.overall),
-    ]);
-    groups.add_row(overall);
     section(
         &format!("By ethnic group ({})", report.ethnicity),
         groups.to_string(),
@@ -142,7 +113,7 @@ pub fn render(report: &Report) -> String {
             row.assigned.to_string(),
             row.outstanding.to_string(),
         ];
-        cells.extend(estimate_cells(&row.estimate, threshold));
+        cells.extend(estimate_cells(&row.estimate));
         months.add_row(cells);
     }
     section("By month", months.to_string());
@@ -161,7 +132,7 @@ pub fn render(report: &Report) -> String {
                 row.assigned.to_string(),
                 row.outstanding.to_string(),
             ];
-            cells.extend(estimate_cells(&row.estimate, threshold));
+            cells.extend(estimate_cells(&row.estimate));
             champions.add_row(cells);
         }
         section(
@@ -177,7 +148,7 @@ pub fn render(report: &Report) -> String {
         let mut t = table(&[&[heading.trim_start_matches("By ")], &estimate_header[..]].concat());
         for row in rows {
             let mut cells = vec![row.value.clone()];
-            cells.extend(estimate_cells(&row.estimate, threshold));
+            cells.extend(estimate_cells(&row.estimate));
             t.add_row(cells);
         }
         section(heading, t.to_string());
@@ -186,9 +157,9 @@ pub fn render(report: &Report) -> String {
     let b = &report.breakdowns;
     section(
         "Grounds verdicts",
-        counts_table("verdict", &b.verdicts, threshold).to_string(),
+        counts_table("verdict", &b.verdicts).to_string(),
     );
-    let mut bwv = counts_table("body-worn video", &b.bwv, threshold);
+    let mut bwv = counts_table("body-worn video", &b.bwv);
     bwv.add_row(vec![
         "substituted by a reserve".to_string(),
         b.substituted.to_string(),
@@ -200,20 +171,20 @@ pub fn render(report: &Report) -> String {
     section("Body-worn video", bwv.to_string());
     section(
         "GOWISELY explained",
-        counts_table("explained", &b.gowisely, threshold).to_string(),
+        counts_table("explained", &b.gowisely).to_string(),
     );
     section(
         "Conduct of the search",
-        counts_table("conduct", &b.conduct, threshold).to_string(),
+        counts_table("conduct", &b.conduct).to_string(),
     );
     section(
         "Referrals",
-        counts_table("referral", &b.referrals, threshold).to_string(),
+        counts_table("referral", &b.referrals).to_string(),
     );
     if !b.themes.is_empty() {
         section(
             "Learning themes",
-            counts_table("theme", &b.themes, threshold).to_string(),
+            counts_table("theme", &b.themes).to_string(),
         );
     }
 

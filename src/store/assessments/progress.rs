@@ -2,6 +2,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
+use super::super::report_data::IN_PERIOD;
 use super::super::{DrawSummary, Period, Result, StoreError, Tx};
 
 /// A search that could not be reviewed and the reserve brought in for it.
@@ -228,7 +229,7 @@ impl Tx<'_> {
     /// Each champion's progress in each current draw of the period, by
     /// month, then in champions-file order.
     pub fn progress(&self, period: &Period) -> Result<Vec<ChampionProgress>> {
-        let mut statement = self.tx.prepare(
+        let mut statement = self.tx.prepare(&format!(
             "SELECT d.month, c.name,
                 (SELECT count(*) FROM active_assignments a WHERE a.draw_id = d.id AND a.champion = c.name),
                 (SELECT count(*) FROM active_assignments a WHERE a.draw_id = d.id AND a.champion = c.name
@@ -245,10 +246,9 @@ impl Tx<'_> {
                     AND NOT EXISTS (SELECT 1 FROM substitutions s
                                     WHERE s.draw_id = a.draw_id AND s.replacement_id = a.record_id))
              FROM draws d JOIN draw_champions c ON c.draw_id = d.id
-             WHERE d.superseded_at IS NULL AND (?1 IS NULL OR d.month >= ?1) AND (?2 IS NULL OR d.month <= ?2)
-               AND (?3 IS NULL OR c.name = ?3)
-             ORDER BY d.month, c.position",
-        )?;
+             WHERE {IN_PERIOD} AND (?3 IS NULL OR c.name = ?3)
+             ORDER BY d.month, c.position"
+        ))?;
         let rows =
             statement.query_map(params![period.from, period.to, period.champion], |row| {
                 let assigned: u64 = row.get(2)?;
