@@ -7,7 +7,8 @@ use crate::stats::Difference;
 
 /// A proportion as people read it: one decimal place (`0.875` → `87.5%`).
 pub fn percent(p: f64) -> String {
-    format!("{:.1}%", p * 100.0)
+    // `+ 0.0` turns -0.0 into 0.0: nobody should read "-0.0%".
+    format!("{:.1}%", p * 100.0 + 0.0)
 }
 
 /// "95%" for 0.95, "99.5%" for 0.995: no float noise, no needless decimals.
@@ -189,6 +190,7 @@ mod tests {
         assert_eq!(level(0.995), "99.5%");
         assert_eq!(level(0.07), "7%");
         assert_eq!(percent(0.875), "87.5%");
+        assert_eq!(percent(-0.0), "0.0%");
     }
 
     #[test]

@@ -206,6 +206,7 @@ pub fn make(args: &Args) -> Result<Report> {
         progress: tx.progress(&period)?,
         draws: tx.draw_records(&all_champions)?,
         populations: tx.month_populations(&all_champions)?,
+        replaced_draws: tx.replaced_draws(&all_champions)?,
         simulated: tx.is_simulated()?,
     };
     let options = ReportOptions {

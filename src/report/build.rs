@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
 use crate::ethnicity::{broad_group, classify, Group, Scheme};
 use crate::stats::StatsError;
-use crate::store::{AssessedSearch, ChampionProgress, DrawRecord, MonthPopulation};
+use crate::store::{AssessedSearch, ChampionProgress, DrawRecord, MonthPopulation, ReplacedDraw};
 
 use super::aggregate::{SearchFrame, Tally};
 use super::model::*;
@@ -17,6 +17,8 @@ pub struct ReportInput {
     pub progress: Vec<ChampionProgress>,
     pub draws: Vec<DrawRecord>,
     pub populations: Vec<MonthPopulation>,
+    /// Draws of the period that were replaced by a redraw.
+    pub replaced_draws: Vec<ReplacedDraw>,
     pub simulated: bool,
 }
 
@@ -239,6 +241,18 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
                 value: value.to_string(),
                 count,
                 suppressed: false,
+            })
+            .collect(),
+        replaced_draws: input
+            .replaced_draws
+            .iter()
+            .map(|d| ReplacedDrawInfo {
+                month: d.month.clone(),
+                seed: d.seed.clone(),
+                created_at: d.created_at.clone(),
+                manifest_sha256: d.manifest_sha256.clone(),
+                replaced_at: d.superseded_at.clone(),
+                reason: d.reason.clone(),
             })
             .collect(),
         draws: input

@@ -194,6 +194,18 @@ pub struct DrawInfo {
     pub inputs: Vec<InputFile>,
 }
 
+/// A draw replaced by a redraw: reported so that drawing again until a
+/// sample suits cannot go unseen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReplacedDrawInfo {
+    pub month: String,
+    pub seed: String,
+    pub created_at: String,
+    pub manifest_sha256: String,
+    pub replaced_at: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Note {
     pub month: String,
@@ -243,6 +255,7 @@ pub struct Report {
     /// (and so outside the minority ethnic / White comparison).
     pub unrecognised_ethnicity: Vec<Count>,
     pub draws: Vec<DrawInfo>,
+    pub replaced_draws: Vec<ReplacedDrawInfo>,
     pub notes: Vec<Note>,
 }
 

@@ -162,6 +162,7 @@ pub(crate) fn inspection_input() -> ReportInput {
             })
             .collect(),
         searches,
+        replaced_draws: Vec::new(),
         simulated: false,
     }
 }

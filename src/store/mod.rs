@@ -22,7 +22,7 @@ pub use assessments::{
     Substitution, SubstitutionError, SubstitutionRecord, Target, TargetState,
 };
 pub use draws::{DrawActivity, DrawSummary, NewDraw, PopulationCount, Redraw, SnapshotRecord};
-pub use report_data::{AssessedSearch, DrawRecord, MonthPopulation, Period};
+pub use report_data::{AssessedSearch, DrawRecord, MonthPopulation, Period, ReplacedDraw};
 
 /// How long a command waits for another process's transaction to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

@@ -38,6 +38,17 @@ pub struct DrawRecord {
     pub inputs: Vec<(String, String)>,
 }
 
+/// A draw that a redraw replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplacedDraw {
+    pub month: String,
+    pub seed: String,
+    pub created_at: String,
+    pub manifest_sha256: String,
+    pub superseded_at: String,
+    pub reason: String,
+}
+
 /// The month's searches with one raw ethnicity value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MonthPopulation {
@@ -147,6 +158,27 @@ impl Tx<'_> {
                 scheme: row.get(1)?,
                 value: row.get(2)?,
                 searches: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Draws of the period's months that a redraw replaced, oldest first.
+    pub fn replaced_draws(&self, period: &Period) -> Result<Vec<ReplacedDraw>> {
+        let mut statement = self.tx.prepare(
+            "SELECT month, seed, created_at, manifest_sha256, superseded_at, coalesce(superseded_reason, '')
+             FROM draws
+             WHERE superseded_at IS NOT NULL AND (?1 IS NULL OR month >= ?1) AND (?2 IS NULL OR month <= ?2)
+             ORDER BY month, created_at",
+        )?;
+        let rows = statement.query_map(params![period.from, period.to], |row| {
+            Ok(ReplacedDraw {
+                month: row.get(0)?,
+                seed: row.get(1)?,
+                created_at: row.get(2)?,
+                manifest_sha256: row.get(3)?,
+                superseded_at: row.get(4)?,
+                reason: row.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

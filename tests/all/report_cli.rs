@@ -332,3 +332,58 @@ fn a_partial_period_says_how_much_is_outstanding() {
     assert_eq!(json["completeness"]["complete"], false);
     assert_eq!(json["completeness"]["outstanding"], 38);
 }
+
+#[test]
+fn ethnicity_values_grounds_cannot_place_are_named_not_hidden() {
+    let ws = Workspace::new();
+    ws.champions(&["A"]);
+    ws.write(
+        "mapping.toml",
+        "[columns]\nid = \"Ref\"\ndate = \"When\"\nself_defined_ethnicity = \"Ethnicity\"\n",
+    );
+    ws.write("x.csv", "Ref,When,Ethnicity\nR1,2025-01-02T10:00:00Z,White British\nR2,2025-01-03T10:00:00Z,Asian/Asian British - Indian\n");
+    ws.grounds()
+        .args([
+            "sample",
+            "--month",
+            "2025-01",
+            "--champions",
+            "champions.csv",
+            "--seed",
+            "s",
+            "--export",
+            "x.csv",
+        ])
+        .args([
+            "--columns",
+            "mapping.toml",
+            "--per-champion",
+            "2",
+            "--reserves",
+            "0",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "\"White British\", which grounds does not recognise",
+        ));
+    let path = ws.path("worksheets/2025-01/A.csv");
+    let mut sheet = Sheet::load(&path);
+    sheet.assess_sample("reasonable", "");
+    sheet.save(&path);
+    ws.grounds().arg("import").arg(&path).assert().success();
+    ws.grounds()
+        .args(["report", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"White British\" (1)"));
+    let json: serde_json::Value = serde_json::from_slice(
+        &ws.grounds()
+            .args(["report", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["unrecognised_ethnicity"][0]["value"], "White British");
+}

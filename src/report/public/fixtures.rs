@@ -240,6 +240,7 @@ pub fn input() -> ReportInput {
             population("2019-02", "Other", 8),
             population("2019-02", "", 24),
         ],
+        replaced_draws: Vec::new(),
         simulated: false,
     }
 }

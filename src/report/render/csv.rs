@@ -127,6 +127,20 @@ pub fn render(report: &Report) -> String {
     counts(&mut rows, "conduct", &b.conduct);
     counts(&mut rows, "referral", &b.referrals);
     counts(&mut rows, "theme", &b.themes);
+    counts(
+        &mut rows,
+        "unrecognised_ethnicity",
+        &report.unrecognised_ethnicity,
+    );
+    for replaced in &report.replaced_draws {
+        rows.push(Row::new(
+            "replaced_draw",
+            &format!(
+                "{} seed {} replaced {}",
+                replaced.month, replaced.seed, replaced.replaced_at
+            ),
+        ));
+    }
     rows.push(
         Row::new("outstanding", "searches still to review")
             .set(13, report.completeness.outstanding),

@@ -11,8 +11,8 @@ mod text;
 use text::{caveats, coverage, interval_method, no_comparison, subtitle, verify_command, words};
 
 use super::{
-    estimate_cells, group_rows, headline, interval_cell, method_line, outstanding_warning,
-    public_note, title, OVERALL_LABEL, SIMULATED_BANNER,
+    data_warnings, estimate_cells, group_rows, headline, interval_cell, method_line,
+    outstanding_warning, public_note, title, OVERALL_LABEL, SIMULATED_BANNER,
 };
 use crate::report::model::{Count, Estimate, Report};
 use crate::report::svg::{self, BarItem, IntervalPoint};
@@ -88,6 +88,7 @@ struct Page {
     simulated: Option<&'static str>,
     not_final: Option<String>,
     public_note: Option<String>,
+    data_warnings: Vec<String>,
     contents: Vec<(&'static str, &'static str)>,
     headline: String,
     comparison_statement: Option<String>,
@@ -177,6 +178,7 @@ fn page(report: &Report) -> Page {
         simulated: report.simulated.then_some(SIMULATED_BANNER),
         not_final: outstanding_warning(report),
         public_note: public_note(report),
+        data_warnings: data_warnings(report),
         contents,
         headline: headline(report),
         comparison_statement: report.comparison.as_ref().map(|c| c.statement.clone()),

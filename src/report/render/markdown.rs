@@ -1,8 +1,8 @@
 //! Markdown for minutes and papers.
 
 use super::{
-    count_cell, estimate_cells, group_rows, headline, method_line, outstanding_warning,
-    public_note, title, SIMULATED_BANNER,
+    count_cell, data_warnings, estimate_cells, group_rows, headline, method_line,
+    outstanding_warning, public_note, title, SIMULATED_BANNER,
 };
 use crate::report::model::{Count, Report};
 use crate::wording::level;
@@ -59,6 +59,9 @@ pub fn render(report: &Report) -> String {
     }
     if let Some(note) = public_note(report) {
         out.push_str(&format!("> **{note}**\n\n"));
+    }
+    for warning in data_warnings(report) {
+        out.push_str(&format!("> Note: {}\n\n", escape(&warning)));
     }
     out.push_str(&format!(
         "{}\n\n_{}_\n\n",

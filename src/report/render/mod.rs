@@ -69,6 +69,31 @@ pub fn outstanding_warning(report: &Report) -> Option<String> {
 }
 
 /// What a public report left out, said wherever the report is read.
+/// What a reader must know about the data behind the figures: values that
+/// could not be placed in a group, and months drawn more than once.
+pub fn data_warnings(report: &Report) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if !report.unrecognised_ethnicity.is_empty() {
+        let values: Vec<String> = report
+            .unrecognised_ethnicity
+            .iter()
+            .map(|c| format!("{:?} ({})", c.value, c.count))
+            .collect();
+        warnings.push(format!(
+            "Some {} ethnicity values are not ones grounds recognises and are counted as Not stated, outside the minority ethnic / White comparison: {}.",
+            report.ethnicity,
+            values.join(", ")
+        ));
+    }
+    for replaced in &report.replaced_draws {
+        warnings.push(format!(
+            "{} was drawn more than once: the draw made {} with seed {:?} (manifest SHA-256 {}) was replaced on {} ({}). The figures use the later draw; its manifest names the one it replaced.",
+            replaced.month, replaced.created_at, replaced.seed, replaced.manifest_sha256, replaced.replaced_at, replaced.reason
+        ));
+    }
+    warnings
+}
+
 pub fn public_note(report: &Report) -> Option<String> {
     if !report.public {
         return None;

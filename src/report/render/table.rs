@@ -3,8 +3,8 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 
 use super::{
-    count_cell, estimate_cells, group_rows, headline, method_line, outstanding_warning,
-    public_note, title, SIMULATED_BANNER,
+    count_cell, data_warnings, estimate_cells, group_rows, headline, method_line,
+    outstanding_warning, public_note, title, SIMULATED_BANNER,
 };
 use crate::report::model::{Count, Report};
 use crate::wording::level;
@@ -64,6 +64,10 @@ pub fn render(report: &Report) -> String {
     intro.push_str(&headline(report));
     if let Some(warning) = outstanding_warning(report) {
         intro.push('\n');
+        intro.push_str(&warning);
+    }
+    for warning in data_warnings(report) {
+        intro.push_str("\nNOTE: ");
         intro.push_str(&warning);
     }
     section(&title(report), intro);
