@@ -22,7 +22,7 @@ const FEBRUARY_FILE: &str = "2019-02-kent-stop-and-search.csv";
 /// The seed the demo draws with: printed, so anyone can re-run and verify it.
 pub const DEMO_SEED: &str = "grounds-demo-2019-01";
 /// The seed of the simulated assessments, so the demo's output is stable.
-const SIMULATION_SEED: u64 = 2019_01;
+const SIMULATION_SEED: u64 = 201_901;
 
 /// See the whole monthly cycle work on real data, with SIMULATED assessments.
 ///

@@ -81,7 +81,7 @@ pub enum ExportError {
     DuplicateId {
         at: Location,
         id: String,
-        first: Location,
+        first: Box<Location>,
     },
 
     #[error(

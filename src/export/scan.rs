@@ -388,7 +388,7 @@ fn merge(paths: &[PathBuf], scans: Vec<FileScan>, zone: Tz) -> Result<MonthScan,
                         return Err(ExportError::DuplicateId {
                             at: here,
                             id,
-                            first: first.clone(),
+                            first: Box::new(first.clone()),
                         });
                     }
                     first_seen.insert(id.clone(), here);

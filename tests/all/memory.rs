@@ -7,6 +7,8 @@ use std::process::Command;
 use crate::common::*;
 
 /// Peak resident memory (KiB) of `grounds sample` over these files.
+// The child is reaped with wait4 (which also gives its rusage), not Child::wait.
+#[allow(clippy::zombie_processes)]
 fn peak_kib(ws: &Workspace, files: &[PathBuf], run: &str) -> i64 {
     let binary = assert_cmd::cargo::cargo_bin("grounds");
     let child = Command::new(binary)

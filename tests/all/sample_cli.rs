@@ -220,7 +220,7 @@ fn ranking_recomputed_independently_gives_the_same_sample() {
     ws.champions(&["A", "B"]);
     let export = real(CITY_FEB);
     ws.sample(
-        &[export.clone()],
+        std::slice::from_ref(&export),
         "2019-02",
         "independent",
         &["--per-champion", "3", "--reserves", "1"],
