@@ -1,7 +1,7 @@
 //! `grounds sample`: draw the month's searches for each champion, write the
 //! worksheets and the manifest, and record the draw in the workspace.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,8 +9,12 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use chrono_tz::Tz;
 
+use csv::StringRecord;
 use grounds::assess::worksheet::{write_worksheet, WorksheetRow};
-use grounds::export::{scan_month, ColumnMapping, MonthScan, MonthWindow, YearMonth};
+
+use grounds::export::{
+    read_back, scan_month, ColumnMapping, MonthRecord, MonthScan, MonthWindow, YearMonth,
+};
 use grounds::hashing::{hex, ALGORITHM};
 use grounds::sample::{self, Champion, DrawRequest, Manifest, Parameters, SeedSource, Superseded};
 use grounds::spreadsheet::safe_file_stems;
@@ -187,9 +191,10 @@ pub fn draw(args: &Args) -> Result<Outcome> {
     let staging = Staging::new(&args.out, &month)?;
     fs::write(staging.path.join("manifest.json"), &manifest_json)
         .with_context(|| format!("writing {}", staging.path.display()))?;
-    let worksheet_names = write_worksheets(&staging.path, &manifest, &scan)?;
+    let drawn = read_drawn(&args.export, &manifest, &scan)?;
+    let worksheet_names = write_worksheets(&staging.path, &manifest, &scan.header, &drawn)?;
 
-    let records = snapshot_records(&manifest, &scan);
+    let records = snapshot_records(&scan, &drawn);
     let population = population_counts(&scan);
     warn_unrecognised_ethnicity(&population);
     let input_paths: Vec<String> = args
@@ -281,34 +286,27 @@ fn earlier_draws(
     Ok((excluded, supersedes))
 }
 
-fn write_worksheets(folder: &Path, manifest: &Manifest, scan: &MonthScan) -> Result<Vec<String>> {
-    let by_id: BTreeMap<&str, &grounds::export::MonthRecord> = scan
-        .records
-        .iter()
-        .map(|r| (r.record_id.as_str(), r))
-        .collect();
+fn write_worksheets(
+    folder: &Path,
+    manifest: &Manifest,
+    header: &[String],
+    drawn: &HashMap<String, StringRecord>,
+) -> Result<Vec<String>> {
     let stems = safe_file_stems(manifest.champions.iter().map(|c| c.champion.name.as_str()));
     let mut names = Vec::new();
     for (draw, stem) in manifest.champions.iter().zip(stems) {
-        let fields: Vec<(usize, &str, Vec<String>)> =
+        let fields = |id: &str| -> Vec<String> { drawn[id].iter().map(String::from).collect() };
+        let cells: Vec<(&str, usize, &String, Vec<String>)> =
             [("sample", &draw.sample), ("reserve", &draw.reserves)]
                 .into_iter()
                 .flat_map(|(role, ids)| {
-                    ids.iter().enumerate().map(move |(i, id)| (i + 1, role, id))
+                    ids.iter().enumerate().map(move |(i, id)| (role, i + 1, id))
                 })
-                .map(|(position, role, id)| {
-                    (
-                        position,
-                        role,
-                        by_id[id.as_str()].fields.iter().map(String::from).collect(),
-                    )
-                })
+                .map(|(role, position, id)| (role, position, id, fields(id)))
                 .collect();
-        let ids: Vec<&String> = draw.sample.iter().chain(&draw.reserves).collect();
-        let rows: Vec<WorksheetRow<'_>> = fields
+        let rows: Vec<WorksheetRow<'_>> = cells
             .iter()
-            .zip(&ids)
-            .map(|((position, role, fields), id)| WorksheetRow {
+            .map(|(role, position, id, fields)| WorksheetRow {
                 record_id: id,
                 role,
                 position: *position,
@@ -323,7 +321,7 @@ fn write_worksheets(folder: &Path, manifest: &Manifest, scan: &MonthScan) -> Res
             std::io::BufWriter::new(file),
             &draw.champion.name,
             &manifest.month.to_string(),
-            &scan.header,
+            header,
             &rows,
         )
         .with_context(|| format!("writing {}", path.display()))?;
@@ -332,54 +330,67 @@ fn write_worksheets(folder: &Path, manifest: &Manifest, scan: &MonthScan) -> Res
     Ok(names)
 }
 
-fn snapshot_records(manifest: &Manifest, scan: &MonthScan) -> Vec<SnapshotRecord> {
+/// Every record the draw gave out, sampled or reserve, read back from the exports.
+fn read_drawn(
+    paths: &[PathBuf],
+    manifest: &Manifest,
+    scan: &MonthScan,
+) -> Result<HashMap<String, StringRecord>> {
     let wanted: HashSet<&str> = manifest
         .champions
         .iter()
         .flat_map(|c| c.sample.iter().chain(&c.reserves))
         .map(String::as_str)
         .collect();
+    let records: Vec<&MonthRecord> = scan
+        .records
+        .iter()
+        .filter(|r| wanted.contains(r.record_id.as_str()))
+        .collect();
+    Ok(read_back(paths, scan, &records)?)
+}
+
+fn snapshot_records(
+    scan: &MonthScan,
+    drawn: &HashMap<String, StringRecord>,
+) -> Vec<SnapshotRecord> {
     let columns = scan.columns;
     scan.records
         .iter()
-        .filter(|r| wanted.contains(r.record_id.as_str()))
-        .map(|r| SnapshotRecord {
-            record_id: r.record_id.clone(),
-            input_position: r.input,
-            line: r.line,
-            fields: r.fields.iter().map(String::from).collect(),
-            searched_at: scan.value(r, Some(columns.date)).to_string(),
-            self_defined_ethnicity: scan.value(r, columns.self_defined_ethnicity).to_string(),
-            officer_defined_ethnicity: scan.value(r, columns.officer_defined_ethnicity).to_string(),
-            legislation: scan.value(r, columns.legislation).to_string(),
-            object_of_search: scan.value(r, columns.object_of_search).to_string(),
-            officer: scan.value(r, columns.officer).to_string(),
-            area: scan.value(r, columns.area).to_string(),
+        .filter_map(|r| drawn.get(&r.record_id).map(|fields| (r, fields)))
+        .map(|(r, fields)| {
+            let value = |column: Option<usize>| {
+                column
+                    .and_then(|c| fields.get(c))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            };
+            SnapshotRecord {
+                record_id: r.record_id.clone(),
+                input_position: r.input,
+                line: r.line,
+                fields: fields.iter().map(String::from).collect(),
+                searched_at: value(Some(columns.date)),
+                self_defined_ethnicity: value(columns.self_defined_ethnicity),
+                officer_defined_ethnicity: value(columns.officer_defined_ethnicity),
+                legislation: value(columns.legislation),
+                object_of_search: value(columns.object_of_search),
+                officer: r.officer().unwrap_or_default().to_string(),
+                area: r.area().unwrap_or_default().to_string(),
+            }
         })
         .collect()
 }
 
-/// The month's searches by raw ethnicity value, both schemes.
+/// The month's searches by raw ethnicity value, both schemes, for the store.
 fn population_counts(scan: &MonthScan) -> Vec<PopulationCount> {
-    let mut counts: BTreeMap<(&'static str, &str), u64> = BTreeMap::new();
-    for record in &scan.records {
-        for (scheme, column) in [
-            ("officer", scan.columns.officer_defined_ethnicity),
-            ("self", scan.columns.self_defined_ethnicity),
-        ] {
-            if column.is_some() {
-                *counts
-                    .entry((scheme, scan.value(record, column)))
-                    .or_default() += 1;
-            }
-        }
-    }
-    counts
-        .into_iter()
-        .map(|((scheme, value), searches)| PopulationCount {
-            scheme,
-            value: value.to_string(),
-            searches,
+    scan.population
+        .iter()
+        .map(|c| PopulationCount {
+            scheme: c.scheme,
+            value: c.value.clone(),
+            searches: c.searches,
         })
         .collect()
 }

@@ -12,4 +12,7 @@ mod validate;
 pub use error::{ExportError, Location};
 pub use mapping::{ColumnMapping, ResolvedColumns, POLICE_UK, POLICE_UK_HEADER};
 pub use month::{MonthWindow, NaiveDates, Stamp, YearMonth};
-pub use scan::{reject_repeated_paths, scan_month, InputSummary, MonthRecord, MonthScan};
+pub use scan::{
+    read_back, reject_repeated_paths, scan_month, EthnicityCount, InputSummary, MonthRecord,
+    MonthScan,
+};

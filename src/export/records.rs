@@ -31,10 +31,11 @@ pub struct Fields<'a> {
     separated: bool,
     split: bool,
     count: usize,
+    offset: u64,
 }
 
 impl<'a> Fields<'a> {
-    fn plain(data: &'a [u8], ends: &'a mut Vec<usize>) -> Self {
+    fn plain(data: &'a [u8], ends: &'a mut Vec<usize>, offset: u64) -> Self {
         // SIMD counting (AVX2 when the CPU has it): this runs on every row.
         let count = bytecount::count(data, b',') + 1;
         Self {
@@ -43,10 +44,11 @@ impl<'a> Fields<'a> {
             separated: true,
             split: false,
             count,
+            offset,
         }
     }
 
-    fn decoded(data: &'a [u8], ends: &'a mut Vec<usize>) -> Self {
+    fn decoded(data: &'a [u8], ends: &'a mut Vec<usize>, offset: u64) -> Self {
         let count = ends.len();
         Self {
             data,
@@ -54,11 +56,18 @@ impl<'a> Fields<'a> {
             separated: false,
             split: true,
             count,
+            offset,
         }
     }
 
     pub fn len(&self) -> usize {
         self.count
+    }
+
+    /// Where the record starts in its file (at most a line ending before
+    /// it): seek there and read one record to read it again.
+    pub fn offset(&self) -> u64 {
+        self.offset
     }
 
     pub fn is_empty(&self) -> bool {
@@ -144,6 +153,10 @@ pub struct RecordReader<'p, R> {
     eof: bool,
     /// The 1-based line of the next unread byte (lines counted by `\n`).
     line: u64,
+    /// Bytes dropped from the front of the buffer so far: buffer position
+    /// + `shifted` = position in the file.
+    shifted: u64,
+
     core: csv_core::Reader,
     output: Vec<u8>,
     ends: Vec<usize>,
@@ -163,6 +176,7 @@ impl<'p, R: Read> RecordReader<'p, R> {
             end: 0,
             eof: false,
             line: 1,
+            shifted: 0,
             core: csv_core::Reader::new(),
             output: vec![0; 4096],
             ends: vec![0; 64],
@@ -185,6 +199,7 @@ impl<'p, R: Read> RecordReader<'p, R> {
     /// one record is longer than it.
     fn fill(&mut self) -> io::Result<()> {
         if self.start > 0 {
+            self.shifted += self.start as u64;
             self.buffer.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
@@ -248,11 +263,12 @@ impl<'p, R: Read> RecordReader<'p, R> {
             }
             let line = self.line;
             let (from, to) = (self.start, body_end);
+            let offset = self.shifted + from as u64;
             self.start = segment_end;
             self.line += u64::from(newline.is_some());
             return Ok(Some((
                 line,
-                Fields::plain(&self.buffer[from..to], &mut self.ends),
+                Fields::plain(&self.buffer[from..to], &mut self.ends, offset),
             )));
         }
     }
@@ -260,6 +276,7 @@ impl<'p, R: Read> RecordReader<'p, R> {
     /// One record through csv-core, reading more input as it needs.
     fn next_with_core(&mut self) -> io::Result<Option<(u64, Fields<'_>)>> {
         let line = self.line;
+        let offset = self.shifted + self.start as u64;
         // csv-core writes field ends into the slice it is given.
         let room = self.ends.capacity().max(64);
         self.ends.resize(room, 0);
@@ -292,7 +309,7 @@ impl<'p, R: Read> RecordReader<'p, R> {
                     self.ends.truncate(fields);
                     return Ok(Some((
                         line,
-                        Fields::decoded(&self.output[..written], &mut self.ends),
+                        Fields::decoded(&self.output[..written], &mut self.ends, offset),
                     )));
                 }
                 csv_core::ReadRecordResult::End => {
@@ -351,6 +368,27 @@ mod tests {
         assert_eq!(got[0].1[0], b"a");
         assert_eq!(got[2].1[0], b"x, \"y\"");
         assert_eq!(got[2].1[2], b"multi\nline");
+    }
+
+    #[test]
+    fn a_record_read_again_from_its_offset_is_the_same() {
+        let text = b"h1,h2\r\na,\"b\nc\"\n\nplain,row\r\n\"q\",z";
+        let mut reader = RecordReader::new(&text[..], &|_| {});
+        let mut seen = Vec::new();
+        while let Some((_, fields)) = reader.next_record().unwrap() {
+            let offset = fields.offset();
+            let fields: Vec<Vec<u8>> = fields.iter().map(<[u8]>::to_vec).collect();
+            seen.push((offset, fields));
+        }
+        for (offset, fields) in seen {
+            let mut again = RecordReader::new(&text[offset as usize..], &|_| {});
+            let (_, record) = again.next_record().unwrap().unwrap();
+            assert_eq!(
+                record.iter().map(<[u8]>::to_vec).collect::<Vec<_>>(),
+                fields,
+                "at {offset}"
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,10 @@
-//! Streaming an export: every row is checked (fields, UTF-8, date, and for
-//! data.police.uk files the values a spreadsheet damages), but only the rows
-//! of the requested month are kept. Memory is bounded by the month, not the
-//! input, and files are read in parallel, one per core.
+//! Streaming an export: every row is checked (fields, UTF-8, date; rows of
+//! the month also for the values a spreadsheet damages), and of the month's
+//! rows only what the draw needs is kept: the record id, where the row is,
+//! and the officer and area when mapped. The few rows drawn are read again
+//! from their offsets afterwards ([`read_back`]). Memory follows the
+//! month's row count, not the input's size, and files are read in
+//! parallel, one per core.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -29,7 +32,8 @@ pub struct InputSummary {
     pub rows: u64,
 }
 
-/// A record of the requested month.
+/// A record of the requested month: what the draw needs, and where to read
+/// the rest. Kept small: a large force's month has hundreds of thousands.
 #[derive(Debug, Clone)]
 pub struct MonthRecord {
     pub record_id: String,
@@ -37,7 +41,38 @@ pub struct MonthRecord {
     pub input: usize,
     /// 1-based line where the record starts.
     pub line: u64,
-    pub fields: StringRecord,
+    /// Byte offset of the record in its file (see [`read_back`]).
+    pub offset: u64,
+    /// Officer and area values, when those columns are mapped.
+    pools: Option<Box<Pools>>,
+}
+
+/// The trimmed officer and area values of a record.
+#[derive(Debug, Clone, Default)]
+struct Pools {
+    officer: Option<String>,
+    area: Option<String>,
+}
+
+impl MonthRecord {
+    /// The officer column's trimmed value, when one is mapped.
+    pub fn officer(&self) -> Option<&str> {
+        self.pools.as_ref().and_then(|p| p.officer.as_deref())
+    }
+
+    /// The area column's trimmed value, when one is mapped.
+    pub fn area(&self) -> Option<&str> {
+        self.pools.as_ref().and_then(|p| p.area.as_deref())
+    }
+}
+
+/// The month's searches with one raw ethnicity value (trimmed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EthnicityCount {
+    /// `officer` or `self`.
+    pub scheme: &'static str,
+    pub value: String,
+    pub searches: u64,
 }
 
 /// What a scan found: the inputs, the shared header, and the month's records
@@ -48,18 +83,10 @@ pub struct MonthScan {
     pub header: Vec<String>,
     pub columns: ResolvedColumns,
     pub records: Vec<MonthRecord>,
+    /// The month's searches by ethnicity value, both schemes (when mapped).
+    pub population: Vec<EthnicityCount>,
     /// The first and last local month with any row, for messages.
     pub covered: Option<(YearMonth, YearMonth)>,
-}
-
-impl MonthScan {
-    /// A mapped column's trimmed value for a record ("" when unmapped).
-    pub fn value<'a>(&self, record: &'a MonthRecord, column: Option<usize>) -> &'a str {
-        column
-            .and_then(|index| record.fields.get(index))
-            .map(str::trim)
-            .unwrap_or("")
-    }
 }
 
 /// Reads the exports and keeps the records of `window`'s month.
@@ -137,19 +164,17 @@ fn scan_files_in_parallel(
     Ok(scans)
 }
 
-/// How a month row is identified before occurrences are numbered.
-#[derive(Debug, Clone)]
-enum RowKey {
-    Id(String),
-    Digest([u8; 32]),
-}
-
 #[derive(Debug)]
 struct FileScan {
     summary: InputSummary,
     header: Vec<String>,
     columns: ResolvedColumns,
-    rows: Vec<(RowKey, u64, StringRecord)>,
+    /// The month's rows; without an id column their ids are set in
+    /// [`merge`], once occurrences across all inputs are known.
+    rows: Vec<MonthRecord>,
+    /// Content digests of the rows, aligned with `rows` (no id column only).
+    digests: Vec<[u8; 32]>,
+    population: HashMap<(&'static str, String), u64>,
     earliest: Option<Stamp>,
     latest: Option<Stamp>,
 }
@@ -197,6 +222,8 @@ fn scan_file(
     };
 
     let mut rows = Vec::new();
+    let mut digests = Vec::new();
+    let mut population = HashMap::new();
     let mut data_rows = 0u64;
     let (mut earliest, mut latest): (Option<Stamp>, Option<Stamp>) = (None, None);
     while let Some((line, mut record)) = reader.next_record().map_err(io_error)? {
@@ -246,7 +273,7 @@ fn scan_file(
                 });
             }
         }
-        let key = match columns.id {
+        let record_id = match columns.id {
             Some(index) => {
                 let id = utf8_field(record.get(index).unwrap_or_default()).trim();
                 if id.is_empty() {
@@ -254,13 +281,41 @@ fn scan_file(
                         at: at(line, Some(index)),
                     });
                 }
-                RowKey::Id(id.to_string())
+                id.to_string()
             }
-            None => RowKey::Digest(record_content_digest(record.iter())),
+            None => {
+                digests.push(record_content_digest(record.iter()));
+                String::new()
+            }
         };
-        let fields = StringRecord::from_byte_record(record.to_byte_record())
-            .map_err(|_| ExportError::InvalidUtf8 { at: at(line, None) })?;
-        rows.push((key, line, fields));
+        let trimmed = |column: Option<usize>| {
+            column.map(|index| {
+                utf8_field(record.get(index).unwrap_or_default())
+                    .trim()
+                    .to_string()
+            })
+        };
+        for (scheme, column) in [
+            ("officer", columns.officer_defined_ethnicity),
+            ("self", columns.self_defined_ethnicity),
+        ] {
+            if let Some(value) = trimmed(column) {
+                *population.entry((scheme, value)).or_default() += 1;
+            }
+        }
+        let pools = (columns.officer.is_some() || columns.area.is_some()).then(|| {
+            Box::new(Pools {
+                officer: trimmed(columns.officer),
+                area: trimmed(columns.area),
+            })
+        });
+        rows.push(MonthRecord {
+            record_id,
+            input: 0,
+            line,
+            offset: record.offset(),
+            pools,
+        });
     }
 
     let (bytes, digest) = reader.finish().map_err(io_error)?;
@@ -276,6 +331,8 @@ fn scan_file(
         header,
         columns,
         rows,
+        digests,
+        population,
         earliest,
         latest,
     })
@@ -343,9 +400,14 @@ fn sort_key(stamp: Stamp) -> i64 {
 
 fn merge(paths: &[PathBuf], scans: Vec<FileScan>, zone: Tz) -> Result<MonthScan, ExportError> {
     let mut inputs: Vec<InputSummary> = Vec::with_capacity(scans.len());
-    let mut records = Vec::new();
-    let mut occurrences: HashMap<[u8; 32], u32> = HashMap::new();
-    let mut first_seen: HashMap<String, Location> = HashMap::new();
+    // Exact sizes up front: no doubling of the month's rows while merging.
+    let mut records: Vec<MonthRecord> =
+        Vec::with_capacity(scans.iter().map(|s| s.rows.len()).sum());
+    let mut digests: Vec<[u8; 32]> =
+        Vec::with_capacity(scans.iter().map(|s| s.digests.len()).sum());
+    // Where each id was first seen: (input, line), to name both in an error.
+    let mut first_seen: HashMap<String, (usize, u64)> = HashMap::new();
+    let mut population: HashMap<(&'static str, String), u64> = HashMap::new();
     let (mut earliest, mut latest) = (None, None);
     let first_header = scans.first().map(|s| s.header.clone()).unwrap_or_default();
     let columns = scans.first().map(|s| s.columns);
@@ -367,43 +429,50 @@ fn merge(paths: &[PathBuf], scans: Vec<FileScan>, zone: Tz) -> Result<MonthScan,
         for stamp in [scan.earliest, scan.latest].into_iter().flatten() {
             extend_range(&mut earliest, &mut latest, stamp);
         }
-        for (key, line, fields) in scan.rows {
-            let record_id = match key {
-                RowKey::Digest(digest) => {
-                    let occurrence = occurrences.entry(digest).or_insert(0);
-                    *occurrence += 1;
-                    record_id_from_digest(&digest, *occurrence)
-                }
-                RowKey::Id(id) => {
-                    let column = scan
-                        .columns
-                        .id
-                        .map(|i| (i + 1, scan.header.get(i).cloned().unwrap_or_default()));
-                    let here = Location {
-                        file: display.clone(),
-                        line,
-                        column,
-                    };
-                    if let Some(first) = first_seen.get(&id) {
-                        return Err(ExportError::DuplicateId {
-                            at: here,
-                            id,
-                            first: Box::new(first.clone()),
-                        });
-                    }
-                    first_seen.insert(id.clone(), here);
-                    id
-                }
-            };
-            records.push(MonthRecord {
-                record_id,
-                input,
-                line,
-                fields,
-            });
+        for (key, count) in scan.population {
+            *population.entry(key).or_default() += count;
         }
+        let id_column = scan
+            .columns
+            .id
+            .map(|i| (i + 1, scan.header.get(i).cloned().unwrap_or_default()));
+        for mut row in scan.rows {
+            row.input = input;
+            if scan.columns.id.is_some() {
+                if let Some(&(first_input, first_line)) = first_seen.get(&row.record_id) {
+                    return Err(ExportError::DuplicateId {
+                        at: Location {
+                            file: display,
+                            line: row.line,
+                            column: id_column.clone(),
+                        },
+                        id: row.record_id,
+                        first: Box::new(Location {
+                            file: paths[first_input].display().to_string(),
+                            line: first_line,
+                            column: id_column,
+                        }),
+                    });
+                }
+                first_seen.insert(row.record_id.clone(), (input, row.line));
+            }
+            records.push(row);
+        }
+        digests.extend(scan.digests);
         inputs.push(scan.summary);
     }
+    if !digests.is_empty() {
+        number_occurrences(&mut records, &digests);
+    }
+    let mut population: Vec<EthnicityCount> = population
+        .into_iter()
+        .map(|((scheme, value), searches)| EthnicityCount {
+            scheme,
+            value,
+            searches,
+        })
+        .collect();
+    population.sort_by(|a, b| (a.scheme, &a.value).cmp(&(b.scheme, &b.value)));
     Ok(MonthScan {
         inputs,
         header: first_header,
@@ -418,8 +487,84 @@ fn merge(paths: &[PathBuf], scans: Vec<FileScan>, zone: Tz) -> Result<MonthScan,
             object_of_search: None,
         }),
         records,
+        population,
         covered: earliest
             .zip(latest)
             .map(|(e, l)| (month_of(e, zone), month_of(l, zone))),
     })
+}
+
+/// Sets the content-hash ids: identical rows (the same digest) are numbered
+/// 1, 2, ... in input order. Sorting the digests costs less memory than a
+/// hash map when a month has hundreds of thousands of rows.
+fn number_occurrences(records: &mut [MonthRecord], digests: &[[u8; 32]]) {
+    let mut order: Vec<u32> = (0..digests.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        digests[a as usize]
+            .cmp(&digests[b as usize])
+            .then(a.cmp(&b))
+    });
+    let mut occurrence = 0;
+    for (position, &index) in order.iter().enumerate() {
+        let digest = &digests[index as usize];
+        let same_as_previous = position > 0 && digests[order[position - 1] as usize] == *digest;
+        occurrence = if same_as_previous { occurrence + 1 } else { 1 };
+        records[index as usize].record_id = record_id_from_digest(digest, occurrence);
+    }
+}
+
+/// Reads the given month records again from their files, for worksheets and
+/// the workspace snapshot: a few hundred rows, not the month. Each row read
+/// is checked against its record id, so a file changed since the scan is an
+/// error, not a wrong worksheet.
+pub fn read_back(
+    paths: &[PathBuf],
+    scan: &MonthScan,
+    wanted: &[&MonthRecord],
+) -> Result<HashMap<String, StringRecord>, ExportError> {
+    use std::io::{Seek, SeekFrom};
+    let mut found = HashMap::with_capacity(wanted.len());
+    for record in wanted {
+        let path = &paths[record.input];
+        let display = path.display().to_string();
+        let io_error = |source| ExportError::Io {
+            file: display.clone(),
+            source,
+        };
+        let mut file = File::open(path).map_err(io_error)?;
+        file.seek(SeekFrom::Start(record.offset))
+            .map_err(io_error)?;
+        let mut reader = RecordReader::new(std::io::BufReader::new(file), &|_| {});
+        let changed = || ExportError::Malformed {
+            at: Location {
+                file: display.clone(),
+                line: record.line,
+                column: None,
+            },
+            message: format!(
+                "the row of record {} is not what it was a moment ago: has the file changed?",
+                record.record_id
+            ),
+        };
+        let Some((_, mut fields)) = reader.next_record().map_err(io_error)? else {
+            return Err(changed());
+        };
+        let matches = match scan.columns.id {
+            Some(index) => {
+                utf8_field(fields.get(index).unwrap_or_default()).trim() == record.record_id
+            }
+            None => {
+                let digest = record_content_digest(fields.iter());
+                record
+                    .record_id
+                    .starts_with(&format!("h{}-", hex(&digest[..8])))
+            }
+        };
+        let row = StringRecord::from_byte_record(fields.to_byte_record()).map_err(|_| changed())?;
+        if !matches {
+            return Err(changed());
+        }
+        found.insert(record.record_id.clone(), row);
+    }
+    Ok(found)
 }

@@ -75,12 +75,28 @@ pub struct ChampionDraw {
 /// Ranks candidates by ascending `rank_key`; ties (impossible in practice)
 /// fall back to the record id so the order is total.
 pub fn rank<'a>(candidates: &[Candidate<'a>], seed: &str, month: &str) -> Vec<Candidate<'a>> {
-    let mut keyed: Vec<([u8; 32], Candidate<'a>)> = candidates
+    rank_order(candidates, seed, month)
+        .into_iter()
+        .map(|i| candidates[i as usize])
+        .collect()
+}
+
+/// The candidates' indices in rank order. Keys with indices, not copies of
+/// the candidates: a large force's month has hundreds of thousands.
+fn rank_order(candidates: &[Candidate<'_>], seed: &str, month: &str) -> Vec<u32> {
+    let mut keyed: Vec<([u8; 32], u32)> = candidates
         .iter()
-        .map(|c| (rank_key(seed, month, c.record_id), *c))
+        .enumerate()
+        .map(|(i, c)| (rank_key(seed, month, c.record_id), i as u32))
         .collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.record_id.cmp(b.1.record_id)));
-    keyed.into_iter().map(|(_, c)| c).collect()
+    keyed.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            candidates[a.1 as usize]
+                .record_id
+                .cmp(candidates[b.1 as usize].record_id)
+        })
+    });
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The whole draw: see the README, "The draw (hash-rank-v1)".
@@ -89,7 +105,7 @@ pub fn draw(
     champions: &[Champion],
     request: &DrawRequest<'_>,
 ) -> Vec<ChampionDraw> {
-    let ranked = rank(candidates, request.seed, request.month);
+    let order = rank_order(candidates, request.seed, request.month);
     let mut draws: Vec<ChampionDraw> = champions
         .iter()
         .map(|champion| ChampionDraw {
@@ -102,13 +118,23 @@ pub fn draw(
         })
         .collect();
 
-    let mut taken = vec![false; ranked.len()];
-    deal(&ranked, &mut taken, &mut draws, request.per_champion, |d| {
-        &mut d.sample
-    });
-    deal(&ranked, &mut taken, &mut draws, request.reserves, |d| {
-        &mut d.reserves
-    });
+    let mut taken = vec![false; order.len()];
+    deal(
+        candidates,
+        &order,
+        &mut taken,
+        &mut draws,
+        request.per_champion,
+        |d| &mut d.sample,
+    );
+    deal(
+        candidates,
+        &order,
+        &mut taken,
+        &mut draws,
+        request.reserves,
+        |d| &mut d.reserves,
+    );
     for d in &mut draws {
         d.sample_shortfall = request.per_champion - d.sample.len();
         d.reserve_shortfall = request.reserves - d.reserves.len();
@@ -127,7 +153,8 @@ pub fn draw(
 /// reserves; walking again from the top gives the same draw whenever no
 /// record was passed over, and reserves for everyone who can have them.
 fn deal(
-    ranked: &[Candidate<'_>],
+    candidates: &[Candidate<'_>],
+    order: &[u32],
     taken: &mut [bool],
     draws: &mut [ChampionDraw],
     wanted: usize,
@@ -135,7 +162,7 @@ fn deal(
 ) {
     let count = draws.len();
     let mut next = 0;
-    for (position, candidate) in ranked.iter().enumerate() {
+    for (position, candidate) in order.iter().map(|&i| &candidates[i as usize]).enumerate() {
         if !draws.iter_mut().any(|d| list(d).len() < wanted) {
             break;
         }

@@ -33,14 +33,8 @@ pub fn candidates<'a>(
         })
         .map(|record| Candidate {
             record_id: &record.record_id,
-            officer: scan
-                .columns
-                .officer
-                .map(|_| scan.value(record, scan.columns.officer)),
-            area: scan
-                .columns
-                .area
-                .map(|_| scan.value(record, scan.columns.area)),
+            officer: record.officer(),
+            area: record.area(),
         })
         .collect();
     (candidates, present)
