@@ -165,13 +165,19 @@ pub struct RecordReader<'p, R> {
 
 impl<'p, R: Read> RecordReader<'p, R> {
     pub fn new(source: R, progress: &'p (dyn Fn(u64) + Sync)) -> Self {
+        Self::with_capacity(CHUNK, source, progress)
+    }
+
+    /// A reader with a smaller first buffer, for reading one record again
+    /// (it grows when a record is longer).
+    pub fn with_capacity(capacity: usize, source: R, progress: &'p (dyn Fn(u64) + Sync)) -> Self {
         Self {
             source,
             hasher: Sha256::new(),
             bytes_read: 0,
             unreported: 0,
             progress,
-            buffer: vec![0; CHUNK],
+            buffer: vec![0; capacity.max(64)],
             start: 0,
             end: 0,
             eof: false,

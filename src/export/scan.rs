@@ -534,7 +534,8 @@ pub fn read_back(
         let mut file = File::open(path).map_err(io_error)?;
         file.seek(SeekFrom::Start(record.offset))
             .map_err(io_error)?;
-        let mut reader = RecordReader::new(std::io::BufReader::new(file), &|_| {});
+        // One record: a small buffer, not the megabyte a whole file gets.
+        let mut reader = RecordReader::with_capacity(1 << 13, file, &|_| {});
         let changed = || ExportError::Malformed {
             at: Location {
                 file: display.clone(),
