@@ -103,6 +103,24 @@ pub enum Scheme {
     SelfDefined,
 }
 
+impl Scheme {
+    /// Both schemes, officer-defined first.
+    pub const ALL: [Scheme; 2] = [Scheme::Officer, Scheme::SelfDefined];
+
+    /// The short key stored with population counts: `officer` or `self`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Scheme::Officer => "officer",
+            Scheme::SelfDefined => "self",
+        }
+    }
+
+    /// The scheme of a stored key.
+    pub fn from_key(key: &str) -> Option<Scheme> {
+        Scheme::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
 impl fmt::Display for Scheme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

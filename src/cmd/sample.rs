@@ -400,10 +400,8 @@ fn population_counts(scan: &MonthScan) -> Vec<PopulationCount> {
 fn warn_unrecognised_ethnicity(population: &[PopulationCount]) {
     use grounds::ethnicity::{classify, Scheme};
     for count in population {
-        let scheme = if count.scheme == "officer" {
-            Scheme::Officer
-        } else {
-            Scheme::SelfDefined
+        let Some(scheme) = Scheme::from_key(count.scheme) else {
+            continue;
         };
         if classify(scheme, &count.value).is_err() {
             eprintln!(

@@ -20,6 +20,7 @@ use super::mapping::{ColumnMapping, ResolvedColumns};
 use super::month::{month_of, parse_iso, parse_with_format, MonthWindow, Stamp, YearMonth};
 use super::records::{Fields, RecordReader};
 use super::validate::check_police_uk_row;
+use crate::ethnicity::Scheme;
 use crate::hashing::{hex, record_content_digest, record_id_from_digest};
 
 /// One input file as the manifest records it.
@@ -174,7 +175,7 @@ struct FileScan {
     rows: Vec<MonthRecord>,
     /// Content digests of the rows, aligned with `rows` (no id column only).
     digests: Vec<[u8; 32]>,
-    population: HashMap<(&'static str, String), u64>,
+    population: [HashMap<String, u64>; 2],
     earliest: Option<Stamp>,
     latest: Option<Stamp>,
 }
@@ -223,7 +224,12 @@ fn scan_file(
 
     let mut rows = Vec::new();
     let mut digests = Vec::new();
-    let mut population = HashMap::new();
+    // Counts per ethnicity value, one map per scheme (in `Scheme::ALL` order).
+    let mut population: [HashMap<String, u64>; 2] = Default::default();
+    let ethnicity_columns = Scheme::ALL.map(|scheme| match scheme {
+        Scheme::Officer => columns.officer_defined_ethnicity,
+        Scheme::SelfDefined => columns.self_defined_ethnicity,
+    });
     let mut data_rows = 0u64;
     let (mut earliest, mut latest): (Option<Stamp>, Option<Stamp>) = (None, None);
     while let Some((line, mut record)) = reader.next_record().map_err(io_error)? {
@@ -295,12 +301,16 @@ fn scan_file(
                     .to_string()
             })
         };
-        for (scheme, column) in [
-            ("officer", columns.officer_defined_ethnicity),
-            ("self", columns.self_defined_ethnicity),
-        ] {
-            if let Some(value) = trimmed(column) {
-                *population.entry((scheme, value)).or_default() += 1;
+        for (counts, column) in population.iter_mut().zip(ethnicity_columns) {
+            if let Some(index) = column {
+                // Look up by &str: a new String only for a value not seen yet.
+                let value = utf8_field(record.get(index).unwrap_or_default()).trim();
+                match counts.get_mut(value) {
+                    Some(count) => *count += 1,
+                    None => {
+                        counts.insert(value.to_string(), 1);
+                    }
+                }
             }
         }
         let pools = (columns.officer.is_some() || columns.area.is_some()).then(|| {
@@ -429,8 +439,10 @@ fn merge(paths: &[PathBuf], scans: Vec<FileScan>, zone: Tz) -> Result<MonthScan,
         for stamp in [scan.earliest, scan.latest].into_iter().flatten() {
             extend_range(&mut earliest, &mut latest, stamp);
         }
-        for (key, count) in scan.population {
-            *population.entry(key).or_default() += count;
+        for (scheme, counts) in Scheme::ALL.into_iter().zip(scan.population) {
+            for (value, count) in counts {
+                *population.entry((scheme.key(), value)).or_default() += count;
+            }
         }
         let id_column = scan
             .columns

@@ -56,13 +56,6 @@ fn outstanding_note(outstanding: u64) -> String {
 
 const NOT_RECORDED: &str = "(not recorded)";
 
-fn scheme_key(scheme: Scheme) -> &'static str {
-    match scheme {
-        Scheme::Officer => "officer",
-        Scheme::SelfDefined => "self",
-    }
-}
-
 pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, ReportError> {
     let rules = &options.rules;
     let completeness = completeness(&input.progress);
@@ -73,26 +66,20 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             outstanding: completeness.outstanding,
         });
     }
-    let groups: Vec<&str> = input
-        .searches
-        .iter()
-        .map(|s| {
-            let value = match options.scheme {
-                Scheme::Officer => &s.officer_defined_ethnicity,
-                Scheme::SelfDefined => &s.self_defined_ethnicity,
-            };
-            broad_group(options.scheme, value).label()
-        })
-        .collect();
+    // One classification per search: its group, or (unrecognised) Not
+    // stated and a count to report.
     let mut unrecognised: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut groups: Vec<&str> = Vec::with_capacity(input.searches.len());
     for search in &input.searches {
         let value = match options.scheme {
             Scheme::Officer => &search.officer_defined_ethnicity,
             Scheme::SelfDefined => &search.self_defined_ethnicity,
         };
-        if classify(options.scheme, value).is_err() {
+        let group = classify(options.scheme, value).unwrap_or_else(|_| {
             *unrecognised.entry(value.as_str()).or_default() += 1;
-        }
+            Group::NotStated
+        });
+        groups.push(group.label());
     }
     let frame = SearchFrame::new(&input.searches, &groups)?;
 
@@ -108,7 +95,7 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
     let scheme_rows: Vec<&MonthPopulation> = input
         .populations
         .iter()
-        .filter(|p| p.scheme == scheme_key(options.scheme))
+        .filter(|p| p.scheme == options.scheme.key())
         .collect();
     // With population counts for the scheme, a group nobody in it searched has 0, not "unknown".
     let mut group_population: BTreeMap<Group, u64> = if scheme_rows.is_empty() {

@@ -120,16 +120,6 @@ fn version_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<AssessmentVers
     })
 }
 
-fn draw_from_row(row: &Row<'_>) -> rusqlite::Result<DrawSummary> {
-    Ok(DrawSummary {
-        id: row.get(0)?,
-        month: row.get(1)?,
-        seed: row.get(2)?,
-        created_at: row.get(3)?,
-        manifest_sha256: row.get(4)?,
-    })
-}
-
 impl Tx<'_> {
     /// The records of `month`'s current draw (all of them, or just
     /// `only_record`), with their state and current assessment. `None` when
@@ -256,12 +246,12 @@ impl Tx<'_> {
 
     /// Current draws that sampled or reserved `record_id`, oldest month first.
     pub fn draws_holding(&self, record_id: &str) -> Result<Vec<DrawSummary>> {
-        let mut statement = self.tx.prepare(
-            "SELECT d.id, d.month, d.seed, d.created_at, d.manifest_sha256
-             FROM draws d JOIN assignments a ON a.draw_id = d.id
+        let mut statement = self.tx.prepare(&format!(
+            "SELECT {} FROM draws d JOIN assignments a ON a.draw_id = d.id
              WHERE a.record_id = ?1 AND d.superseded_at IS NULL ORDER BY d.month",
-        )?;
-        let draws = statement.query_map([record_id], draw_from_row)?;
+            DrawSummary::COLUMNS
+        ))?;
+        let draws = statement.query_map([record_id], DrawSummary::from_row)?;
         Ok(draws.collect::<rusqlite::Result<_>>()?)
     }
 

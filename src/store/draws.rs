@@ -83,43 +83,43 @@ pub struct DrawSummary {
     pub manifest_sha256: String,
 }
 
+impl DrawSummary {
+    /// The columns [`DrawSummary::from_row`] reads, in order (table alias `d`).
+    pub(super) const COLUMNS: &'static str =
+        "d.id, d.month, d.seed, d.created_at, d.manifest_sha256";
+
+    pub(super) fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            month: row.get(1)?,
+            seed: row.get(2)?,
+            created_at: row.get(3)?,
+            manifest_sha256: row.get(4)?,
+        })
+    }
+}
+
 impl Tx<'_> {
     /// The current (not superseded) draw of a month.
     pub fn current_draw(&self, month: &str) -> Result<Option<DrawSummary>> {
+        let sql = format!(
+            "SELECT {} FROM draws d WHERE d.month = ?1 AND d.superseded_at IS NULL",
+            DrawSummary::COLUMNS
+        );
         Ok(self
             .tx
-            .query_row(
-                "SELECT id, month, seed, created_at, manifest_sha256 FROM draws
-                 WHERE month = ?1 AND superseded_at IS NULL",
-                [month],
-                |row| {
-                    Ok(DrawSummary {
-                        id: row.get(0)?,
-                        month: row.get(1)?,
-                        seed: row.get(2)?,
-                        created_at: row.get(3)?,
-                        manifest_sha256: row.get(4)?,
-                    })
-                },
-            )
+            .query_row(&sql, [month], DrawSummary::from_row)
             .optional()?)
     }
 
     /// Every current draw, oldest month first.
     pub fn current_draws(&self) -> Result<Vec<DrawSummary>> {
-        let mut statement = self.tx.prepare(
-            "SELECT id, month, seed, created_at, manifest_sha256 FROM draws
-             WHERE superseded_at IS NULL ORDER BY month",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok(DrawSummary {
-                id: row.get(0)?,
-                month: row.get(1)?,
-                seed: row.get(2)?,
-                created_at: row.get(3)?,
-                manifest_sha256: row.get(4)?,
-            })
-        })?;
+        let sql = format!(
+            "SELECT {} FROM draws d WHERE d.superseded_at IS NULL ORDER BY d.month",
+            DrawSummary::COLUMNS
+        );
+        let mut statement = self.tx.prepare(&sql)?;
+        let rows = statement.query_map([], DrawSummary::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -11,8 +11,8 @@ mod text;
 use text::{caveats, coverage, interval_method, no_comparison, subtitle, verify_command, words};
 
 use super::{
-    data_warnings, estimate_cells, group_rows, headline, interval_cell, method_line,
-    outstanding_warning, public_note, title, OVERALL_LABEL, SIMULATED_BANNER,
+    data_warnings, estimate_cells, estimate_header, group_rows, headline, interval_cell,
+    method_line, outstanding_warning, public_note, title, OVERALL_LABEL, SIMULATED_BANNER,
 };
 use crate::report::model::{Count, Estimate, Report};
 use crate::report::svg::{self, BarItem, IntervalPoint};
@@ -124,7 +124,7 @@ fn page(report: &Report) -> Page {
     let level = level(report.confidence);
     let champions_table = (!report.public && !report.by_champion.is_empty()).then(|| {
         let mut head = strings(&["champion", "due for review", "outstanding"]);
-        head.extend(estimate_head(&level));
+        head.extend(estimate_header(report.confidence));
         TableView {
             caption: None,
             head,
@@ -187,15 +187,15 @@ fn page(report: &Report) -> Page {
         ethnicity: report.ethnicity.clone(),
         level: level.clone(),
         groups_chart: groups_chart(report),
-        groups_table: groups_table(report, &level),
+        groups_table: groups_table(report),
         share_sentence: "The share reviewed shows how well the sample covers each group. The draw does not look at ethnicity, so the shares should be similar; the differences between them are chance.".into(),
         comparison: comparison(report, &level),
         no_comparison: no_comparison(report),
         trend_chart: trend_chart(report),
-        months_table: months_table(report, &level),
+        months_table: months_table(report),
         findings: findings(report),
-        legislation_table: values_table(report, "legislation", &level, true),
-        object_table: values_table(report, "object of search", &level, false),
+        legislation_table: values_table(report, "legislation", true),
+        object_table: values_table(report, "object of search", false),
         champions_table,
         notes,
         draws: report
@@ -233,17 +233,6 @@ fn row(label: &str, cells: Vec<String>) -> Row {
         cells,
         total: false,
     }
-}
-
-fn estimate_head(level: &str) -> Vec<String> {
-    vec![
-        "assessed".into(),
-        "reasonable".into(),
-        "%".into(),
-        format!("{level} interval"),
-        "insufficient info".into(),
-        "note".into(),
-    ]
 }
 
 fn point(label: &str, e: &Estimate) -> IntervalPoint {
@@ -331,9 +320,9 @@ fn trend_chart(report: &Report) -> Chart {
     )
 }
 
-fn groups_table(report: &Report, level: &str) -> TableView {
+fn groups_table(report: &Report) -> TableView {
     let mut head = strings(&["group"]);
-    head.extend(estimate_head(level));
+    head.extend(estimate_header(report.confidence));
     head.insert(6, "searches in period".into());
     head.insert(7, "share reviewed".into());
     let rows = group_rows(report)
@@ -404,14 +393,14 @@ fn comparison(report: &Report, level: &str) -> Option<ComparisonView> {
     })
 }
 
-fn months_table(report: &Report, level: &str) -> TableView {
+fn months_table(report: &Report) -> TableView {
     let mut head = strings(&[
         "month",
         "searches in month",
         "due for review",
         "outstanding",
     ]);
-    head.extend(estimate_head(level));
+    head.extend(estimate_header(report.confidence));
     TableView {
         caption: None,
         head,
@@ -432,9 +421,9 @@ fn months_table(report: &Report, level: &str) -> TableView {
     }
 }
 
-fn values_table(report: &Report, name: &str, level: &str, legislation: bool) -> TableView {
+fn values_table(report: &Report, name: &str, legislation: bool) -> TableView {
     let mut head = vec![name.to_string()];
-    head.extend(estimate_head(level));
+    head.extend(estimate_header(report.confidence));
     let values = if legislation {
         &report.by_legislation
     } else {

@@ -1,11 +1,10 @@
 //! Markdown for minutes and papers.
 
 use super::{
-    count_cell, data_warnings, estimate_cells, group_rows, headline, method_line,
+    count_cell, data_warnings, estimate_cells, estimate_header, group_rows, headline, method_line,
     outstanding_warning, public_note, title, SIMULATED_BANNER,
 };
 use crate::report::model::{Count, Report};
-use crate::wording::level;
 
 /// Text from exports and reviewers must not break the table or smuggle
 /// markup into a rendered page.
@@ -41,15 +40,8 @@ fn counts(out: &mut String, heading: &str, name: &str, counts: &[Count]) {
 }
 
 pub fn render(report: &Report) -> String {
-    let interval = format!("{} interval", level(report.confidence));
-    let estimate_header = [
-        "assessed",
-        "reasonable",
-        "%",
-        interval.as_str(),
-        "insufficient info",
-        "note",
-    ];
+    let headings = estimate_header(report.confidence);
+    let estimate_header: Vec<&str> = headings.iter().map(String::as_str).collect();
     let mut out = format!("# {}\n\n", escape(&title(report)));
     if report.simulated {
         out.push_str(&format!("> **{SIMULATED_BANNER}**\n\n"));

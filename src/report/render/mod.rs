@@ -181,6 +181,21 @@ pub fn flag_cell(estimate: &Estimate) -> &'static str {
     }
 }
 
+/// The headings of [`estimate_cells`], the interval's with its level.
+pub fn estimate_header(confidence: f64) -> Vec<String> {
+    let interval = format!("{} interval", level(confidence));
+    [
+        "assessed",
+        "reasonable",
+        "%",
+        interval.as_str(),
+        "insufficient info",
+        "note",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 /// The six cells of an estimate, in the order of every estimate table:
 /// assessed, reasonable, %, interval, insufficient info, note.
 pub fn estimate_cells(estimate: &Estimate) -> Vec<String> {

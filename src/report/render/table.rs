@@ -3,11 +3,10 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 
 use super::{
-    count_cell, data_warnings, estimate_cells, group_rows, headline, method_line,
+    count_cell, data_warnings, estimate_cells, estimate_header, group_rows, headline, method_line,
     outstanding_warning, public_note, title, SIMULATED_BANNER,
 };
 use crate::report::model::{Count, Report};
-use crate::wording::level;
 
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
@@ -33,15 +32,8 @@ fn counts_table(name: &str, counts: &[Count]) -> Table {
 }
 
 pub fn render(report: &Report) -> String {
-    let interval = format!("{} interval", level(report.confidence));
-    let estimate_header = [
-        "assessed",
-        "reasonable",
-        "%",
-        interval.as_str(),
-        "insufficient info",
-        "note",
-    ];
+    let headings = estimate_header(report.confidence);
+    let estimate_header: Vec<&str> = headings.iter().map(String::as_str).collect();
     let mut out = String::new();
     let mut section = |heading: &str, body: String| {
         out.push_str(heading);
