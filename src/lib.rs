@@ -6,6 +6,7 @@
 //! knows about the command line; `src/main.rs` and `src/cmd/` do.
 
 pub mod assess;
+pub mod display;
 pub mod ethnicity;
 pub mod export;
 pub mod hashing;
