@@ -10,6 +10,7 @@ pub mod display;
 pub mod ethnicity;
 pub mod export;
 pub mod hashing;
+pub mod powers;
 pub mod report;
 pub mod sample;
 pub mod spreadsheet;

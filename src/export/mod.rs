@@ -13,6 +13,6 @@ pub use error::{ExportError, Location};
 pub use mapping::{ColumnMapping, ResolvedColumns, POLICE_UK, POLICE_UK_HEADER};
 pub use month::{MonthWindow, NaiveDates, Stamp, YearMonth};
 pub use scan::{
-    read_back, reject_repeated_paths, scan_month, EthnicityCount, InputSummary, MonthRecord,
-    MonthScan,
+    is_minority_officer_defined, read_back, reject_repeated_paths, scan_month, EthnicityCount,
+    InputSummary, MonthRecord, MonthScan,
 };
