@@ -13,7 +13,7 @@ use std::collections::HashSet;
 pub use champions::{parse_champions, read_champions, ChampionsError};
 pub use draw::{draw, rank, Candidate, Champion, ChampionDraw, DrawRequest};
 pub use manifest::{Manifest, Parameters, SeedSource, Shortfall, Superseded};
-pub use strata::{strata, DrawDesign, SamplingGroup, Stratum};
+pub use strata::{design_differences, strata, DrawDesign, SamplingGroup, Stratum};
 pub use stratified::{
     draw_stratified, draw_with_design, minority_reserves, Dealt, Design, DesignError,
 };

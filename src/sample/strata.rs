@@ -91,6 +91,82 @@ impl DrawDesign {
     }
 }
 
+/// Every way a manifest's strata (and each champion's strata lists and
+/// minority shortfalls) differ from a recomputed draw's, for people. A
+/// manifest made before strata were kept (`stored` is `None`) has nothing
+/// to compare.
+pub fn design_differences(
+    stored: Option<&DrawDesign>,
+    stored_champions: &[ChampionDraw],
+    fresh: &DrawDesign,
+    fresh_champions: &[ChampionDraw],
+) -> Vec<String> {
+    let Some(stored) = stored else {
+        return Vec::new();
+    };
+    let mut differences = Vec::new();
+    let describe = |s: &Stratum| {
+        format!(
+            "{} {} {}",
+            s.month,
+            s.area.as_deref().unwrap_or("(one pool)"),
+            s.group.label()
+        )
+    };
+    if stored.strata.len() != fresh.strata.len() {
+        differences.push(format!(
+            "the manifest has {} strata, the export gives {}",
+            stored.strata.len(),
+            fresh.strata.len()
+        ));
+    }
+    for (a, b) in stored.strata.iter().zip(&fresh.strata) {
+        if a != b {
+            differences.push(format!(
+                "stratum {}: manifest says population {}, dealt {}, reserves {}; recomputed {}: population {}, dealt {}, reserves {}",
+                describe(a),
+                a.population,
+                a.dealt,
+                a.reserves,
+                describe(b),
+                b.population,
+                b.dealt,
+                b.reserves
+            ));
+        }
+    }
+    for (what, a, b) in [
+        (
+            "no-suspicion searches",
+            stored.no_suspicion,
+            fresh.no_suspicion,
+        ),
+        ("coverage gap", stored.coverage_gap, fresh.coverage_gap),
+    ] {
+        if a != b {
+            differences.push(format!("{what}: manifest says {a}, the export gives {b}"));
+        }
+    }
+    for (a, b) in stored_champions.iter().zip(fresh_champions) {
+        let name = &a.champion.name;
+        if a.sample_strata != b.sample_strata || a.reserve_strata != b.reserve_strata {
+            differences.push(format!("{name}: the strata of the dealt searches differ"));
+        }
+        if (a.minority_shortfall, a.minority_reserve_shortfall)
+            != (b.minority_shortfall, b.minority_reserve_shortfall)
+        {
+            differences.push(format!(
+                "{name}: manifest says minority shortfall {} (reserves {}), recomputed {} ({})",
+                a.minority_shortfall,
+                a.minority_reserve_shortfall,
+                b.minority_shortfall,
+                b.minority_reserve_shortfall
+            ));
+        }
+    }
+    differences
+}
+
 /// Works out the strata of a dealt draw and fills each champion's
 /// `sample_strata` and `reserve_strata`. `by_ethnicity`: the draw is
 /// `hash-rank-v2`. Pure: verify recomputes it from the export.
@@ -303,6 +379,34 @@ mod tests {
             groups,
             [(SamplingGroup::Minority, 25), (SamplingGroup::Rest, 25)]
         );
+    }
+
+    #[test]
+    fn a_changed_population_or_stratum_list_is_a_difference() {
+        let ids: Vec<String> = (0..120).map(|i| format!("r{i}")).collect();
+        let candidates = month(&ids);
+        let champions = [
+            champion("N", None, Some("North")),
+            champion("X", None, None),
+        ];
+        let mut draws = draw(&candidates, &champions, &request());
+        let design = strata(&candidates, &champions, "2019-01", true, &mut draws);
+        assert!(design_differences(Some(&design), &draws, &design, &draws).is_empty());
+        assert!(
+            design_differences(None, &draws, &design, &draws).is_empty(),
+            "an old manifest has no strata to compare"
+        );
+        let mut changed = design.clone();
+        changed.strata[0].population += 1;
+        changed.coverage_gap += 1;
+        let found = design_differences(Some(&changed), &draws, &design, &draws);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("population"), "{found:?}");
+        let mut moved = draws.clone();
+        moved[1].sample_strata.swap(0, 1);
+        moved[1].sample_strata[0] = None;
+        let found = design_differences(Some(&design), &moved, &design, &draws);
+        assert_eq!(found, ["X: the strata of the dealt searches differ"]);
     }
 
     #[test]
