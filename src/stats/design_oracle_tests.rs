@@ -135,8 +135,7 @@ struct Check {
 impl Check {
     fn close(&mut self, what: impl Fn() -> String, got: f64, want: f64) {
         let deviation = (got - want).abs();
-        // Written so that NaN fails.
-        if !(deviation <= TOLERANCE) {
+        if deviation.is_nan() || deviation > TOLERANCE {
             self.failures
                 .push(format!("{}: got {got}, want {want}", what()));
         }
