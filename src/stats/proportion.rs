@@ -238,6 +238,30 @@ mod tests {
         );
     }
 
+    #[test]
+    fn effective_counts_are_checked() {
+        for (x, n) in [
+            (1.0, 0.0),
+            (-0.1, 5.0),
+            (5.5, 5.0),
+            (f64::NAN, 5.0),
+            (1.0, f64::INFINITY),
+        ] {
+            assert!(
+                matches!(
+                    proportion_interval_at(x, n, 0.95, Method::Wilson),
+                    Err(StatsError::InvalidEffectiveCount { .. })
+                ),
+                "{x} of {n}"
+            );
+        }
+        // Between whole counts the bounds move between their neighbours'.
+        let below = ci(16, 20, Method::Beta);
+        let at = proportion_interval_at(16.4, 20.5, 0.95, Method::Beta).unwrap();
+        let above = ci(17, 21, Method::Beta);
+        assert!(below.lower.min(above.lower) < at.lower && at.lower < below.lower.max(above.lower));
+    }
+
     fn count() -> impl Strategy<Value = (u64, u64)> {
         (1u64..5000).prop_flat_map(|n| (0..=n, Just(n)))
     }
@@ -273,6 +297,15 @@ mod tests {
                 let b = proportion_interval(x, n, c2, method).unwrap();
                 prop_assert!(b.lower <= a.lower + 1e-12 && b.upper >= a.upper - 1e-12,
                     "{method} {x}/{n}: {a:?} at {c1} vs {b:?} at {c2}");
+            }
+        }
+
+        #[test]
+        fn whole_effective_counts_give_the_integer_interval((x, n) in count(), conf in 0.5f64..0.999) {
+            for method in Method::ALL {
+                let whole = proportion_interval(x, n, conf, method).unwrap();
+                let float = proportion_interval_at(x as f64, n as f64, conf, method).unwrap();
+                prop_assert_eq!(whole, float, "{}", method);
             }
         }
 

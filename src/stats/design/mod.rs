@@ -482,9 +482,16 @@ fn interval_at(
 fn wald_p(difference: f64, standard_error: f64) -> f64 {
     if standard_error > 0.0 {
         let z = difference.abs() / standard_error;
+        let half_z2 = z * z / 2.0;
         // erfc(z/√2) = Q(½, z²/2). statrs' erfc is good to about 1e-11 here;
         // its regularised incomplete gamma to the last few bits, as scipy.
-        statrs::function::gamma::gamma_ur(0.5, z * z / 2.0)
+        // It refuses z = 0 (p = 1) and an infinite z² (a standard error of
+        // 1e-300, where p has long underflowed to 0).
+        if half_z2 == 0.0 {
+            1.0
+        } else {
+            statrs::function::gamma::checked_gamma_ur(0.5, half_z2).unwrap_or(0.0)
+        }
     } else if difference == 0.0 {
         1.0
     } else {

@@ -94,6 +94,24 @@ fn unequal_pools_are_weighted() {
 }
 
 #[test]
+fn wald_p_is_two_sided_normal() {
+    assert_eq!(wald_p(0.0, 0.1), 1.0);
+    assert!((wald_p(0.1959963984540054, 0.1) - 0.05).abs() < 1e-15);
+    assert!((wald_p(-0.1959963984540054, 0.1) - 0.05).abs() < 1e-15);
+    assert_eq!(wald_p(0.5, 1e-300), 0.0);
+    assert_eq!((wald_p(0.0, 0.0), wald_p(0.2, 0.0)), (1.0, 0.0));
+}
+
+#[test]
+fn test_names_serialise_as_the_json_contract_says() {
+    assert_eq!(serde_json::to_string(&Test::Fisher).unwrap(), "\"fisher\"");
+    assert_eq!(
+        serde_json::to_string(&Test::DesignWald).unwrap(),
+        "\"design_wald\""
+    );
+}
+
+#[test]
 fn degenerate_domains_are_defined() {
     // All reasonable in stratum 0, none in stratum 1, one search in stratum 2.
     let mut all: Vec<Unit> = units(0, 5, 5).collect();
