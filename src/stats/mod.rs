@@ -23,8 +23,8 @@ mod design_oracle_tests;
 mod oracle_tests;
 
 pub use design::{
-    Comparison, Design, DesignError, DomainEstimate, Test, Unit, SELF_WEIGHTING_TOLERANCE,
-    ZERO_DESIGN_EFFECT,
+    Comparison, Design, DesignError, DomainEstimate, Test, Unit, DETECTION_CONFIDENCE,
+    DETECTION_POWER, SELF_WEIGHTING_TOLERANCE, ZERO_DESIGN_EFFECT,
 };
 pub use difference::{newcombe_difference, Difference};
 pub use fisher::fisher_exact_two_sided;

@@ -191,6 +191,7 @@ fn check_proportion(p: f64) -> Result<(), PlanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// The Wilson half-width written out (Wilson 1927), for the checks below.
     fn direct_half_width(p: f64, n: f64, z: f64) -> f64 {
@@ -365,5 +366,15 @@ mod tests {
         assert!(small < d);
         assert_eq!(detectable_difference(0.1, 2.0, 2.0, 0.95, 0.8), None);
         assert_eq!(detectable_difference(0.85, 0.0, 2.0, 0.95, 0.8), None);
+    }
+
+    proptest! {
+        #[test]
+        fn judged_for_margin_is_minimal(p in 0.0f64..=1.0, margin in 0.005f64..0.5, conf in 0.8f64..0.995) {
+            let n = judged_for_margin(p, margin, conf).unwrap();
+            let z = z_two_sided(1.0 - conf);
+            prop_assert!(direct_half_width(p, n as f64, z) <= margin + 1e-12);
+            prop_assert!(n == 1 || direct_half_width(p, (n - 1) as f64, z) > margin - 1e-12);
+        }
     }
 }

@@ -35,9 +35,10 @@ pub const SELF_WEIGHTING_TOLERANCE: f64 = 1e-9;
 /// least 1/N_h).
 pub const ZERO_DESIGN_EFFECT: f64 = 1e-20;
 
-/// Confidence and power at which [`Comparison::detectable_difference`] is stated.
-const DETECTION_CONFIDENCE: f64 = 0.95;
-const DETECTION_POWER: f64 = 0.8;
+/// The two-sided confidence level of the test in [`Comparison::detectable_difference`].
+pub const DETECTION_CONFIDENCE: f64 = 0.95;
+/// The power at which [`Comparison::detectable_difference`] is stated.
+pub const DETECTION_POWER: f64 = 0.8;
 
 /// One judged search: the stratum it was drawn from (an index into the
 /// design's populations) and whether its grounds were reasonable.
@@ -94,6 +95,7 @@ pub struct DomainEstimate {
     pub estimated_population: f64,
     /// The Hajek ratio Σ w y / Σ w.
     pub proportion: f64,
+    /// The interval by the method asked for, at x* = p n* of n*.
     pub lower: f64,
     pub upper: f64,
     /// The Taylor-linearised variance of `proportion`, with FPC.
@@ -103,9 +105,12 @@ pub struct DomainEstimate {
     pub effective_n: f64,
     /// v / (p(1 − p)/n_d). When p is 0 or 1 (so v = 0 and the ratio is 0/0):
     /// Kish's n_d Σ w²/(Σ w)², the design effect of unequal weights alone,
-    /// so that n* = n_d / deff there too. A census (every FPC 0) has 0.
+    /// so that n* = n_d / deff there too. When v = 0 with 0 < p < 1 (a
+    /// census, or every stratum all reasonable or all not) it is 0, while n*
+    /// falls back to Kish's size.
     pub design_effect: f64,
-    /// False when the whole sample is self-weighting (all weights equal).
+    /// False when the whole sample is self-weighting (all weights equal), so
+    /// the same for every domain of one design.
     pub weighted: bool,
     /// Strata with one judged search out of more than one, holding a search
     /// of this domain: they add nothing to the variance (it cannot be
