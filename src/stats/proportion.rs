@@ -16,6 +16,33 @@ pub fn proportion_interval(
 ) -> Result<Interval, StatsError> {
     check_count(x, n)?;
     let alpha = alpha_of(confidence)?;
+    Ok(interval_at(x as f64, n as f64, alpha, method))
+}
+
+/// The same interval at a non-integer count `x` of `n` trials, as design-based
+/// estimates need: x* = p·n* successes of an effective size n* (Korn &
+/// Graubard 1998 for Clopper–Pearson; the other methods take the same
+/// formulas at x*, n*). For whole numbers it gives exactly what
+/// [`proportion_interval`] gives, and it matches statsmodels'
+/// `proportion_confint` called with float counts.
+pub fn proportion_interval_at(
+    x: f64,
+    n: f64,
+    confidence: f64,
+    method: Method,
+) -> Result<Interval, StatsError> {
+    // Written so that NaN fails too.
+    if !(n > 0.0 && n.is_finite()) {
+        return Err(StatsError::InvalidEffectiveCount { x, n });
+    }
+    if !(x >= 0.0 && x <= n) {
+        return Err(StatsError::InvalidEffectiveCount { x, n });
+    }
+    let alpha = alpha_of(confidence)?;
+    Ok(interval_at(x, n, alpha, method))
+}
+
+fn interval_at(x: f64, n: f64, alpha: f64, method: Method) -> Interval {
     let (lower, upper) = match method {
         Method::Normal => wald(x, n, alpha, 1.0),
         Method::Wilson => wilson(x, n, alpha),
@@ -23,7 +50,7 @@ pub fn proportion_interval(
         Method::Beta => clopper_pearson(x, n, alpha),
         Method::Jeffreys => jeffreys(x, n, alpha),
     };
-    Ok(clip01(lower, upper))
+    clip01(lower, upper)
 }
 
 /// The Wald interval with finite population correction √((N−n)/(N−1)), for a
@@ -47,7 +74,7 @@ pub fn wald_fpc_interval(
     } else {
         ((population - n) as f64 / (population - 1) as f64).sqrt()
     };
-    let (lower, upper) = wald(x, n, alpha, fpc);
+    let (lower, upper) = wald(x as f64, n as f64, alpha, fpc);
     Ok(clip01(lower, upper))
 }
 
@@ -59,18 +86,18 @@ fn clip01(lower: f64, upper: f64) -> Interval {
 }
 
 // The closed forms below keep statsmodels' order of operations, so that the
-// results agree with it to the last bit or two, not just to 1e-12.
+// results agree with it to the last bit or two, not just to 1e-12. They take
+// float counts: whole counts convert exactly, and design-based estimates need
+// non-integer ones.
 
-fn wald(x: u64, n: u64, alpha: f64, fpc: f64) -> (f64, f64) {
-    let (x, n) = (x as f64, n as f64);
+fn wald(x: f64, n: f64, alpha: f64, fpc: f64) -> (f64, f64) {
     let p = x / n;
     let se = (p * (1.0 - p) / n).sqrt();
     let half = z_two_sided(alpha) * se * fpc;
     (p - half, p + half)
 }
 
-fn wilson(x: u64, n: u64, alpha: f64) -> (f64, f64) {
-    let (x, n) = (x as f64, n as f64);
+fn wilson(x: f64, n: f64, alpha: f64) -> (f64, f64) {
     let p = x / n;
     let z = z_two_sided(alpha);
     let z2 = z * z;
@@ -80,8 +107,7 @@ fn wilson(x: u64, n: u64, alpha: f64) -> (f64, f64) {
     (centre - half, centre + half)
 }
 
-fn agresti_coull(x: u64, n: u64, alpha: f64) -> (f64, f64) {
-    let (x, n) = (x as f64, n as f64);
+fn agresti_coull(x: f64, n: f64, alpha: f64) -> (f64, f64) {
     let z = z_two_sided(alpha);
     let z2 = z * z;
     let n_tilde = n + z2;
@@ -90,27 +116,27 @@ fn agresti_coull(x: u64, n: u64, alpha: f64) -> (f64, f64) {
     (p_tilde - half, p_tilde + half)
 }
 
-fn clopper_pearson(x: u64, n: u64, alpha: f64) -> (f64, f64) {
+fn clopper_pearson(x: f64, n: f64, alpha: f64) -> (f64, f64) {
     // At the boundaries the Beta has a zero shape parameter; statsmodels sets
     // the bound to 0 or 1 there without adjusting α to one-sided.
-    let lower = if x == 0 {
+    let lower = if x == 0.0 {
         0.0
     } else {
-        beta_quantile(x as f64, (n - x) as f64 + 1.0, alpha / 2.0)
+        beta_quantile(x, n - x + 1.0, alpha / 2.0)
     };
     let upper = if x == n {
         1.0
     } else {
-        upper_beta_quantile(x as f64 + 1.0, (n - x) as f64, alpha / 2.0)
+        upper_beta_quantile(x + 1.0, n - x, alpha / 2.0)
     };
     (lower, upper)
 }
 
-fn jeffreys(x: u64, n: u64, alpha: f64) -> (f64, f64) {
+fn jeffreys(x: f64, n: f64, alpha: f64) -> (f64, f64) {
     // No boundary modification (Brown, Cai & DasGupta suggest one; statsmodels
     // does not, and matching it lets anyone check our numbers).
-    let a = x as f64 + 0.5;
-    let b = (n - x) as f64 + 0.5;
+    let a = x + 0.5;
+    let b = n - x + 0.5;
     (
         beta_quantile(a, b, alpha / 2.0),
         upper_beta_quantile(a, b, alpha / 2.0),
@@ -132,7 +158,7 @@ fn beta_quantile(a: f64, b: f64, q: f64) -> f64 {
                 x
             }
         }
-        // Unreachable for the shapes built above (both ≥ 0.5).
+        // Unreachable for the shapes built above (both > 0).
         Err(_) => f64::NAN,
     }
 }
@@ -212,6 +238,30 @@ mod tests {
         );
     }
 
+    #[test]
+    fn effective_counts_are_checked() {
+        for (x, n) in [
+            (1.0, 0.0),
+            (-0.1, 5.0),
+            (5.5, 5.0),
+            (f64::NAN, 5.0),
+            (1.0, f64::INFINITY),
+        ] {
+            assert!(
+                matches!(
+                    proportion_interval_at(x, n, 0.95, Method::Wilson),
+                    Err(StatsError::InvalidEffectiveCount { .. })
+                ),
+                "{x} of {n}"
+            );
+        }
+        // Between whole counts the bounds move between their neighbours'.
+        let below = ci(16, 20, Method::Beta);
+        let at = proportion_interval_at(16.4, 20.5, 0.95, Method::Beta).unwrap();
+        let above = ci(17, 21, Method::Beta);
+        assert!(below.lower.min(above.lower) < at.lower && at.lower < below.lower.max(above.lower));
+    }
+
     fn count() -> impl Strategy<Value = (u64, u64)> {
         (1u64..5000).prop_flat_map(|n| (0..=n, Just(n)))
     }
@@ -247,6 +297,15 @@ mod tests {
                 let b = proportion_interval(x, n, c2, method).unwrap();
                 prop_assert!(b.lower <= a.lower + 1e-12 && b.upper >= a.upper - 1e-12,
                     "{method} {x}/{n}: {a:?} at {c1} vs {b:?} at {c2}");
+            }
+        }
+
+        #[test]
+        fn whole_effective_counts_give_the_integer_interval((x, n) in count(), conf in 0.5f64..0.999) {
+            for method in Method::ALL {
+                let whole = proportion_interval(x, n, conf, method).unwrap();
+                let float = proportion_interval_at(x as f64, n as f64, conf, method).unwrap();
+                prop_assert_eq!(whole, float, "{}", method);
             }
         }
 
