@@ -409,6 +409,34 @@ mod tests {
         assert_eq!(found, ["X: the strata of the dealt searches differ"]);
     }
 
+    /// The manifest flattens an optional design into itself: present in
+    /// new manifests, `None` in old ones, which still read.
+    #[test]
+    fn a_flattened_design_is_optional() {
+        #[derive(Serialize, Deserialize, PartialEq, Debug)]
+        struct Outer {
+            seed: String,
+            #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+            design: Option<DrawDesign>,
+        }
+        let old: Outer = serde_json::from_str(r#"{"seed":"s"}"#).unwrap();
+        assert_eq!(old.design, None);
+        let new = Outer {
+            seed: "s".into(),
+            design: Some(DrawDesign {
+                strata: Vec::new(),
+                no_suspicion: 1,
+                coverage_gap: 2,
+            }),
+        };
+        let text = serde_json::to_string(&new).unwrap();
+        assert_eq!(
+            text,
+            r#"{"seed":"s","strata":[],"no_suspicion":1,"coverage_gap":2}"#
+        );
+        assert_eq!(serde_json::from_str::<Outer>(&text).unwrap(), new);
+    }
+
     #[test]
     fn manifests_spell_strata_plainly() {
         let stratum = Stratum {
