@@ -131,6 +131,12 @@ pub enum StatsError {
     )]
     PopulationTooSmall { population: u64, n: u64 },
     #[error(
+        "n = {n} is more than the Clopper–Pearson and Jeffreys intervals can be computed \
+         for accurately here (at most {limit}); at this size use --method wilson, which \
+         agrees with them to 0.001 percentage points"
+    )]
+    TooLargeForBeta { n: u64, limit: u64 },
+    #[error(
         "unknown interval method '{0}': choose one of wilson, beta (Clopper–Pearson), \
          jeffreys, agresti_coull, normal (Wald)"
     )]
