@@ -16,4 +16,5 @@ mod sample_errors;
 mod stats_cli;
 mod substitute_cli;
 mod synth_cli;
+mod workbook_office;
 mod worksheets;
