@@ -462,7 +462,7 @@ fn fills(content: &WorkbookContent) -> Vec<(u32, Vec<(String, serde_json::Value,
         cells.push(("notes".into(), notes, notes_back.into()));
         let (date, date_back) = match row {
             2 => (json!({"date": "2018-11-02"}), "02/11/2018"),
-            3 => (json!({"number": 43406}), "03/11/2018"),
+            3 => (json!({"number": 43407}), "03/11/2018"),
             4 => (json!({"text": "04/11/2018"}), "04/11/2018"),
             _ => (json!({"date": "2019-01-31"}), "31/01/2019"),
         };
@@ -631,8 +631,15 @@ fn filled_by_openpyxl_resaved_by_libreoffice_nothing_is_lost() {
         ("Sheet1", content.rows.len())
     );
 
-    // A picture of it, as a champion sees it.
-    let pdf = office.convert(&xlsx, "pdf", &artifacts());
+    // A picture of it filled in, as a champion sees it (without the extra
+    // sheet, which would be page one).
+    let shown = artifacts().join("worksheet.xlsx");
+    office.fill(
+        &written,
+        &shown,
+        &serde_json::json!({"sheet": "Worksheet", "cells": cells, "clear_rows": [cleared]}),
+    );
+    let pdf = office.convert(&shown, "pdf", &artifacts());
     let stem = artifacts().join("worksheet");
     run(
         Command::new(&office.pdftoppm)
