@@ -3,6 +3,7 @@
 pub mod fields;
 pub mod import;
 pub mod model;
+pub mod review_date;
 pub mod workbook;
 pub mod worksheet;
 
