@@ -3,6 +3,7 @@
 
 mod browser;
 mod common;
+mod csv_office;
 mod demo_cli;
 mod html_cli;
 mod import_cli;

@@ -288,7 +288,7 @@ fn a_workbook_of_the_wrong_shape_says_what_is_missing() {
 
 // ---- with real office software ----
 
-struct Office {
+pub(crate) struct Office {
     soffice: PathBuf,
     python: PathBuf,
     pdftoppm: PathBuf,
@@ -317,7 +317,7 @@ fn python_with_openpyxl() -> Option<PathBuf> {
         })
 }
 
-fn office() -> Option<Office> {
+pub(crate) fn office() -> Option<Office> {
     let soffice = on_path("soffice").or_else(|| {
         let debian = PathBuf::from("/usr/lib/libreoffice/program/soffice");
         debian.is_file().then_some(debian)
@@ -352,7 +352,7 @@ fn office() -> Option<Office> {
 }
 
 /// Runs a command to completion; fails after three minutes or on failure.
-fn run(command: &mut Command, what: &str) {
+pub(crate) fn run(command: &mut Command, what: &str) {
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -406,6 +406,36 @@ impl Office {
         let converted = out
             .join(file.file_stem().unwrap())
             .with_extension(extension);
+        assert!(converted.is_file(), "soffice wrote {}", converted.display());
+        converted
+    }
+
+    /// Opens a CSV as a UK user's LibreOffice does (en-GB, dates typed into
+    /// cells recognised as dates) and saves it as CSV again, into `out`.
+    pub(crate) fn resave_csv_en_gb(&self, file: &Path, out: &Path) -> PathBuf {
+        let profile = tempfile::tempdir().unwrap();
+        fs::create_dir_all(out).unwrap();
+        run(
+            Command::new(&self.soffice)
+                .env("LC_ALL", "en_GB.UTF-8")
+                .env("LANG", "en_GB.UTF-8")
+                .arg(format!(
+                    "-env:UserInstallation=file://{}",
+                    profile.path().display()
+                ))
+                .args(["--headless", "--norestore"])
+                // comma, double quote, UTF-8, from line 1, en-GB (2057), detect dates.
+                .arg("--infilter=CSV:44,34,76,1,,2057,false,true")
+                .args([
+                    "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76,1",
+                    "--outdir",
+                ])
+                .arg(out)
+                .arg(file),
+            "soffice --convert-to csv (en-GB)",
+        );
+        let converted = out.join(file.file_name().unwrap());
         assert!(converted.is_file(), "soffice wrote {}", converted.display());
         converted
     }
