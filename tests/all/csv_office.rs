@@ -11,7 +11,7 @@ use grounds::assess::review_date::normalise_review_date;
 use grounds::assess::worksheet::{write_worksheet, WorksheetRow};
 
 use crate::common::*;
-use crate::workbook_office::office;
+use crate::office::office;
 
 #[test]
 fn libreoffice_en_gb_short_years_read_as_the_dates_typed() {

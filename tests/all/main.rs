@@ -8,6 +8,7 @@ mod demo_cli;
 mod html_cli;
 mod import_cli;
 mod memory;
+mod office;
 mod readme;
 mod record_cli;
 mod reliability_cli;
