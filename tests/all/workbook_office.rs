@@ -13,6 +13,7 @@ use std::process::Command;
 
 use chrono::DateTime;
 use grounds::assess::fields::{parse_cells, Cells};
+use grounds::assess::import::parse_worksheet;
 use grounds::assess::workbook::{
     column_letter, read_workbook, workbook_header, write_workbook, ReadSheet, SearchedAt,
     WorkbookContent, WorkbookError, WorkbookRow, DEFAULT_RETENTION_DAYS, VOCABULARIES,
@@ -351,6 +352,21 @@ fn fills(content: &WorkbookContent) -> Vec<(u32, Vec<Fill>)> {
 
 fn check_filled(read: &ReadSheet, content: &WorkbookContent, cleared: u32, what: &str) {
     let fills = fills(content);
+    // As the CSV import will read it: the filled rows, on their sheet rows.
+    let imported = parse_worksheet(&read.file, &read.to_csv());
+    assert!(
+        imported.problems.is_empty(),
+        "{what}: {:?}",
+        imported.problems
+    );
+    let lines: Vec<u64> = imported.rows.iter().map(|r| r.line).collect();
+    let filled: Vec<u64> = fills.iter().map(|(row, _)| u64::from(*row)).collect();
+    assert_eq!(lines, filled, "{what}");
+    assert_eq!(
+        imported.empty.len(),
+        content.rows.len() - filled.len() - 1,
+        "{what}"
+    );
     let expected_rows: Vec<u32> = (2..=content.rows.len() as u32 + 1)
         .filter(|r| *r != cleared)
         .collect();

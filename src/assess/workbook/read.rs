@@ -59,6 +59,35 @@ impl ReadSheet {
         let column = self.columns.get(index).copied().unwrap_or(1);
         format!("{}{}", column_letter(column), row.row)
     }
+
+    /// The sheet as CSV text that `import::parse_worksheet` reads like a
+    /// worksheet saved by a spreadsheet: each row on the line of its sheet
+    /// row (blank lines fill the gaps, and CSV readers skip them), so the
+    /// import's "line N" is the spreadsheet's row N. Cells go in as they are:
+    /// formula guards are for spreadsheets opening the file, and none will.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut line = 1;
+        let mut put = |row: u32, cells: &[String], out: &mut Vec<u8>| {
+            while line < row {
+                out.push(b'\n');
+                line += 1;
+            }
+            let mut writer = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new());
+            // Writing to memory cannot fail; an empty record would be a blank line.
+            let _ = writer.write_record(cells);
+            let bytes = writer.into_inner().unwrap_or_default();
+            line += bytes.iter().filter(|&&b| b == b'\n').count() as u32;
+            out.extend(bytes);
+        };
+        put(self.header_row, &self.header, &mut out);
+        for row in &self.rows {
+            put(row.row, &row.cells, &mut out);
+        }
+        out
+    }
 }
 
 /// The spreadsheet's letters for a 1-based column: 1 is A, 27 is AA.
@@ -353,6 +382,64 @@ mod tests {
         assert_eq!(
             cell_text(&Data::DateTimeIso("2018-09-30T00:54:42".into()), false),
             "30/09/2018 00:54:42"
+        );
+    }
+
+    #[test]
+    fn as_csv_the_import_names_the_sheet_row() {
+        let header: Vec<String> = crate::assess::worksheet::header(&["Type".to_string()]);
+        let mut filled = vec![String::new(); header.len()];
+        let set = |cells: &mut Vec<String>, name: &str, value: &str| {
+            let at = header.iter().position(|h| h == name).unwrap();
+            cells[at] = value.to_string();
+        };
+        for (name, value) in [
+            ("record_id", "h1-1"),
+            ("champion", "PC Ben Hartley"),
+            ("month", "2018-10"),
+            ("Type", "Person search"),
+            ("grounds", "reasonable"),
+            ("bwv", "reviewed"),
+            ("gowisely", "yes"),
+            ("conduct", "good"),
+            ("referral", "none"),
+            ("notes", "two\nlines, \"quoted\""),
+            ("reviewer", "PC Ben Hartley"),
+            ("reviewed_on", "03/11/2018"),
+        ] {
+            set(&mut filled, name, value);
+        }
+        let mut wrong = filled.clone();
+        set(&mut wrong, "record_id", "h2-1");
+        set(&mut wrong, "grounds", "perhaps");
+        let sheet = ReadSheet {
+            file: "w.xlsx".to_string(),
+            sheet: "Worksheet".to_string(),
+            columns: (1..=header.len() as u32).collect(),
+            header,
+            header_row: 1,
+            rows: vec![
+                ReadRow {
+                    row: 2,
+                    cells: filled,
+                },
+                ReadRow {
+                    row: 7,
+                    cells: wrong,
+                },
+            ],
+        };
+        let parsed = crate::assess::import::parse_worksheet(&sheet.file, &sheet.to_csv());
+        assert_eq!(parsed.rows.len(), 1);
+        assert_eq!(parsed.rows[0].line, 2);
+        assert_eq!(parsed.rows[0].assessment.notes, "two\nlines, \"quoted\"");
+        assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+        assert_eq!(
+            (
+                parsed.problems[0].line,
+                parsed.problems[0].column.as_deref()
+            ),
+            (Some(7), Some("grounds"))
         );
     }
 
