@@ -515,7 +515,7 @@ fn filled_by_openpyxl_resaved_by_libreoffice_nothing_is_lost() {
     let stem = artifacts().join("worksheet");
     run(
         Command::new(&office.pdftoppm)
-            .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+            .args(["-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile"])
             .arg(&pdf)
             .arg(&stem),
         "pdftoppm",

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationRule, ExcelDateTime, Format, FormatBorder,
+    Color, DataValidation, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder,
     ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
@@ -260,6 +260,15 @@ fn write_worksheet(sheet: &mut Worksheet, content: &WorkbookContent) -> Result<(
     sheet.set_landscape();
     sheet.set_paper_size(9);
     sheet.set_repeat_rows(0, 0)?;
+    // A printout is for reviewing on paper: what to fill in and when the
+    // search was, one page wide. The export's columns stay on screen.
+    if let Some(last_printed) = columns
+        .iter()
+        .position(|(_, source)| *source == Source::FootageDeletedAfter)
+    {
+        sheet.set_print_area(0, 0, last_row.max(1), last_printed as u16)?;
+        sheet.set_print_fit_to_pages(1, 0);
+    }
     // No password: this guards against slips, not against anyone; columns
     // can still be widened and rows filtered.
     let options = ProtectionOptions {
@@ -312,6 +321,10 @@ fn add_validations(
     Ok(())
 }
 
+/// Guide column widths, in characters.
+const ALLOWED_WIDTH: usize = 48;
+const MEANING_WIDTH: usize = 72;
+
 /// The guide: every column, what it allows, what it means.
 fn write_guide(sheet: &mut Worksheet, content: &WorkbookContent) -> Result<(), XlsxError> {
     sheet.set_name(GUIDE_SHEET)?;
@@ -319,7 +332,8 @@ fn write_guide(sheet: &mut Worksheet, content: &WorkbookContent) -> Result<(), X
         .set_bold()
         .set_background_color(Color::RGB(0xD9D9D9))
         .set_border(FormatBorder::Thin);
-    let wrap = Format::new().set_text_wrap();
+    // Top-aligned: a wrapped neighbour makes a row tall.
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let intro = format!(
         "{} · {} · Fill in the yellow columns of the {WORKSHEET_SHEET} sheet (one row per search), \
          save, and hand the file back for `grounds import`. Leave a row empty until you review it. \
@@ -384,13 +398,21 @@ fn write_guide(sheet: &mut Worksheet, content: &WorkbookContent) -> Result<(), X
     ]);
     for (index, (column, allowed, meaning)) in lines.iter().enumerate() {
         let r = index as u32 + 3;
-        sheet.write_string(r, 0, column)?;
+        sheet.write_string_with_format(r, 0, column, &wrap)?;
         sheet.write_string_with_format(r, 1, allowed, &wrap)?;
         sheet.write_string_with_format(r, 2, meaning, &wrap)?;
+        // Wrapped rows keep the default height unless told: estimate the lines.
+        let lines = (allowed.chars().count().div_ceil(ALLOWED_WIDTH))
+            .max(meaning.chars().count().div_ceil(MEANING_WIDTH))
+            .max(1);
+        sheet.set_row_height(r, 15 * lines as u32)?;
     }
     sheet.set_column_width(0, 26)?;
-    sheet.set_column_width(1, 48)?;
-    sheet.set_column_width(2, 80)?;
+    sheet.set_column_width(1, ALLOWED_WIDTH as f64)?;
+    sheet.set_column_width(2, MEANING_WIDTH as f64)?;
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
