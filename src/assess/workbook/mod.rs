@@ -14,7 +14,7 @@ mod write;
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::export::{Stamp, YearMonth};
+use crate::export::{NaiveDates, Stamp, YearMonth};
 
 pub use read::{column_letter, read_workbook, ReadRow, ReadSheet};
 pub use write::{workbook_header, write_workbook};
@@ -83,6 +83,50 @@ impl SearchedAt {
             Stamp::Local(date) => Some(Self::LocalDate(date)),
         }
     }
+}
+
+impl SearchedAt {
+    /// From an export's date field as the export reader reads it (the
+    /// mapping's `date_format` and `naive` setting), keeping the time of day
+    /// that a [`Stamp::Local`] drops. `None` when the field is not a date.
+    pub fn from_export_field(
+        text: &str,
+        date_format: Option<&str>,
+        naive: NaiveDates,
+    ) -> Option<Self> {
+        let text = text.trim();
+        let wall = |at: NaiveDateTime| match naive {
+            NaiveDates::Local => Self::LocalTime(at),
+            NaiveDates::Utc => Self::Instant(at.and_utc()),
+        };
+        if let Some(format) = date_format {
+            if let Ok(at) = DateTime::parse_from_str(text, format) {
+                return Some(Self::Instant(at.to_utc()));
+            }
+            if let Ok(at) = NaiveDateTime::parse_from_str(text, format) {
+                return Some(wall(at));
+            }
+            return NaiveDate::parse_from_str(text, format)
+                .ok()
+                .map(Self::LocalDate);
+        }
+        match crate::export::month::parse_iso(text.as_bytes(), naive).ok()? {
+            stamp @ Stamp::Instant(_) => Self::from_stamp(stamp),
+            Stamp::Local(date) => Some(iso_wall(text).map_or(Self::LocalDate(date), wall)),
+        }
+    }
+}
+
+/// The wall-clock date and time of an ISO timestamp without an offset.
+fn iso_wall(text: &str) -> Option<NaiveDateTime> {
+    [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
 }
 
 /// What the helper columns show for one search.
@@ -309,6 +353,47 @@ mod tests {
         let day_only = search_times(SearchedAt::LocalDate(date(2019, 1, 31)), london, 31);
         assert!(!day_only.has_time && day_only.utc.is_none());
         assert_eq!(day_only.footage_deleted_after, date(2019, 3, 3));
+    }
+
+    #[test]
+    fn export_fields_keep_their_time_of_day() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let police_uk =
+            SearchedAt::from_export_field("2018-09-29T23:54:42+00:00", None, NaiveDates::Local);
+        assert_eq!(police_uk, Some(at("2018-09-29T23:54:42+00:00")));
+        let wall = date(2018, 10, 1).and_hms_opt(0, 30, 0).unwrap();
+        for text in ["2018-10-01T00:30:00", "2018-10-01 00:30"] {
+            assert_eq!(
+                SearchedAt::from_export_field(text, None, NaiveDates::Local),
+                Some(SearchedAt::LocalTime(wall)),
+                "{text}"
+            );
+            assert_eq!(
+                SearchedAt::from_export_field(text, None, NaiveDates::Utc),
+                Some(SearchedAt::Instant(wall.and_utc())),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            SearchedAt::from_export_field("2018-10-01", None, NaiveDates::Local),
+            Some(SearchedAt::LocalDate(date(2018, 10, 1)))
+        );
+        assert_eq!(
+            SearchedAt::from_export_field(
+                "01/10/2018 00:30",
+                Some("%d/%m/%Y %H:%M"),
+                NaiveDates::Local
+            ),
+            Some(SearchedAt::LocalTime(wall))
+        );
+        assert_eq!(
+            SearchedAt::from_export_field("01/10/2018", Some("%d/%m/%Y"), NaiveDates::Local),
+            Some(SearchedAt::LocalDate(date(2018, 10, 1)))
+        );
+        assert_eq!(
+            SearchedAt::from_export_field("soon", None, NaiveDates::Local),
+            None
+        );
     }
 
     #[test]
