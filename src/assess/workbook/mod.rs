@@ -275,6 +275,30 @@ pub enum WorkbookError {
     },
 }
 
+impl WorkbookError {
+    /// The file the error is about.
+    pub fn path(&self) -> &str {
+        match self {
+            Self::Write { path, .. }
+            | Self::Open { path, .. }
+            | Self::NoWorksheet { path, .. }
+            | Self::MissingColumns { path, .. }
+            | Self::DuplicateColumn { path, .. } => path,
+        }
+    }
+
+    /// The message without the leading file name, for a report that names
+    /// the file itself (as import's problems do).
+    pub fn detail(&self) -> String {
+        let shown = self.to_string();
+        let path = self.path();
+        shown
+            .strip_prefix(path)
+            .map(|rest| rest.trim_start_matches([':', ',', ' ']).to_string())
+            .unwrap_or(shown)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,6 +418,22 @@ mod tests {
             SearchedAt::from_export_field("soon", None, NaiveDates::Local),
             None
         );
+    }
+
+    #[test]
+    fn errors_name_the_file_once() {
+        let err = WorkbookError::MissingColumns {
+            path: "w/PC_Ben.xlsx".to_string(),
+            sheet: "Worksheet".to_string(),
+            missing: "grounds".to_string(),
+        };
+        assert!(err
+            .to_string()
+            .starts_with("w/PC_Ben.xlsx, sheet \"Worksheet\": missing"));
+        assert!(err
+            .detail()
+            .starts_with("sheet \"Worksheet\": missing from the header row: grounds"));
+        assert_eq!(err.path(), "w/PC_Ben.xlsx");
     }
 
     #[test]
