@@ -3,10 +3,12 @@
 
 mod browser;
 mod common;
+mod csv_office;
 mod demo_cli;
 mod html_cli;
 mod import_cli;
 mod memory;
+mod office;
 mod readme;
 mod record_cli;
 mod reliability_cli;
@@ -16,4 +18,5 @@ mod sample_errors;
 mod stats_cli;
 mod substitute_cli;
 mod synth_cli;
+mod workbook_office;
 mod worksheets;
