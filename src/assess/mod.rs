@@ -3,6 +3,7 @@
 pub mod fields;
 pub mod import;
 pub mod model;
+pub mod targets;
 pub mod worksheet;
 
 pub use model::{Assessment, Bwv, Conduct, Gowisely, Grounds, InvalidValue, Referral};

@@ -126,6 +126,17 @@ pub enum StatsError {
          jeffreys, agresti_coull, normal (Wald)"
     )]
     UnknownMethod(String),
+    #[error("{0:?} is not a confidence level: give a number between 0 and 1, e.g. 0.95")]
+    NotAConfidence(String),
+}
+
+/// A confidence level as typed (`0.95`), checked to be strictly between 0 and 1.
+pub fn parse_confidence(text: &str) -> Result<f64, StatsError> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| StatsError::NotAConfidence(text.to_string()))?;
+    alpha_of(value).map(|_| value)
 }
 
 fn confidence_message(c: f64) -> String {
@@ -166,6 +177,23 @@ fn z_two_sided(alpha: f64) -> f64 {
     // √2·erfc⁻¹(α) is the upper α/2 point directly, without forming 1 − α/2,
     // which would lose bits of α.
     std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(alpha)
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn confidence_levels_parse_within_zero_and_one() {
+        assert_eq!(parse_confidence(" 0.9 "), Ok(0.9));
+        assert_eq!(
+            parse_confidence("1.5"),
+            Err(StatsError::ConfidenceOutOfRange(1.5))
+        );
+        assert!(parse_confidence("95%").is_err());
+        assert!(parse_confidence("NaN").is_err());
+        assert_eq!("Clopper-Pearson".parse::<Method>(), Ok(Method::Beta));
+    }
 }
 
 #[cfg(test)]
