@@ -10,9 +10,11 @@
 #![deny(unsafe_code)]
 
 pub mod assess;
+pub mod batch;
 pub mod ethnicity;
 pub mod export;
 pub mod hashing;
+pub mod interval_summary;
 pub mod report;
 pub mod sample;
 pub mod spreadsheet;

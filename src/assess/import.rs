@@ -11,10 +11,10 @@ use std::fmt;
 use std::path::Path;
 
 use super::fields::{changes, clean, describe_changes, parse_cells, Cells, REQUIRED};
+use super::targets::{DrawTargets, TargetState};
 use super::worksheet::{ASSESSMENT_COLUMNS, IDENTITY_COLUMNS};
 use super::Assessment;
 use crate::export::YearMonth;
-use super::targets::{DrawTargets, TargetState};
 
 /// Why a worksheet, or one of its rows, cannot be imported.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -50,7 +50,6 @@ pub struct DrawTargets {
     pub targets: HashMap<String, Target>,
 }
 
-
 /// Whether two champion names are the same champion: as in the champions
 /// file, but a name typed at a terminal or retyped in a spreadsheet may
 /// differ in case and surrounding spaces. Used wherever a name is matched.
@@ -153,7 +152,10 @@ mod tests {
             draw_id: 1,
             month: "2019-01".to_string(),
             targets: HashMap::from([
-                ("a".to_string(), target("PS Ada", "sample", TargetState::Active)),
+                (
+                    "a".to_string(),
+                    target("PS Ada", "sample", TargetState::Active),
+                ),
                 (
                     "b".to_string(),
                     target("PS Ada", "reserve", TargetState::UnusedReserve),
@@ -179,7 +181,10 @@ mod tests {
             "a was drawn for PS Ada, not PC Ben"
         );
         assert_eq!(err("a", "PC Ben").column(), "champion");
-        assert_eq!(err("z", "PS Ada").to_string(), "z is not in the 2019-01 draw");
+        assert_eq!(
+            err("z", "PS Ada").to_string(),
+            "z is not in the 2019-01 draw"
+        );
         assert!(err("b", "PS Ada")
             .to_string()
             .starts_with("b is reserve 1 of PS Ada and has not been brought in"));

@@ -186,4 +186,3 @@ fn banner(text: &str) {
 fn step(text: &str) {
     println!("\n--- {text}");
 }
-

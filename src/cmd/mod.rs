@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 
-pub mod batch;
 pub mod compare;
 pub mod completions;
 pub mod demo;

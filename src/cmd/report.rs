@@ -154,4 +154,3 @@ fn request(args: &Args) -> ReportRequest {
         public_below: args.public.then_some(args.suppress_below),
     }
 }
-

@@ -79,11 +79,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let bar = byte_progress(total_bytes(&args.export), "reading exports");
-    let drawn = draw_month(
-        &Workspace::new(&args.db.db),
-        &options(&args),
-        &|bytes| bar.inc(bytes),
-    )?;
+    let drawn = draw_month(&Workspace::new(&args.db.db), &options(&args), &|bytes| {
+        bar.inc(bytes)
+    })?;
     bar.finish_and_clear();
     print_summary(&drawn, &args.export);
     Ok(ExitCode::SUCCESS)
@@ -147,10 +145,7 @@ pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
         "Manifest: {}",
         outcome.folder.join("manifest.json").display()
     );
-    let exports: Vec<String> = exports
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
+    let exports: Vec<String> = exports.iter().map(|p| p.display().to_string()).collect();
     println!(
         "Anyone can check this draw: grounds verify {} --export {}",
         outcome.folder.join("manifest.json").display(),

@@ -18,7 +18,7 @@ mod proportion;
 #[cfg(test)]
 mod oracle_tests;
 
-pub use difference::{newcombe_difference, Difference};
+pub use difference::{compare_proportions, newcombe_difference, Difference, ProportionComparison};
 pub use fisher::fisher_exact_two_sided;
 pub use proportion::{proportion_interval, wald_fpc_interval};
 

@@ -18,9 +18,7 @@ use crate::export::{
     MonthScan, MonthWindow, YearMonth,
 };
 use crate::hashing::{hex, sha256_reader, ALGORITHM};
-use crate::sample::{
-    self, Champion, DrawRequest, Manifest, Parameters, SeedSource, Superseded,
-};
+use crate::sample::{self, Champion, DrawRequest, Manifest, Parameters, SeedSource, Superseded};
 use crate::spreadsheet::safe_file_stems;
 use crate::store::{self, NewDraw, Redraw, SnapshotRecord, Store};
 
@@ -114,7 +112,13 @@ pub fn draw_month(
     let (excluded, supersedes) = earlier_draws(workspace.db(), &month, options.redraw)?;
 
     let window = MonthWindow::new(options.month, options.timezone, mapping.naive_dates);
-    let scan = scan_month(&options.exports, &mapping, window, options.timezone, on_bytes)?;
+    let scan = scan_month(
+        &options.exports,
+        &mapping,
+        window,
+        options.timezone,
+        on_bytes,
+    )?;
     if scan.records.is_empty() {
         let covered = match scan.covered {
             Some((first, last)) => format!("they cover {first} to {last}"),

@@ -73,9 +73,14 @@ pub struct Recorded {
 pub enum ReviewEvent {
     Recorded(Recorded),
     /// The answers are what the current version already says.
-    Unchanged { record_id: String, version: i64 },
+    Unchanged {
+        record_id: String,
+        version: i64,
+    },
     /// Nothing left to assess; `now` when this session assessed some.
-    AllAssessed { now: bool },
+    AllAssessed {
+        now: bool,
+    },
     /// The person stopped; every answer given is saved.
     Stopped,
 }
@@ -162,7 +167,12 @@ impl ReviewSession {
         prompt: &mut dyn Prompt,
         on_event: &mut dyn FnMut(&ReviewEvent),
     ) -> Result<usize> {
-        let explicit = self.options.record_id.as_deref().map(clean).map(String::from);
+        let explicit = self
+            .options
+            .record_id
+            .as_deref()
+            .map(clean)
+            .map(String::from);
         let mut recorded = 0;
         loop {
             let (record_id, current) = match &explicit {

@@ -97,7 +97,8 @@ pub fn verify_draw(
         }
     };
 
-    let window = crate::export::MonthWindow::new(manifest.month, zone, manifest.columns.naive_dates);
+    let window =
+        crate::export::MonthWindow::new(manifest.month, zone, manifest.columns.naive_dates);
     let scan = scan_month(&ordered, &manifest.columns, window, zone, on_bytes)?;
     if scan.records.len() != manifest.month_records {
         verification.problems.push(format!(
