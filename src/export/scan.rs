@@ -2,7 +2,7 @@
 //! the month also for the values a spreadsheet damages), and of the month's
 //! rows only what the draw needs is kept: the record id, where the row is,
 //! and the officer and area when mapped. The few rows drawn are read again
-//! from their offsets afterwards ([`read_back`]). Memory follows the
+//! from their offsets afterwards (`read_back.rs`). Memory follows the
 //! month's row count, not the input's size, and files are read in
 //! parallel, one per core.
 
@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use chrono_tz::Tz;
-use csv::StringRecord;
 
 use super::error::{ExportError, Location};
 use super::mapping::{ColumnMapping, ResolvedColumns};
@@ -383,7 +382,7 @@ fn read_header(fields: &mut Fields<'_>, display: &str) -> Result<Vec<String>, Ex
 }
 
 /// The record was checked as UTF-8 as a whole; a field of it is UTF-8 too.
-fn utf8_field(bytes: &[u8]) -> &str {
+pub(super) fn utf8_field(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
 
@@ -523,61 +522,4 @@ fn number_occurrences(records: &mut [MonthRecord], digests: &[[u8; 32]]) {
         occurrence = if same_as_previous { occurrence + 1 } else { 1 };
         records[index as usize].record_id = record_id_from_digest(digest, occurrence);
     }
-}
-
-/// Reads the given month records again from their files, for worksheets and
-/// the workspace snapshot: a few hundred rows, not the month. Each row read
-/// is checked against its record id, so a file changed since the scan is an
-/// error, not a wrong worksheet.
-pub fn read_back(
-    paths: &[PathBuf],
-    scan: &MonthScan,
-    wanted: &[&MonthRecord],
-) -> Result<HashMap<String, StringRecord>, ExportError> {
-    use std::io::{Seek, SeekFrom};
-    let mut found = HashMap::with_capacity(wanted.len());
-    for record in wanted {
-        let path = &paths[record.input];
-        let display = path.display().to_string();
-        let io_error = |source| ExportError::Io {
-            file: display.clone(),
-            source,
-        };
-        let mut file = File::open(path).map_err(io_error)?;
-        file.seek(SeekFrom::Start(record.offset))
-            .map_err(io_error)?;
-        // One record: a small buffer, not the megabyte a whole file gets.
-        let mut reader = RecordReader::with_capacity(1 << 13, file, &|_| {});
-        let changed = || ExportError::Malformed {
-            at: Location {
-                file: display.clone(),
-                line: record.line,
-                column: None,
-            },
-            message: format!(
-                "the row of record {} is not what it was a moment ago: has the file changed?",
-                record.record_id
-            ),
-        };
-        let Some((_, mut fields)) = reader.next_record().map_err(io_error)? else {
-            return Err(changed());
-        };
-        let matches = match scan.columns.id {
-            Some(index) => {
-                utf8_field(fields.get(index).unwrap_or_default()).trim() == record.record_id
-            }
-            None => {
-                let digest = record_content_digest(fields.iter());
-                record
-                    .record_id
-                    .starts_with(&format!("h{}-", hex(&digest[..8])))
-            }
-        };
-        let row = StringRecord::from_byte_record(fields.to_byte_record()).map_err(|_| changed())?;
-        if !matches {
-            return Err(changed());
-        }
-        found.insert(record.record_id.clone(), row);
-    }
-    Ok(found)
 }

@@ -6,6 +6,7 @@ mod common;
 mod demo_cli;
 mod html_cli;
 mod import_cli;
+#[cfg(target_os = "linux")] // peak memory is read from Linux rusage (KiB)
 mod memory;
 mod readme;
 mod record_cli;
