@@ -203,7 +203,7 @@ fn import_stores_filled_worksheets_once_and_refuses_bad_rows() {
     fill_worksheet(&filled, "", reserve, &mut rng).unwrap();
     let refused = import_worksheets(
         &cycle.workspace,
-        &[filled.clone()],
+        std::slice::from_ref(&filled),
         ImportOptions {
             amend: true,
             simulated: false,
