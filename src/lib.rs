@@ -11,6 +11,7 @@
 
 pub mod assess;
 pub mod batch;
+pub mod display;
 pub mod ethnicity;
 pub mod export;
 pub mod hashing;

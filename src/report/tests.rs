@@ -286,7 +286,27 @@ fn champions_are_alphabetical_never_ranked() {
 
 #[test]
 fn snapshot_table() {
-    insta::assert_snapshot!(render::table::render(&inspection_report()));
+    // Wide enough never to wrap, whatever terminal runs the tests.
+    insta::assert_snapshot!(render::table::render_width(
+        &inspection_report(),
+        Some(1000)
+    ));
+}
+
+#[test]
+fn terminal_tables_fit_the_width_they_are_given() {
+    for width in [80u16, 100] {
+        let text = render::table::render_width(&inspection_report(), Some(width));
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= width as usize,
+                "{} columns > {width}: {line}",
+                line.chars().count()
+            );
+        }
+        // Wrapping loses nothing: every group label is still there in pieces.
+        assert!(text.contains("Minority"), "{text}");
+    }
 }
 
 #[test]

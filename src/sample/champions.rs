@@ -26,6 +26,20 @@ pub enum ChampionsError {
     Empty { file: String },
     #[error("{file}, line {line}: the champion name is empty")]
     EmptyName { file: String, line: u64 },
+    #[error("{file}, line {line}: the {column} {value:?} contains a control character (a line break, tab, NUL or escape); type it on one line, as plain text")]
+    ControlCharacter {
+        file: String,
+        line: u64,
+        column: String,
+        value: String,
+    },
+    #[error("{file}: the header has two columns named {name:?} (columns {first} and {second}); keep one")]
+    DuplicateColumn {
+        file: String,
+        name: String,
+        first: usize,
+        second: usize,
+    },
     #[error("{file}, line {line}: champion {name:?} is listed twice (first on line {first}); names must be unique, ignoring case")]
     Duplicate {
         file: String,
@@ -61,6 +75,7 @@ pub fn parse_champions(bytes: &[u8], file: &str) -> Result<Vec<Champion>, Champi
     };
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let header = reader.headers().map_err(malformed)?.clone();
+    check_unique_columns(&header, file)?;
     let find = |name: &str| {
         header
             .iter()
@@ -92,14 +107,21 @@ pub fn parse_champions(bytes: &[u8], file: &str) -> Result<Vec<Champion>, Champi
         if row.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
-        let optional = |column: Option<usize>| {
-            column
-                .and_then(|c| row.get(c))
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
+        let cleaned = |column: usize, what: &str| {
+            normalise_name(row.get(column).unwrap_or_default()).map_err(|value| {
+                ChampionsError::ControlCharacter {
+                    file: file.to_string(),
+                    line,
+                    column: what.to_string(),
+                    value,
+                }
+            })
         };
-        let name = row.get(name_column).unwrap_or_default().trim().to_string();
+        let optional = |column: Option<usize>, what: &str| match column {
+            Some(c) => cleaned(c, what).map(|v| Some(v).filter(|v| !v.is_empty())),
+            None => Ok(None),
+        };
+        let name = cleaned(name_column, "champion name")?;
         if name.is_empty() {
             return Err(ChampionsError::EmptyName {
                 file: file.to_string(),
@@ -116,8 +138,8 @@ pub fn parse_champions(bytes: &[u8], file: &str) -> Result<Vec<Champion>, Champi
         }
         champions.push(Champion {
             name,
-            officer_id: optional(officer_column),
-            area: optional(area_column),
+            officer_id: optional(officer_column, "officer_id")?,
+            area: optional(area_column, "area")?,
         });
     }
     if champions.is_empty() {
@@ -126,6 +148,42 @@ pub fn parse_champions(bytes: &[u8], file: &str) -> Result<Vec<Champion>, Champi
         });
     }
     Ok(champions)
+}
+
+/// A name as people mean it: Unicode NFC (a decomposed "e" + accent equals
+/// the composed "é"), every run of white space (no-break spaces included)
+/// one plain space, no space at either end. Two spellings that look the
+/// same on screen are then the same champion, area or officer. A control
+/// character (line break, tab, NUL, escape) is refused: it would forge lines
+/// in messages and worksheets. Returns the offending value on refusal.
+pub fn normalise_name(raw: &str) -> Result<String, String> {
+    use unicode_normalization::UnicodeNormalization;
+    if raw.chars().any(|c| c.is_control()) {
+        return Err(raw.to_string());
+    }
+    let composed: String = raw.nfc().collect();
+    Ok(composed.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+fn check_unique_columns(header: &csv::StringRecord, file: &str) -> Result<(), ChampionsError> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (index, name) in header.iter().enumerate() {
+        let key = normalise_name(name)
+            .unwrap_or_else(|raw| raw)
+            .to_lowercase();
+        if key.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.insert(key, index + 1) {
+            return Err(ChampionsError::DuplicateColumn {
+                file: file.to_string(),
+                name: name.trim().to_string(),
+                first,
+                second: index + 1,
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -164,5 +222,57 @@ mod tests {
             parse_champions(b"champion,area\n,North\n", "c.csv"),
             Err(ChampionsError::EmptyName { line: 2, .. })
         ));
+    }
+
+    #[test]
+    fn look_alike_names_are_one_champion() {
+        // No-break space, and a decomposed accent, against their plain forms.
+        let nbsp = parse_champions(
+            "champion\nPC\u{a0}Zoe Ada\nPC Zoe  Ada\n".as_bytes(),
+            "c.csv",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(nbsp, ChampionsError::Duplicate { line: 3, .. }),
+            "{nbsp}"
+        );
+        let accents = parse_champions(
+            "champion\nPC Zoe\u{0301}\nPC Zo\u{e9}\n".as_bytes(),
+            "c.csv",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(accents, ChampionsError::Duplicate { .. }),
+            "{accents}"
+        );
+        let one = parse_champions(
+            "champion,area\n  PS\u{a0}\u{a0}Ada  ,North\u{2003}East\n".as_bytes(),
+            "c.csv",
+        )
+        .unwrap();
+        assert_eq!(one[0].name, "PS Ada");
+        assert_eq!(one[0].area.as_deref(), Some("North East"));
+    }
+
+    #[test]
+    fn control_characters_in_names_are_refused() {
+        for bad in ["\"PC Ada\nLovelace\"", "PC\u{0}Ada", "PC \u{1b}[31mAda"] {
+            let text = format!("champion\n{bad}\n");
+            let err = parse_champions(text.as_bytes(), "c.csv").unwrap_err();
+            assert!(
+                matches!(err, ChampionsError::ControlCharacter { line: 2, .. }),
+                "{err}"
+            );
+            assert!(err.to_string().contains("c.csv, line 2"), "{err}");
+        }
+    }
+
+    #[test]
+    fn two_columns_of_one_name_are_refused() {
+        let err = parse_champions(b"champion,area,Area \nAda,North,South\n", "c.csv").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.csv: the header has two columns named \"Area\" (columns 2 and 3); keep one"
+        );
     }
 }

@@ -11,16 +11,25 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+mod design;
 mod difference;
 mod fisher;
+pub mod plan;
 mod proportion;
 
 #[cfg(test)]
+mod design_oracle_tests;
+#[cfg(test)]
 mod oracle_tests;
 
+pub use design::{
+    Comparison, Design, DesignError, DomainEstimate, Test, Unit, DETECTION_CONFIDENCE,
+    DETECTION_POWER, SELF_WEIGHTING_TOLERANCE, ZERO_DESIGN_EFFECT,
+};
 pub use difference::{compare_proportions, newcombe_difference, Difference, ProportionComparison};
 pub use fisher::fisher_exact_two_sided;
-pub use proportion::{proportion_interval, wald_fpc_interval};
+pub use plan::detectable_difference;
+pub use proportion::{proportion_interval, proportion_interval_at, wald_fpc_interval};
 
 /// A method for the confidence interval of one binomial proportion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -122,10 +131,21 @@ pub enum StatsError {
     )]
     PopulationTooSmall { population: u64, n: u64 },
     #[error(
+        "n = {n} is more than the Clopper–Pearson and Jeffreys intervals can be computed \
+         for accurately here (at most {limit}); at this size use --method wilson, which \
+         agrees with them to 0.001 percentage points"
+    )]
+    TooLargeForBeta { n: u64, limit: u64 },
+    #[error(
         "unknown interval method '{0}': choose one of wilson, beta (Clopper–Pearson), \
          jeffreys, agresti_coull, normal (Wald)"
     )]
     UnknownMethod(String),
+    #[error(
+        "an effective count of {x} out of {n} has no interval: n must be positive and finite, \
+         and x between 0 and n"
+    )]
+    InvalidEffectiveCount { x: f64, n: f64 },
     #[error("{0:?} is not a confidence level: give a number between 0 and 1, e.g. 0.95")]
     NotAConfidence(String),
 }

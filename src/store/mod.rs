@@ -49,6 +49,20 @@ pub enum StoreError {
         month: String,
         activity: DrawActivity,
     },
+    #[error("{path} is not a grounds workspace: {reason}")]
+    NotAWorkspace { path: PathBuf, reason: String },
+    #[error("cannot open the workspace {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{path} was made by an older grounds (schema {found} of {known}) and is read-only here: open it once where it can be written (any command but report, status or history upgrades it)")]
+    ReadOnlyNeedsUpgrade {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("workspace database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("workspace data: {0}")]
@@ -64,10 +78,12 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens a workspace, creating it if it does not exist.
+    /// Opens a workspace, creating it if it does not exist. Only `sample`
+    /// creates workspaces: every other command uses [`Store::open`], so a
+    /// typo in --db cannot leave an empty workspace behind.
     pub fn open_or_create(path: &Path) -> Result<Self> {
-        let conn = Connection::open(path)?;
-        Self::prepare(conn, path)
+        let conn = Connection::open(path).map_err(|source| open_error(path, source))?;
+        Self::prepare(conn, path, true)
     }
 
     /// Opens an existing workspace; a missing file is an error, not a new
@@ -79,15 +95,70 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags)?;
-        Self::prepare(conn, path)
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| open_error(path, source))?;
+        Self::prepare(conn, path, false)
     }
 
-    fn prepare(mut conn: Connection, path: &Path) -> Result<Self> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+    /// Opens an existing workspace for reading only (report, status,
+    /// history): it works on a read-only mount or a copy a panel was sent,
+    /// and cannot change anything by mistake.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = match Self::try_read_only(path, flags) {
+            Ok(conn) => conn,
+            // A WAL database on a read-only mount cannot create its -shm
+            // file; nobody can write there either, so immutable is true.
+            Err(_) => {
+                let uri = format!("file:{}?immutable=1", uri_path(path));
+                Self::try_read_only(Path::new(&uri), flags)
+                    .map_err(|source| open_error(path, source))?
+            }
+        };
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|source| open_error(path, source))?;
+        let known = schema::MIGRATIONS.len() as i64;
+        match check_version(&conn, path)? {
+            Version::Current => {}
+            Version::Empty => return Err(empty_workspace(path)),
+            Version::Older(found) => {
+                return Err(StoreError::ReadOnlyNeedsUpgrade {
+                    path: path.to_path_buf(),
+                    found,
+                    known,
+                })
+            }
+        }
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn try_read_only(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+        let conn = Connection::open_with_flags(path, flags)?;
+        // Opening is lazy: read something so a file that cannot be read fails here.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        Ok(conn)
+    }
+
+    fn prepare(mut conn: Connection, path: &Path, may_create: bool) -> Result<Self> {
+        let version = check_version(&conn, path)?;
+        if version == Version::Empty && !may_create {
+            return Err(empty_workspace(path));
+        }
+        let setup = |conn: &mut Connection| -> rusqlite::Result<()> {
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")
+        };
+        setup(&mut conn).map_err(|source| open_error(path, source))?;
         migrate(&mut conn, path)?;
         Ok(Self {
             conn,
@@ -139,9 +210,41 @@ impl Store {
     }
 }
 
-fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+/// What `PRAGMA user_version` and the tables say about a database file.
+#[derive(Debug, PartialEq, Eq)]
+enum Version {
+    /// No tables at all: a new (or 0-byte) file.
+    Empty,
+    /// A grounds workspace this version knows, short of `MIGRATIONS.len()`.
+    Older(i64),
+    Current,
+}
+
+/// Reads and checks the schema version without changing anything: a
+/// foreign database, a negative or a newer version is an error naming the
+/// file, never a panic or a silent re-initialisation.
+fn check_version(conn: &Connection, path: &Path) -> Result<Version> {
     let known = schema::MIGRATIONS.len() as i64;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let read = || -> rusqlite::Result<(i64, i64, bool)> {
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let tables: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+        let has_draws: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'draws'",
+            [],
+            |row| row.get(0),
+        )?;
+        Ok((version, tables, has_draws == 1))
+    };
+    let (version, tables, has_draws) = read().map_err(|source| match source {
+        rusqlite::Error::SqliteFailure(ref e, _) if e.code == rusqlite::ErrorCode::NotADatabase => {
+            StoreError::NotAWorkspace {
+                path: path.to_path_buf(),
+                reason: "it is not an SQLite database".to_string(),
+            }
+        }
+        source => open_error(path, source),
+    })?;
     if version > known {
         return Err(StoreError::NewerSchema {
             path: path.to_path_buf(),
@@ -149,12 +252,71 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             known,
         });
     }
+    if version < 0 {
+        return Err(StoreError::NotAWorkspace {
+            path: path.to_path_buf(),
+            reason: format!("its schema version {version} is not one grounds ever wrote"),
+        });
+    }
+    match (version, tables) {
+        (0, 0) => Ok(Version::Empty),
+        (0, _) => Err(StoreError::NotAWorkspace {
+            path: path.to_path_buf(),
+            reason: "it is an SQLite database of another program".to_string(),
+        }),
+        (_, _) if !has_draws => Err(StoreError::NotAWorkspace {
+            path: path.to_path_buf(),
+            reason: format!("it says schema {version} but has no draws table"),
+        }),
+        (v, _) if v == known => Ok(Version::Current),
+        (v, _) => Ok(Version::Older(v)),
+    }
+}
+
+fn empty_workspace(path: &Path) -> StoreError {
+    StoreError::NotAWorkspace {
+        path: path.to_path_buf(),
+        reason: "the file is empty; only `grounds sample` creates a workspace (delete the empty file, or give the right --db)".to_string(),
+    }
+}
+
+fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {
+    StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A path for an SQLite `file:` URI: `%`, `?` and `#` would otherwise end it.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let known = schema::MIGRATIONS.len() as i64;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if version == known {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Another process may have migrated while this one waited for the lock.
     let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if !(0..=known).contains(&version) {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            known,
+        });
+    }
     for migration in &schema::MIGRATIONS[version as usize..] {
         tx.execute_batch(migration)?;
     }
@@ -194,15 +356,43 @@ impl Tx<'_> {
     }
 }
 
-/// Who is running the command, for the record of who did what.
+/// Who is running the command, for the record of who did what: the
+/// environment first (GROUNDS_USER lets a shared account name the person),
+/// then the operating system's account name, so an unset $USER (cron,
+/// containers) does not record "unknown".
 pub fn current_user() -> String {
     ["GROUNDS_USER", "USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(os_account_name)
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The account name of this process's user from the password database
+/// (`getent passwd UID`), without unsafe code or a libc call.
+fn os_account_name() -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let uid = std::fs::metadata("/proc/self").ok()?.uid();
+        let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+        passwd.lines().find_map(|line| {
+            let mut fields = line.split(':');
+            let name = fields.next()?;
+            let id = fields.nth(1)?.parse::<u32>().ok()?;
+            (id == uid && !name.is_empty()).then(|| name.to_string())
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
 
 /// Now, UTC, RFC 3339 to the second.
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
+
+#[cfg(test)]
+mod tests;

@@ -133,3 +133,28 @@ fn completions_and_man_page_come_from_the_cli_definition() {
         .success()
         .stdout(predicate::str::contains(".TH grounds"));
 }
+
+#[test]
+fn man_out_writes_a_page_for_every_subcommand_the_top_page_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("man");
+    grounds()
+        .args(["man", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("man pages to"));
+    let top = std::fs::read_to_string(out.join("grounds.1")).expect("top page");
+    for command in [
+        "sample", "verify", "import", "record", "status", "report", "demo",
+    ] {
+        let page = out.join(format!("grounds-{command}.1"));
+        assert!(page.exists(), "no page for {command}");
+        assert!(
+            top.contains(&format!("grounds\\-{command}(1)")),
+            "top page does not name {command}"
+        );
+    }
+    // The hidden developer command gets no page.
+    assert!(!out.join("grounds-synth.1").exists());
+}

@@ -7,13 +7,54 @@ use super::{
 use crate::report::model::{Count, Report};
 
 /// Text from exports and reviewers must not break the table or smuggle
-/// markup into a rendered page.
+/// markup into a rendered page: ASCII punctuation that can open markup is
+/// backslash-escaped (CommonMark renders `\[` as a plain `[`), so
+/// `[click](javascript:...)`, `![x](http://...)` (no link without `[`),
+/// emphasis, code and tables stay literal text; HTML is written as entities, line breaks
+/// become spaces and control characters are shown visibly. Punctuation that
+/// is markup only at the start of a line (`-`, `.`, `=`) or never (`,`,
+/// `:`, `/`, ...) is left readable: escaped text never starts a line.
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace(['\n', '\r'], " ")
+    const PLAIN_PUNCTUATION: &str = "-.,:;/'\"%?=@()!";
+    let visible = crate::display::visible(&text.replace(['\n', '\r'], " ")).into_owned();
+    let chars: Vec<char> = visible.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let alphanumeric_at = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|c| c.is_alphanumeric())
+        };
+        match c {
+            // An underscore inside a word (`not_reasonable`) never starts
+            // emphasis in CommonMark; only one at a word's edge needs escaping.
+            '_' if alphanumeric_at(i.checked_sub(1)) && alphanumeric_at(Some(i + 1)) => {
+                out.push('_')
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            c if c.is_ascii_punctuation() && !PLAIN_PUNCTUATION.contains(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A code span whose fence is longer than any run of backticks inside it:
+/// within a code span nothing is markup, and backslashes are literal.
+fn code_span(text: &str) -> String {
+    let text = crate::display::visible(&text.replace(['\n', '\r'], " ")).into_owned();
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", text.replace('|', "\\|"))
 }
 
 fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
@@ -183,7 +224,7 @@ pub fn render(report: &Report) -> String {
         .map(|d| {
             vec![
                 d.month.clone(),
-                format!("`{}`", escape(&d.seed)),
+                code_span(&d.seed),
                 format!("`{}`", d.manifest_sha256),
                 d.inputs
                     .iter()
@@ -199,4 +240,42 @@ pub fn render(report: &Report) -> String {
         &rows,
     );
     out.trim_end().to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{code_span, escape};
+
+    #[test]
+    fn links_images_and_html_from_data_stay_literal() {
+        let link = escape("[click](javascript:alert(1))");
+        assert_eq!(link, "\\[click\\](javascript:alert(1))");
+        let image = escape("![x](http://tracker.example/p.png)");
+        assert!(image.starts_with("!\\[x\\]("), "{image}");
+        assert_eq!(escape("<img src=x onerror=alert(1)>").find('<'), None);
+        assert_eq!(
+            escape("*bold* _em_ `code` | pipe"),
+            "\\*bold\\* \\_em\\_ \\`code\\` \\| pipe"
+        );
+        assert_eq!(escape("not_reasonable"), "not_reasonable");
+        assert_eq!(escape("two\nlines"), "two lines");
+        assert_eq!(escape("bell\u{7}"), "bell\\\\x07");
+    }
+
+    #[test]
+    fn ordinary_text_stays_readable() {
+        assert_eq!(
+            escape("Misuse of Drugs Act 1971 (section 23)"),
+            "Misuse of Drugs Act 1971 (section 23)"
+        );
+        assert_eq!(escape("2019-01 to 2019-03"), "2019-01 to 2019-03");
+    }
+
+    #[test]
+    fn code_spans_hold_any_seed() {
+        assert_eq!(code_span("panel-2019"), "`panel-2019`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x"), "`` `x ``");
+        assert_eq!(code_span("a|b"), "`a\\|b`");
+    }
 }

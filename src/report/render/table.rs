@@ -1,16 +1,49 @@
 //! Terminal tables for people (comfy-table).
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table};
 
 use super::{
     count_cell, data_warnings, estimate_cells, estimate_header, group_rows, headline, method_line,
     outstanding_warning, public_note, title, SIMULATED_BANNER,
 };
+use crate::display::visible;
 use crate::report::model::{Count, Report};
 
-fn table(header: &[&str]) -> Table {
+/// Prose wrapped at spaces to `width` columns (a word longer than the width
+/// stands alone on its line); line breaks in `text` are kept.
+fn wrap(text: &str, width: Option<u16>) -> String {
+    let Some(width) = width.map(usize::from) else {
+        return text.to_string();
+    };
+    let mut out = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            let needed =
+                line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+            if !line.is_empty() && needed > width {
+                out.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push(line);
+    }
+    out.join("\n")
+}
+
+/// A table that wraps its cells to fit `width` columns, or the terminal's
+/// width when printed to one (`None`); piped output is never wrapped, so
+/// scripts reading it see one line per row.
+fn new_table(header: &[&str], width: Option<u16>) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(width) = width {
+        table.set_width(width);
+    }
     table.set_header(header.iter().map(Cell::new));
     for index in 1..header.len() {
         if let Some(column) = table.column_mut(index) {
@@ -20,18 +53,28 @@ fn table(header: &[&str]) -> Table {
     table
 }
 
-fn counts_table(name: &str, counts: &[Count]) -> Table {
-    let mut t = table(&[name, "searches"]);
+fn new_counts_table(name: &str, counts: &[Count], width: Option<u16>) -> Table {
+    let mut t = new_table(&[name, "searches"], width);
     for count in counts {
         t.add_row(vec![
-            count.value.clone(),
+            visible(&count.value).into_owned(),
             count_cell(count.count, count.suppressed),
         ]);
     }
     t
 }
 
+/// The report as terminal tables, fitted to the terminal when printed to one.
 pub fn render(report: &Report) -> String {
+    render_width(report, Table::new().width())
+}
+
+/// The report as terminal tables and prose no wider than `width` columns
+/// (`None`: unlimited, for pipes). Text from exports and people is shown
+/// with control characters made visible.
+pub fn render_width(report: &Report, width: Option<u16>) -> String {
+    let table = |header: &[&str]| new_table(header, width);
+    let counts_table = |name: &str, counts: &[Count]| new_counts_table(name, counts, width);
     let headings = estimate_header(report.confidence);
     let estimate_header: Vec<&str> = headings.iter().map(String::as_str).collect();
     let mut out = String::new();
@@ -60,9 +103,9 @@ pub fn render(report: &Report) -> String {
     }
     for warning in data_warnings(report) {
         intro.push_str("\nNOTE: ");
-        intro.push_str(&warning);
+        intro.push_str(&visible(&warning));
     }
-    section(&title(report), intro);
+    section(&visible(&title(report)), wrap(&intro, width));
 
     let mut groups = table(
         &[
@@ -86,7 +129,7 @@ pub fn render(report: &Report) -> String {
     if let Some(comparison) = &report.comparison {
         section(
             "Minority ethnic groups compared with White",
-            comparison.statement.clone(),
+            wrap(&comparison.statement, width),
         );
     }
 
@@ -124,7 +167,7 @@ pub fn render(report: &Report) -> String {
         );
         for row in &report.by_champion {
             let mut cells = vec![
-                row.champion.clone(),
+                visible(&row.champion).into_owned(),
                 row.assigned.to_string(),
                 row.outstanding.to_string(),
             ];
@@ -143,7 +186,7 @@ pub fn render(report: &Report) -> String {
     ] {
         let mut t = table(&[&[heading.trim_start_matches("By ")], &estimate_header[..]].concat());
         for row in rows {
-            let mut cells = vec![row.value.clone()];
+            let mut cells = vec![visible(&row.value).into_owned()];
             cells.extend(estimate_cells(&row.estimate));
             t.add_row(cells);
         }
@@ -188,11 +231,11 @@ pub fn render(report: &Report) -> String {
     for draw in &report.draws {
         draws.add_row(vec![
             draw.month.clone(),
-            draw.seed.clone(),
+            visible(&draw.seed).into_owned(),
             draw.manifest_sha256.clone(),
             draw.inputs
                 .iter()
-                .map(|i| i.file.clone())
+                .map(|i| visible(&i.file).into_owned())
                 .collect::<Vec<_>>()
                 .join(", "),
         ]);
