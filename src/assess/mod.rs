@@ -5,6 +5,7 @@ pub mod import;
 pub mod model;
 pub mod review_date;
 pub mod workbook;
+pub mod targets;
 pub mod worksheet;
 
 pub use model::{Assessment, Bwv, Conduct, Gowisely, Grounds, InvalidValue, Referral};
