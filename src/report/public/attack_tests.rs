@@ -1,0 +1,558 @@
+//! An attacker who has only the public report (its JSON) and tries to work
+//! out every suppressed cell, run over many generated reports.
+//!
+//! What counts as recovering a suppressed estimate (see `cells` for why):
+//! its size, assessed or reasonable count, or any non-zero part pinned to
+//! one value, or its rate shown to be 0% or 100%; for the overall figure and
+//! the months, whose sizes the process counts publish, all but the size. A
+//! suppressed count of findings is recovered when pinned. Every value the
+//! attacker pins is checked against the truth, so the attack is a real
+//! deduction, not a guess.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::Value;
+
+use super::deduce::{System, UNBOUNDED};
+use super::make_public;
+use crate::ethnicity::{Group, Scheme};
+use crate::report::render::json;
+use crate::report::{build, EstimateRules, Report, ReportInput, ReportOptions};
+use crate::stats::Method;
+use crate::store::{AssessedSearch, ChampionProgress, DrawRecord, MonthPopulation};
+
+struct Unknown {
+    name: String,
+    hidden: bool,
+    public_size: bool,
+    reasonable: usize,
+    not_reasonable: usize,
+    none_recorded: usize,
+    insufficient: usize,
+    assessed: usize,
+    against: usize,
+    size: usize,
+}
+
+fn num(v: &Value, field: &str) -> i64 {
+    v[field].as_u64().map_or(0, |n| n as i64)
+}
+
+fn is_suppressed(v: &Value) -> bool {
+    v["suppressed"].as_bool() == Some(true)
+}
+
+/// What the attacker pins down, as (cell, value), from the JSON alone.
+fn attack(public_json: &str) -> Vec<(String, i64)> {
+    let report: Value = serde_json::from_str(public_json).expect("the report is JSON");
+    let k = num(&report, "suppressed_below");
+    let mut s = System::default();
+    let mut unknowns: Vec<Unknown> = Vec::new();
+    // Each estimate: its parts, known or not, and what follows from them.
+    let mut estimate = |s: &mut System, name: String, e: &Value, public_size: bool| -> usize {
+        let hidden = is_suppressed(e);
+        let mut part = |field: &str| {
+            if hidden {
+                s.var(0, UNBOUNDED)
+            } else {
+                s.known(num(e, field))
+            }
+        };
+        let (r, nr, nn, ii) = (
+            part("reasonable"),
+            part("not_reasonable"),
+            part("none_recorded"),
+            part("insufficient_info"),
+        );
+        let (a, against, size) = (
+            s.var(0, UNBOUNDED),
+            s.var(0, UNBOUNDED),
+            s.var(0, UNBOUNDED),
+        );
+        s.equation(vec![(1, a), (-1, r), (-1, nr), (-1, nn)]);
+        s.equation(vec![(1, against), (-1, nr), (-1, nn)]);
+        s.equation(vec![(1, size), (-1, a), (-1, ii)]);
+        if !hidden {
+            s.bound(a, num(e, "assessed"), num(e, "assessed"));
+        }
+        unknowns.push(Unknown {
+            name,
+            hidden,
+            public_size,
+            reasonable: r,
+            not_reasonable: nr,
+            none_recorded: nn,
+            insufficient: ii,
+            assessed: a,
+            against,
+            size,
+        });
+        unknowns.len() - 1
+    };
+
+    let overall = estimate(&mut s, "overall".into(), &report["overall"], true);
+    let minority = estimate(&mut s, "minority".into(), &report["minority"], false);
+    let rows = |field: &str| report[field].as_array().cloned().unwrap_or_default();
+    let mut groups = Vec::new();
+    for g in rows("groups") {
+        let label = g["group"].as_str().unwrap_or_default().to_string();
+        groups.push((
+            label.clone(),
+            estimate(&mut s, format!("group {label}"), &g, false),
+            g,
+        ));
+    }
+    let mut months = Vec::new();
+    for m in rows("by_month") {
+        let label = m["month"].as_str().unwrap_or_default().to_string();
+        months.push((estimate(&mut s, format!("month {label}"), &m, true), m));
+    }
+    let mut splits: Vec<Vec<usize>> = Vec::new();
+    for (field, what) in [("by_legislation", "legislation"), ("by_object", "object")] {
+        let split = rows(field)
+            .iter()
+            .map(|v| {
+                let label = v["value"].as_str().unwrap_or_default();
+                estimate(&mut s, format!("{what} {label}"), v, false)
+            })
+            .collect();
+        splits.push(split);
+    }
+
+    // Bounds: a suppressed row is not empty, unless it is a group whose
+    // population is below k (those are suppressed even when empty); no row
+    // holds more searches than its population.
+    let size_of = |i: usize| unknowns[i].size;
+    let hidden_rows: Vec<usize> = (0..unknowns.len())
+        .filter(|&i| unknowns[i].hidden)
+        .collect();
+    let population_of = |name: &str| -> Option<i64> {
+        if name == "overall" {
+            return report["population"].as_u64().map(|n| n as i64);
+        }
+        if name == "minority" {
+            return report["minority_population"].as_u64().map(|n| n as i64);
+        }
+        if let Some((_, _, g)) = groups.iter().find(|(l, _, _)| format!("group {l}") == name) {
+            return g["population"].as_u64().map(|n| n as i64);
+        }
+        months
+            .iter()
+            .find(|(i, _)| unknowns[*i].name == name)
+            .map(|(_, m)| num(m, "population"))
+    };
+    for &i in &hidden_rows {
+        let population = population_of(&unknowns[i].name);
+        let may_be_empty = population.is_some_and(|n| n >= 1 && n < k)
+            && (unknowns[i].name.starts_with("group") || unknowns[i].name == "minority");
+        if !may_be_empty {
+            s.bound(size_of(i), 1, UNBOUNDED);
+        }
+        if let Some(n) = population {
+            s.bound(size_of(i), 0, n);
+        }
+    }
+
+    // Process counts: the searches reviewed overall and in each month.
+    let done = num(&report["completeness"], "assessed");
+    s.bound(size_of(overall), done, done);
+    for (i, m) in &months {
+        let reviewed = num(m, "assigned") - num(m, "outstanding");
+        s.bound(size_of(*i), reviewed, reviewed);
+    }
+    // Share reviewed × population.
+    for (_, i, g) in &groups {
+        if let (Some(share), Some(population)) =
+            (g["reviewed_share"].as_f64(), g["population"].as_u64())
+        {
+            let reviewed = (share * population as f64).round() as i64;
+            s.bound(size_of(*i), reviewed, reviewed);
+        }
+    }
+    // Verdict counts are the overall figure's parts.
+    for v in report["breakdowns"]["verdicts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        if is_suppressed(v) {
+            continue;
+        }
+        let n = num(v, "count");
+        let var = match v["value"].as_str() {
+            Some("reasonable") => unknowns[overall].reasonable,
+            Some("not_reasonable") => unknowns[overall].not_reasonable,
+            Some("none_recorded") => unknowns[overall].none_recorded,
+            Some("insufficient_info") => unknowns[overall].insufficient,
+            _ => continue,
+        };
+        s.bound(var, n, n);
+    }
+    // The comparison: minority ethnic and White, x of n.
+    let white = groups
+        .iter()
+        .find(|(l, _, _)| l == Group::White.label())
+        .map(|(_, i, _)| *i);
+    if let (Some(c), Some(white)) = (report["comparison"].as_object(), white) {
+        for (i, x, n) in [(minority, "x1", "n1"), (white, "x2", "n2")] {
+            let (x, n) = (
+                c[x].as_u64().unwrap_or(0) as i64,
+                c[n].as_u64().unwrap_or(0) as i64,
+            );
+            s.bound(unknowns[i].reasonable, x, x);
+            s.bound(unknowns[i].assessed, n, n);
+        }
+    }
+    // Unrecognised ethnicity values are counted as Not stated.
+    if let Some(u) = report["unrecognised_ethnicity"]
+        .as_array()
+        .and_then(|a| a.first())
+    {
+        if let Some((_, i, _)) = groups
+            .iter()
+            .find(|(l, _, _)| l == Group::NotStated.label())
+        {
+            if !is_suppressed(u) {
+                s.bound(size_of(*i), num(u, "count"), UNBOUNDED);
+            }
+        }
+    }
+
+    // Every sum, part by part.
+    let is_minority = |label: &str| {
+        Group::ALL
+            .iter()
+            .any(|g| g.is_minority() == Some(true) && g.label() == label)
+    };
+    let mut sums: Vec<(usize, Vec<usize>)> = vec![
+        (
+            minority,
+            groups
+                .iter()
+                .filter(|g| is_minority(&g.0))
+                .map(|g| g.1)
+                .collect(),
+        ),
+        (overall, groups.iter().map(|g| g.1).collect()),
+        (
+            overall,
+            groups
+                .iter()
+                .filter(|g| !is_minority(&g.0))
+                .map(|g| g.1)
+                .chain([minority])
+                .collect(),
+        ),
+        (overall, months.iter().map(|m| m.0).collect()),
+    ];
+    for split in splits {
+        sums.push((overall, split));
+    }
+    let parts: [fn(&Unknown) -> usize; 4] = [
+        |u| u.reasonable,
+        |u| u.not_reasonable,
+        |u| u.none_recorded,
+        |u| u.insufficient,
+    ];
+    for (total, terms) in &sums {
+        for part in parts {
+            let terms: Vec<usize> = terms.iter().map(|&t| part(&unknowns[t])).collect();
+            s.sum(part(&unknowns[*total]), &terms);
+        }
+    }
+    assert!(s.solve(), "the public report contradicts itself");
+
+    let mut found = Vec::new();
+    for &i in &hidden_rows {
+        let u = &unknowns[i];
+        let mut claim = |cell: &str, v: usize, zero_ok: bool| {
+            if let Some(n) = s.pinned(v) {
+                if !(zero_ok && n == 0) {
+                    found.push((format!("{} {cell}", u.name), n));
+                }
+            }
+        };
+        if !u.public_size {
+            claim("size", u.size, false);
+            claim("assessed", u.assessed, false);
+        }
+        claim("reasonable", u.reasonable, false);
+        claim("not_reasonable", u.not_reasonable, true);
+        claim("none_recorded", u.none_recorded, true);
+        claim("insufficient_info", u.insufficient, true);
+        if s.range(u.against).1 == 0 {
+            found.push((format!("{} rate 100%", u.name), 0));
+        }
+    }
+    found.extend(attack_findings(&report, done));
+    found
+}
+
+/// Each kind of finding adds up to the searches reviewed.
+fn attack_findings(report: &Value, reviewed: i64) -> Vec<(String, i64)> {
+    let mut found = Vec::new();
+    for kind in ["bwv", "gowisely", "conduct", "referrals"] {
+        let counts = report["breakdowns"][kind]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut s = System::default();
+        let vars: Vec<usize> = counts
+            .iter()
+            .map(|c| {
+                if is_suppressed(c) {
+                    s.var(1, UNBOUNDED)
+                } else {
+                    s.known(num(c, "count"))
+                }
+            })
+            .collect();
+        let total = s.known(reviewed);
+        s.sum(total, &vars);
+        assert!(s.solve(), "{kind} contradicts the searches reviewed");
+        for (c, &v) in counts.iter().zip(&vars) {
+            if let (true, Some(n)) = (is_suppressed(c), s.pinned(v)) {
+                found.push((format!("{kind} {}", c["value"]), n));
+            }
+        }
+    }
+    found
+}
+
+/// The true value of a cell the attacker named, from the internal report.
+fn truth(report: &Report, cell: &str) -> Option<i64> {
+    let (row, field) = match cell.strip_suffix(" rate 100%") {
+        Some(row) => (row, "100%"),
+        None => cell.rsplit_once(' ')?,
+    };
+    let estimate = if row == "overall" {
+        &report.overall
+    } else if row == "minority" {
+        &report.minority
+    } else if let Some(label) = row.strip_prefix("group ") {
+        &report.groups.iter().find(|g| g.group == label)?.estimate
+    } else if let Some(month) = row.strip_prefix("month ") {
+        &report.by_month.iter().find(|m| m.month == month)?.estimate
+    } else if let Some(value) = row.strip_prefix("legislation ") {
+        &report
+            .by_legislation
+            .iter()
+            .find(|v| v.value == value)?
+            .estimate
+    } else if let Some(value) = row.strip_prefix("object ") {
+        &report.by_object.iter().find(|v| v.value == value)?.estimate
+    } else {
+        let b = &report.breakdowns;
+        let counts = match row {
+            "bwv" => &b.bwv,
+            "gowisely" => &b.gowisely,
+            "conduct" => &b.conduct,
+            "referrals" => &b.referrals,
+            _ => return None,
+        };
+        let value = field.trim_matches('"');
+        return counts
+            .iter()
+            .find(|c| c.value == value)
+            .map(|c| c.count as i64);
+    };
+    let e = estimate;
+    Some(match field {
+        "size" => e.assessed + e.insufficient_info,
+        "assessed" => e.assessed,
+        "reasonable" => e.reasonable,
+        "not_reasonable" => e.not_reasonable,
+        "none_recorded" => e.none_recorded,
+        "insufficient_info" => e.insufficient_info,
+        "100%" => e.not_reasonable + e.none_recorded,
+        _ => return None,
+    } as i64)
+}
+
+const GROUPS: [&str; 7] = ["White", "Black", "Asian", "Mixed", "Other", "", "Klingon"];
+const GROUNDS: [&str; 4] = [
+    "reasonable",
+    "not_reasonable",
+    "none_recorded",
+    "insufficient_info",
+];
+
+/// A random period: 1 to 3 months, groups from empty to dozens of
+/// searches, skewed verdicts (some periods all reasonable, some none).
+fn random_input(rng: &mut StdRng) -> ReportInput {
+    let mut input = ReportInput::default();
+    let months = rng.random_range(1..=3);
+    let skew: [u32; 4] = match rng.random_range(0..4) {
+        0 => [1, 0, 0, 0],
+        1 => [0, 1, 1, 0],
+        2 => [85, 7, 4, 4],
+        _ => [5, 3, 2, 1],
+    };
+    let laws = [
+        "Misuse of Drugs Act 1971 (section 23)",
+        "PACE 1984 (section 1)",
+        "s60",
+    ];
+    let objects = ["Controlled drugs", "Stolen goods", "Offensive weapons"];
+    let (law_count, object_count) = (rng.random_range(1..=3), rng.random_range(1..=3));
+    for m in 0..months {
+        let month = format!("2019-{:02}", m + 1);
+        let mut month_records = 0;
+        for group in GROUPS {
+            let most = [0, 1, 2, 4, 8, 30][rng.random_range(0..6)];
+            let n = rng.random_range(0..=most);
+            for _ in 0..n {
+                let total: u32 = skew.iter().sum();
+                let mut pick = rng.random_range(0..total);
+                let grounds = GROUNDS
+                    .iter()
+                    .zip(skew)
+                    .find(|(_, w)| {
+                        if pick < *w {
+                            true
+                        } else {
+                            pick -= w;
+                            false
+                        }
+                    })
+                    .map_or("reasonable", |(g, _)| g);
+                let bwv = ["reviewed", "not_available", "not_reviewed"][rng.random_range(0..3)];
+                input.searches.push(AssessedSearch {
+                    month: month.clone(),
+                    champion: "PC Ada Okafor".into(),
+                    record_id: format!("h{:016x}-1", input.searches.len()),
+                    grounds: grounds.into(),
+                    bwv: bwv.into(),
+                    gowisely: ["yes", "partial", "no", "not_visible"][rng.random_range(0..4)]
+                        .into(),
+                    conduct: ["good", "adequate", "concern"][rng.random_range(0..3)].into(),
+                    referral: [
+                        "none",
+                        "none",
+                        "feedback",
+                        "supervisor",
+                        "professional_standards",
+                    ][rng.random_range(0..5)]
+                    .into(),
+                    themes: Vec::new(),
+                    notes: String::new(),
+                    self_defined_ethnicity: String::new(),
+                    officer_defined_ethnicity: group.into(),
+                    legislation: laws[rng.random_range(0..law_count)].into(),
+                    object_of_search: objects[rng.random_range(0..object_count)].into(),
+                    simulated: false,
+                });
+            }
+            let population = n + [0, 0, 1, 5][rng.random_range(0..4)];
+            month_records += population;
+            input.populations.push(MonthPopulation {
+                month: month.clone(),
+                scheme: "officer".into(),
+                value: group.into(),
+                searches: population as u64,
+            });
+        }
+        let assessed = input.searches.iter().filter(|s| s.month == month).count() as u64;
+        let assigned = assessed + [0, 0, 2][rng.random_range(0..3)];
+        input.progress.push(ChampionProgress {
+            month: month.clone(),
+            champion: "PC Ada Okafor".into(),
+            assigned,
+            assessed,
+            substituted: 0,
+            footage_missing: 0,
+            outstanding: assigned - assessed,
+            reserves_left: 4,
+        });
+        input.draws.push(DrawRecord {
+            month: month.clone(),
+            seed: format!("seed-{month}"),
+            created_at: format!("{month}-28T10:00:00Z"),
+            manifest_sha256: "0".repeat(64),
+            month_records: month_records as u64,
+            per_champion: 20,
+            inputs: Vec::new(),
+        });
+    }
+    input
+}
+
+fn options(months: usize) -> ReportOptions {
+    ReportOptions {
+        from: "2019-01".into(),
+        to: format!("2019-{months:02}"),
+        champion: None,
+        scheme: Scheme::Officer,
+        rules: EstimateRules {
+            method: Method::Wilson,
+            confidence: 0.95,
+            too_few_below: 10,
+            fpc: false,
+        },
+    }
+}
+
+#[test]
+fn the_attacker_does_recover_cells_from_a_report_that_only_flags_small_ones() {
+    // Flagging small cells alone, as a naive public report would: the
+    // attacker must find them, or the test below proves nothing.
+    let mut report = super::fixtures::report();
+    report.public = true;
+    report.suppressed_below = Some(5);
+    for g in &mut report.groups {
+        if g.group == "Other" {
+            g.estimate.suppressed = true;
+            g.reviewed_share = None;
+        }
+    }
+    let found = attack(&json::render(&report));
+    assert!(
+        found
+            .iter()
+            .any(|(cell, n)| cell == "group Other size" && *n == 1),
+        "{found:?}"
+    );
+    assert!(found
+        .iter()
+        .any(|(cell, _)| cell == "group Other rate 100%"));
+}
+
+#[test]
+fn nothing_suppressed_can_be_worked_out_from_a_public_report() {
+    let mut rng = StdRng::seed_from_u64(15);
+    let mut checked = 0;
+    let mut suppressed = 0;
+    while checked < 400 {
+        let input = random_input(&mut rng);
+        if input.searches.is_empty() {
+            continue;
+        }
+        let internal = build(&input, &options(input.draws.len())).expect("a random report builds");
+        for k in [2, 3, 5, 10] {
+            let mut public = internal.clone();
+            make_public(&mut public, k);
+            let found = attack(&json::render(&public));
+            for (cell, value) in &found {
+                // A wrong value would mean the attack assumed something false.
+                if let Some(real) = truth(&internal, cell) {
+                    assert_eq!(*value, real, "k = {k}: {cell} pinned wrongly");
+                }
+            }
+            assert!(
+                found.is_empty(),
+                "k = {k}: recovered {found:?} from {}",
+                json::render(&public)
+            );
+            suppressed += public
+                .groups
+                .iter()
+                .filter(|g| g.estimate.suppressed)
+                .count();
+            checked += 1;
+        }
+    }
+    assert!(
+        suppressed > 100,
+        "the reports had suppressed cells to attack"
+    );
+}
