@@ -149,7 +149,15 @@ fn suppress_count(count: &mut Count) {
 /// gives nothing away: none of them, or two or more holding together `k` or
 /// more (and more than one each, or each would be one). The complement is
 /// the smallest non-empty count still shown: the least information lost.
+///
+/// When no non-empty count is left to suppress, the zeros go too: with every
+/// count of a kind suppressed, "suppressed" no longer tells a reader that a
+/// count is at least one (three kinds holding three searches would
+/// otherwise be one each).
 fn count_complement(sizes: &[u64], flags: &[bool], k: u64) -> Option<usize> {
+    if flags.iter().all(|&f| f) {
+        return None;
+    }
     let hidden: Vec<u64> = (0..sizes.len())
         .filter(|&i| flags[i] && sizes[i] > 0)
         .map(|i| sizes[i])
@@ -161,8 +169,8 @@ fn count_complement(sizes: &[u64], flags: &[bool], k: u64) -> Option<usize> {
         return None;
     }
     (0..sizes.len())
-        .filter(|&i| !flags[i] && sizes[i] > 0)
-        .min_by_key(|&i| sizes[i])
+        .filter(|&i| !flags[i])
+        .min_by_key(|&i| (sizes[i] == 0, sizes[i]))
 }
 
 #[cfg(test)]

@@ -113,12 +113,25 @@ pub(super) fn withhold_estimates(report: &mut Report, k: u64) {
             hidden[i] = true;
             continue;
         }
-        match disclosed(&cells, &sums, &hidden)
-            .into_iter()
-            .find_map(|i| reopen(i, &cells, &sums, &hidden))
+        let disclosed = disclosed(&cells, &sums, &hidden);
+        if let Some(i) = disclosed
+            .iter()
+            .find_map(|&i| reopen(i, &cells, &sums, &hidden))
         {
-            Some(i) => hidden[i] = true,
-            None => break,
+            hidden[i] = true;
+            continue;
+        }
+        // Every non-empty row around them is suppressed already: the empty
+        // ones of a sum go too, all at once, so that "suppressed" stops
+        // meaning "not empty" there (see `may_be_empty`).
+        let Some(sum) = disclosed.iter().find_map(|&d| {
+            sums.iter()
+                .find(|s| s.terms.contains(&d) && s.terms.iter().any(|&t| !hidden[t]))
+        }) else {
+            break;
+        };
+        for &t in &sum.terms {
+            hidden[t] = true;
         }
     }
     for (estimate, suppressed) in estimates_mut(report).zip(hidden) {
@@ -282,7 +295,7 @@ struct Vars {
 fn reader_view(cells: &[Cell], sums: &[Sum], hidden: &[bool]) -> Option<(System, Vec<Vars>)> {
     let mut system = System::default();
     let mut all = Vec::with_capacity(cells.len());
-    for (cell, &is_hidden) in cells.iter().zip(hidden) {
+    for (index, (cell, &is_hidden)) in cells.iter().zip(hidden).enumerate() {
         let mut part = |value: u64| {
             if is_hidden {
                 system.var(0, UNBOUNDED)
@@ -315,7 +328,7 @@ fn reader_view(cells: &[Cell], sums: &[Sum], hidden: &[bool]) -> Option<(System,
         system.equation(vec![(1, v.against), (-1, nr), (-1, nn)]);
         system.equation(vec![(1, v.size), (-1, v.assessed), (-1, ii)]);
         if is_hidden {
-            if !cell.may_be_empty {
+            if !may_be_empty(index, cells, sums, hidden) {
                 system.bound(v.size, 1, UNBOUNDED);
             }
             if let Some(n) = cell.population {
@@ -345,6 +358,17 @@ fn reader_view(cells: &[Cell], sums: &[Sum], hidden: &[bool]) -> Option<(System,
         }
     }
     system.solve().then_some((system, all))
+}
+
+/// Whether a reader must allow that suppressed estimate `i` is empty: a
+/// group suppressed for its small population, or a row of a sum whose rows
+/// are all suppressed (empty ones included, when nothing else helps).
+/// Otherwise a suppressed row holds at least one search.
+fn may_be_empty(i: usize, cells: &[Cell], sums: &[Sum], hidden: &[bool]) -> bool {
+    cells[i].may_be_empty
+        || sums
+            .iter()
+            .any(|s| s.terms.contains(&i) && s.terms.iter().all(|&t| hidden[t]))
 }
 
 /// Rule 2: whether a reader can pin down a cell of a suppressed estimate.
