@@ -4,12 +4,13 @@
 //! An estimate's cells are its size (searches reviewed), its parts
 //! (reasonable, not reasonable, none recorded, insufficient information) and
 //! its rate. A reader knows more than the table: every sum the rows make (the
-//! groups to the overall figure and to "minority ethnic", White + Not stated
-//! + minority ethnic to the overall figure, the months, legislation and
+//! groups to the overall figure and to "minority ethnic"; White, Not stated
+//! and minority ethnic to the overall figure; the months, legislation and
 //! object rows to the overall figure), that a suppressed row holds at least
-//! one search, that a group holds at most the searches the force published
-//! for it, and the process counts (searches due and outstanding), which give
-//! the size of the overall figure and of every month. So two rules:
+//! one search (see [`may_be_empty`] for when not), that a group holds at
+//! most the searches the force published for it, and the process counts
+//! (searches due and outstanding), which give the size of the overall figure
+//! and of every month. So two rules:
 //!
 //! 1. **Margins** (complementary suppression). In every sum whose total's
 //!    size is known, the suppressed rows are none, or at least two holding
