@@ -2,10 +2,11 @@
 //! out every suppressed cell, run over many generated reports.
 //!
 //! What counts as recovering a suppressed estimate (see `cells` for why):
-//! its size, assessed or reasonable count, or any non-zero part pinned to
-//! one value, or its rate shown to be 0% or 100%; for the overall figure and
-//! the months, whose sizes the process counts publish, all but the size. A
-//! suppressed count of findings is recovered when pinned. Every value the
+//! its reasonable count or any non-zero part pinned to one value, or its
+//! rate shown to be 0% or 100%; and, for a row resting on 1 to k−1 searches,
+//! its size or assessed count (the overall figure's and the months' sizes
+//! are published as process counts). A suppressed count of findings is
+//! recovered when pinned. Rows that held nothing are out of scope. Every value the
 //! attacker pins is checked against the truth, so the attack is a real
 //! deduction, not a guess.
 
@@ -379,17 +380,22 @@ fn truth(report: &Report, cell: &str) -> Option<i64> {
     } as i64)
 }
 
-/// Whether the row a cell belongs to held no search at all.
-fn is_empty_row(report: &Report, cell: &str) -> bool {
-    let row = cell
-        .strip_suffix(" rate 100%")
-        .or_else(|| cell.rsplit_once(' ').map(|(row, _)| row))
-        .unwrap_or(cell);
-    let size = match row {
-        "bwv" | "gowisely" | "conduct" | "referrals" => truth(report, cell),
-        _ => truth(report, &format!("{row} size")),
+/// Whether recovering `cell` would give away something the public report
+/// means to keep: not when its row held no search at all (suppressed only so
+/// that "suppressed" does not mean "not empty"), nor the size of a row of k
+/// searches or more (suppressed to protect a rate).
+fn matters(report: &Report, cell: &str, k: u64) -> bool {
+    let (row, field) = match cell.strip_suffix(" rate 100%") {
+        Some(row) => (row, "rate"),
+        None => cell.rsplit_once(' ').unwrap_or((cell, "")),
     };
-    size == Some(0)
+    if matches!(row, "bwv" | "gowisely" | "conduct" | "referrals") {
+        return truth(report, cell) != Some(0);
+    }
+    let small = |n: Option<i64>| n.is_some_and(|n| n >= 1 && n < k as i64);
+    let size = truth(report, &format!("{row} size"));
+    let assessed = truth(report, &format!("{row} assessed"));
+    size != Some(0) && (!matches!(field, "size" | "assessed") || small(size) || small(assessed))
 }
 
 const GROUPS: [&str; 7] = ["White", "Black", "Asian", "Mixed", "Other", "", "Klingon"];
@@ -561,9 +567,7 @@ fn nothing_suppressed_can_be_worked_out_from_a_public_report() {
                     assert_eq!(*value, real, "k = {k}: {cell} pinned wrongly");
                 }
             }
-            // An empty row suppressed only so that "suppressed" does not mean
-            // "not empty" has nothing to give away when found out.
-            found.retain(|(cell, _)| !is_empty_row(&internal, cell));
+            found.retain(|(cell, _)| matters(&internal, cell, k));
             assert!(
                 found.is_empty(),
                 "k = {k}: recovered {found:?} from {}",
@@ -580,5 +584,49 @@ fn nothing_suppressed_can_be_worked_out_from_a_public_report() {
     assert!(
         suppressed > 100,
         "the reports had suppressed cells to attack"
+    );
+}
+
+#[test]
+fn nothing_suppressed_can_be_worked_out_from_the_fixture_at_any_threshold() {
+    let internal = super::fixtures::report();
+    for k in 0..=60 {
+        let mut public = internal.clone();
+        make_public(&mut public, k);
+        let mut found = attack(&json::render(&public));
+        found.retain(|(cell, _)| matters(&internal, cell, k));
+        assert!(found.is_empty(), "k = {k}: recovered {found:?}");
+    }
+}
+
+#[test]
+fn a_total_of_100_percent_over_a_suppressed_row_is_withheld() {
+    // Every search reasonable: the overall 100% would say so of the small
+    // Mixed and Other rows; it goes, the size stays in the process counts.
+    let mut input = super::fixtures::input();
+    for search in &mut input.searches {
+        search.grounds = "reasonable".into();
+    }
+    let internal = build(&input, &super::fixtures::options()).expect("builds");
+    assert_eq!(internal.overall.proportion, Some(1.0));
+    let mut public = internal.clone();
+    make_public(&mut public, 5);
+    assert!(public.overall.suppressed);
+    assert!(public.breakdowns.verdicts.iter().all(|v| v.suppressed));
+    assert_eq!(public.completeness.assessed, 94, "the process count stays");
+    let mut found = attack(&json::render(&public));
+    found.retain(|(cell, _)| matters(&internal, cell, 5));
+    assert!(found.is_empty(), "{found:?}");
+    assert!(
+        !public.groups[0].estimate.suppressed,
+        "White (59) keeps its figure"
+    );
+    // Without the suppression the attacker would have the rates.
+    let mut naive = public.clone();
+    naive.overall = internal.overall.clone();
+    let found = attack(&json::render(&naive));
+    assert!(
+        found.iter().any(|(cell, _)| cell.ends_with("rate 100%")),
+        "{found:?}"
     );
 }

@@ -33,7 +33,9 @@
 //! Not protected: a part pinned at zero (no "not reasonable" in the rows left
 //! over) when the rate stays open — it says nothing about the row that the
 //! total does not say about all of them — and the size of the overall figure
-//! and of each month, which the process counts publish on purpose. A group
+//! and of each month, which the process counts publish on purpose, and of a
+//! row of k searches or more suppressed only to protect another (its rate
+//! stays protected; see [`Cell::size_protected`]). A group
 //! whose published population is 1 to k−1 is suppressed even when none of its
 //! searches was reviewed: otherwise "suppressed" would tell a reader that its
 //! one search was.
@@ -78,6 +80,20 @@ struct Cell {
 }
 
 impl Cell {
+    /// Whether its size is a secret: it rests on 1 to k−1 searches (assessed,
+    /// or reviewed). A larger row suppressed only so that another cannot be
+    /// worked out keeps its rate secret, not its size: a reader who works
+    /// that out learns nothing small (the small rows' sizes are checked on
+    /// their own). The overall figure and the months publish their sizes; a
+    /// row suppressed by an earlier call was protected then.
+    fn size_protected(&self, k: u64) -> bool {
+        let small = |n: u64| n >= 1 && n < k;
+        self.public_size.is_none()
+            && self
+                .parts
+                .is_some_and(|p| small(p.size()) || small(p.size() - p.insufficient))
+    }
+
     /// For the margins; a cell suppressed earlier was protected then, so it
     /// counts as `k`.
     fn size_or(&self, protected: u64) -> u64 {
@@ -114,10 +130,15 @@ pub(super) fn withhold_estimates(report: &mut Report, k: u64) {
             hidden[i] = true;
             continue;
         }
-        let disclosed = disclosed(&cells, &sums, &hidden);
-        if let Some(i) = disclosed
+        let disclosed = disclosed(&cells, &sums, &hidden, k);
+        let options: Vec<(Option<usize>, Option<usize>)> = disclosed
             .iter()
-            .find_map(|&i| reopen(i, &cells, &sums, &hidden))
+            .map(|&i| reopen(i, &cells, &sums, &hidden, k))
+            .collect();
+        if let Some(i) = options
+            .iter()
+            .find_map(|o| o.0)
+            .or_else(|| options.iter().find_map(|o| o.1))
         {
             hidden[i] = true;
             continue;
@@ -373,9 +394,9 @@ fn may_be_empty(i: usize, cells: &[Cell], sums: &[Sum], hidden: &[bool]) -> bool
 }
 
 /// Rule 2: whether a reader can pin down a cell of a suppressed estimate.
-fn pinned_down(system: &System, v: &Vars, size_public: bool) -> bool {
+fn pinned_down(system: &System, v: &Vars, size_protected: bool) -> bool {
     let pinned_nonzero = |var: usize| system.pinned(var).is_some_and(|n| n != 0);
-    (!size_public && (system.pinned(v.size).is_some() || system.pinned(v.assessed).is_some()))
+    (size_protected && (system.pinned(v.size).is_some() || system.pinned(v.assessed).is_some()))
         || system.pinned(v.reasonable).is_some()
         || system.range(v.against).1 == 0
         || pinned_nonzero(v.not_reasonable)
@@ -384,21 +405,33 @@ fn pinned_down(system: &System, v: &Vars, size_public: bool) -> bool {
 }
 
 /// The suppressed estimates a reader can pin down.
-fn disclosed(cells: &[Cell], sums: &[Sum], hidden: &[bool]) -> Vec<usize> {
+fn disclosed(cells: &[Cell], sums: &[Sum], hidden: &[bool], k: u64) -> Vec<usize> {
     // A report whose own counts contradict each other cannot be reasoned
     // about; the margins are all it gets.
     let Some((system, vars)) = reader_view(cells, sums, hidden) else {
         return Vec::new();
     };
     (0..cells.len())
-        .filter(|&i| hidden[i] && pinned_down(&system, &vars[i], cells[i].public_size.is_some()))
+        .filter(|&i| hidden[i] && pinned_down(&system, &vars[i], cells[i].size_protected(k)))
         .collect()
 }
 
-/// The row to suppress so that suppressed estimate `target` is no longer
-/// pinned down: the smallest row of a sum it is in whose suppression alone
-/// does it, else the total of such a sum, else the smallest row.
-fn reopen(target: usize, cells: &[Cell], sums: &[Sum], hidden: &[bool]) -> Option<usize> {
+/// What to suppress next so that suppressed estimate `target` is no longer
+/// pinned down: `(fix, fallback)`. The fix is the smallest row of a sum it
+/// is in, or the total of such a sum, whose suppression alone reopens it.
+/// The fallback, when no one row does, is the total of a sum it is a row of
+/// (a total that is itself 0% or 100% says so of every row: withhold it),
+/// else the smallest row of the sum that leaves it most exposed (fewest rows
+/// suppressed, then fewest shown: a breakdown with one row is the total over
+/// again).
+fn reopen(
+    target: usize,
+    cells: &[Cell],
+    sums: &[Sum],
+    hidden: &[bool],
+    k: u64,
+) -> (Option<usize>, Option<usize>) {
+    let shown = |i: &usize| !hidden[*i] && cells[*i].size_or(0) > 0;
     let related: Vec<&Sum> = sums
         .iter()
         .filter(|s| s.total == target || s.terms.contains(&target))
@@ -406,30 +439,39 @@ fn reopen(target: usize, cells: &[Cell], sums: &[Sum], hidden: &[bool]) -> Optio
     let mut terms: Vec<usize> = related
         .iter()
         .flat_map(|s| s.terms.iter().copied())
-        .filter(|&i| !hidden[i] && cells[i].size_or(0) > 0)
+        .filter(shown)
         .collect();
     terms.sort_by_key(|&i| (cells[i].size_or(0), i));
     terms.dedup();
     let totals: Vec<usize> = related
         .iter()
         .map(|s| s.total)
-        .filter(|&t| t != target && !hidden[t] && cells[t].size_or(0) > 0)
+        .filter(|t| *t != target && shown(t))
         .collect();
     let reopens = |i: usize| {
         let mut trial = hidden.to_vec();
         trial[i] = true;
         match reader_view(cells, sums, &trial) {
             Some((system, vars)) => {
-                !pinned_down(&system, &vars[target], cells[target].public_size.is_some())
+                !pinned_down(&system, &vars[target], cells[target].size_protected(k))
             }
             None => false,
         }
     };
-    terms
+    let fix = terms.iter().chain(&totals).copied().find(|&i| reopens(i));
+    let most_exposed = related
         .iter()
-        .chain(&totals)
-        .copied()
-        .find(|&i| reopens(i))
-        .or_else(|| totals.first().copied())
-        .or_else(|| terms.first().copied())
+        .filter(|s| s.terms.iter().copied().any(|i| shown(&i)))
+        .min_by_key(|s| {
+            let shown_terms = s.terms.iter().copied().filter(shown).count();
+            (s.terms.len() - shown_terms, shown_terms)
+        })
+        .and_then(|s| {
+            s.terms
+                .iter()
+                .copied()
+                .filter(shown)
+                .min_by_key(|&i| cells[i].size_or(0))
+        });
+    (fix, totals.first().copied().or(most_exposed))
 }
