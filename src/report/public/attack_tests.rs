@@ -560,6 +560,9 @@ fn nothing_suppressed_can_be_worked_out_from_a_public_report() {
         for k in [2, 3, 5, 10] {
             let mut public = internal.clone();
             make_public(&mut public, k);
+            let mut again = public.clone();
+            make_public(&mut again, k);
+            assert_eq!(again, public, "k = {k}: making public twice changed it");
             let mut found = attack(&json::render(&public));
             for (cell, value) in &found {
                 // A wrong value would mean the attack assumed something false.
