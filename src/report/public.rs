@@ -178,6 +178,8 @@ mod attack_tests;
 #[cfg(test)]
 pub(crate) mod fixtures;
 #[cfg(test)]
+mod random_reports;
+#[cfg(test)]
 mod text_tests;
 
 #[cfg(test)]
