@@ -1,5 +1,7 @@
 //! The `grounds` command line: parse, dispatch, map errors to exit codes.
 
+#![deny(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -47,7 +49,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    restore_sigpipe();
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Sample(args) => cmd::sample::run(args),
@@ -67,17 +69,37 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => cmd::report_error(&err),
     }
 }
 
-/// Rust ignores SIGPIPE, so printing into a closed pipe (`grounds report |
-/// head`) panics; a command-line tool should just stop, as `cat` does.
-fn restore_sigpipe() {
-    #[cfg(unix)]
-    // SAFETY: called first thing in main, before any thread exists; SIG_DFL
-    // is a valid disposition for SIGPIPE.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+/// Whether an error is a write into a closed pipe (`grounds report | head`):
+/// the reader has what it wanted, so the program ends quietly and
+/// successfully, as `cat` does. Found by walking the error chain, as ripgrep
+/// does, instead of restoring the default SIGPIPE action with `unsafe`.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `println!` panics on a closed pipe instead of returning the error: end
+/// those quietly too, and leave every other panic to the default hook.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }

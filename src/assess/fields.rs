@@ -8,7 +8,115 @@ use super::model::{parse_review_date, parse_themes, InvalidValue};
 use super::worksheet::ASSESSMENT_COLUMNS;
 use super::{Assessment, Bwv, Conduct, Gowisely, Grounds, Referral};
 
-/// The fields an assessed search must have; `themes` and `notes` may be empty.
+/// One assessment field: a worksheet column, a `grounds record` question,
+/// a flag. Matching is on this enum, so a field nobody handles is a compile
+/// error, not a silently empty value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    Grounds,
+    Bwv,
+    Gowisely,
+    Conduct,
+    Themes,
+    Referral,
+    Notes,
+    Reviewer,
+    ReviewedOn,
+}
+
+impl Field {
+    /// Every field, in worksheet column order.
+    pub const ALL: [Field; 9] = [
+        Field::Grounds,
+        Field::Bwv,
+        Field::Gowisely,
+        Field::Conduct,
+        Field::Themes,
+        Field::Referral,
+        Field::Notes,
+        Field::Reviewer,
+        Field::ReviewedOn,
+    ];
+
+    /// The column name (also the stored name of a saved answer).
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Grounds => "grounds",
+            Field::Bwv => "bwv",
+            Field::Gowisely => "gowisely",
+            Field::Conduct => "conduct",
+            Field::Themes => "themes",
+            Field::Referral => "referral",
+            Field::Notes => "notes",
+            Field::Reviewer => "reviewer",
+            Field::ReviewedOn => "reviewed_on",
+        }
+    }
+
+    /// The field a column name names (exactly, as written by grounds).
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether an assessed search must have it; `themes` and `notes` may be empty.
+    pub fn is_required(self) -> bool {
+        !matches!(self, Field::Themes | Field::Notes)
+    }
+
+    /// Free text, shown quoted when it changes.
+    pub fn is_free_text(self) -> bool {
+        matches!(self, Field::Themes | Field::Notes | Field::Reviewer)
+    }
+
+    /// The field of an assessment as text, the way it is written and shown.
+    pub fn text(self, assessment: &Assessment) -> String {
+        match self {
+            Field::Grounds => assessment.grounds.as_str().to_string(),
+            Field::Bwv => assessment.bwv.as_str().to_string(),
+            Field::Gowisely => assessment.gowisely.as_str().to_string(),
+            Field::Conduct => assessment.conduct.as_str().to_string(),
+            Field::Themes => assessment.themes.join("; "),
+            Field::Referral => assessment.referral.as_str().to_string(),
+            Field::Notes => assessment.notes.clone(),
+            Field::Reviewer => assessment.reviewer.clone(),
+            Field::ReviewedOn => assessment.reviewed_on.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// Checks text against the values the field allows; empty text passes
+    /// (whether a field may be empty is [`parse_cells`]'s concern).
+    pub fn check(self, text: &str) -> Result<(), InvalidValue> {
+        let text = clean(text);
+        if text.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Field::Grounds => Grounds::parse(text).map(drop),
+            Field::Bwv => Bwv::parse(text).map(drop),
+            Field::Gowisely => Gowisely::parse(text).map(drop),
+            Field::Conduct => Conduct::parse(text).map(drop),
+            Field::Referral => Referral::parse(text).map(drop),
+            Field::ReviewedOn => parse_review_date(text).map(drop),
+            Field::Themes | Field::Notes | Field::Reviewer => Ok(()),
+        }
+    }
+}
+
+/// A field equals its column name: `Field::Grounds == "grounds"`.
+impl PartialEq<&str> for Field {
+    fn eq(&self, name: &&str) -> bool {
+        self.name() == *name
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+/// The names of the fields an assessed search must have; `themes` and
+/// `notes` may be empty.
 pub const REQUIRED: [&str; 7] = [
     "grounds",
     "bwv",
@@ -43,24 +151,6 @@ pub fn clean(cell: &str) -> &str {
     strip_formula_guard(cell.trim()).trim()
 }
 
-/// Checks one field's text against the values it allows; empty text passes
-/// (whether a field may be empty is [`parse_cells`]'s concern).
-pub fn check_field(field: &str, text: &str) -> Result<(), InvalidValue> {
-    let text = clean(text);
-    if text.is_empty() {
-        return Ok(());
-    }
-    match field {
-        "grounds" => Grounds::parse(text).map(drop),
-        "bwv" => Bwv::parse(text).map(drop),
-        "gowisely" => Gowisely::parse(text).map(drop),
-        "conduct" => Conduct::parse(text).map(drop),
-        "referral" => Referral::parse(text).map(drop),
-        "reviewed_on" => parse_review_date(text).map(drop),
-        _ => Ok(()),
-    }
-}
-
 /// Reads the nine assessment fields through `cell` (which gives "" for a
 /// field it does not have).
 pub fn parse_cells<'a>(cell: impl Fn(&str) -> &'a str) -> Cells {
@@ -83,23 +173,13 @@ pub fn parse_cells<'a>(cell: impl Fn(&str) -> &'a str) -> Cells {
             ),
         });
     }
-    let mut invalid = |result: Result<(), InvalidValue>, field: &str| {
-        if let Err(err) = result {
+    for field in Field::ALL {
+        if let Err(err) = field.check(value(field.name())) {
             problems.push(FieldProblem {
-                column: field.to_string(),
+                column: field.name().to_string(),
                 reason: err.to_string(),
             });
         }
-    };
-    for field in [
-        "grounds",
-        "bwv",
-        "gowisely",
-        "conduct",
-        "referral",
-        "reviewed_on",
-    ] {
-        invalid(check_field(field, value(field)), field);
     }
     if !problems.is_empty() {
         return Cells::Invalid(problems);
@@ -128,35 +208,24 @@ pub fn parse_cells<'a>(cell: impl Fn(&str) -> &'a str) -> Cells {
 }
 
 /// One field of an assessment as text, the way it is written and shown.
-pub fn field_text(assessment: &Assessment, field: &str) -> String {
-    match field {
-        "grounds" => assessment.grounds.as_str().to_string(),
-        "bwv" => assessment.bwv.as_str().to_string(),
-        "gowisely" => assessment.gowisely.as_str().to_string(),
-        "conduct" => assessment.conduct.as_str().to_string(),
-        "themes" => assessment.themes.join("; "),
-        "referral" => assessment.referral.as_str().to_string(),
-        "notes" => assessment.notes.clone(),
-        "reviewer" => assessment.reviewer.clone(),
-        "reviewed_on" => assessment.reviewed_on.format("%Y-%m-%d").to_string(),
-        _ => String::new(),
-    }
+pub fn field_text(assessment: &Assessment, field: Field) -> String {
+    field.text(assessment)
 }
 
 /// One field that differs between two versions of an assessment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    pub field: &'static str,
+    pub field: Field,
     pub from: String,
     pub to: String,
 }
 
 /// The fields in which `new` differs from `old`, in column order.
 pub fn changes(old: &Assessment, new: &Assessment) -> Vec<Change> {
-    ASSESSMENT_COLUMNS
-        .iter()
-        .filter_map(|&field| {
-            let (from, to) = (field_text(old, field), field_text(new, field));
+    Field::ALL
+        .into_iter()
+        .filter_map(|field| {
+            let (from, to) = (field.text(old), field.text(new));
             (from != to).then_some(Change { field, from, to })
         })
         .collect()
@@ -167,7 +236,7 @@ pub fn describe_changes(changes: &[Change]) -> String {
     changes
         .iter()
         .map(|c| {
-            if matches!(c.field, "themes" | "notes" | "reviewer") {
+            if c.field.is_free_text() {
                 format!("{}: {:?} → {:?}", c.field, c.from, c.to)
             } else {
                 format!("{}: {} → {}", c.field, c.from, c.to)
@@ -212,7 +281,7 @@ mod tests {
         assert_eq!(a.referral, Referral::None);
         assert_eq!(a.notes, "=not a formula");
         assert_eq!(a.themes, ["grounds wording", "BWV"]);
-        assert_eq!(field_text(&a, "reviewed_on"), "2026-11-03");
+        assert_eq!(field_text(&a, Field::ReviewedOn), "2026-11-03");
     }
 
     #[test]
@@ -235,6 +304,22 @@ mod tests {
         let columns: Vec<&str> = problems.iter().map(|p| p.column.as_str()).collect();
         assert_eq!(columns, ["grounds", "reviewed_on"]);
         assert!(problems[0].reason.contains("reasonable, not_reasonable"));
+    }
+
+    #[test]
+    fn fields_are_the_worksheet_columns_in_order() {
+        let names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(names, ASSESSMENT_COLUMNS);
+        let required: Vec<&str> = Field::ALL
+            .into_iter()
+            .filter(|f| f.is_required())
+            .map(Field::name)
+            .collect();
+        assert_eq!(required, REQUIRED);
+        for field in Field::ALL {
+            assert_eq!(Field::from_name(field.name()), Some(field));
+        }
+        assert_eq!(Field::from_name("Grounds"), None);
     }
 
     #[test]

@@ -11,10 +11,10 @@ use std::fmt;
 use std::path::Path;
 
 use super::fields::{changes, clean, describe_changes, parse_cells, Cells, REQUIRED};
+use super::targets::{DrawTargets, TargetState};
 use super::worksheet::{ASSESSMENT_COLUMNS, IDENTITY_COLUMNS};
 use super::Assessment;
 use crate::export::YearMonth;
-use crate::store::{DrawTargets, TargetState};
 
 /// Why a worksheet, or one of its rows, cannot be imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -349,50 +349,13 @@ pub fn plan(
             );
             continue;
         };
-        let Some(target) = draw.targets.get(&row.record_id) else {
-            refuse(
-                "record_id",
-                format!("{} is not in the {} draw", row.record_id, row.month),
-            );
-            continue;
+        let target = match draw.assessable(&row.record_id, &row.champion) {
+            Ok(target) => target,
+            Err(why) => {
+                refuse(why.column(), why.to_string());
+                continue;
+            }
         };
-        if target.champion != row.champion {
-            refuse(
-                "champion",
-                format!(
-                    "{} was drawn for {}, not {}",
-                    row.record_id, target.champion, row.champion
-                ),
-            );
-            continue;
-        }
-        match &target.state {
-            TargetState::Active => {}
-            TargetState::UnusedReserve => {
-                refuse(
-                    "record_id",
-                    format!(
-                        "{} is reserve {} of {} and has not been brought in: a reserve is assessed only after \
-                         `grounds substitute` replaces a sampled search with it",
-                        row.record_id, target.position, target.champion
-                    ),
-                );
-                continue;
-            }
-            TargetState::Substituted {
-                replacement_id,
-                reason,
-            } => {
-                refuse(
-                    "record_id",
-                    format!(
-                        "{} was replaced by reserve {replacement_id} (reason: {reason}): assess that one instead",
-                        row.record_id
-                    ),
-                );
-                continue;
-            }
-        }
         if let Some(&first) = seen.get(&(row.month.as_str(), row.record_id.as_str())) {
             let earlier = &rows[first];
             if earlier.assessment != row.assessment {
@@ -437,7 +400,7 @@ pub fn plan(
         };
         planned.push(Planned {
             row: index,
-            draw_id: draw.draw.id,
+            draw_id: draw.draw_id,
             action,
         });
     }
@@ -461,7 +424,7 @@ pub fn awaits_assessment(
 fn field_list(changes: &[super::fields::Change]) -> String {
     changes
         .iter()
-        .map(|c| c.field)
+        .map(|c| c.field.name())
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -7,16 +7,14 @@ use std::process::ExitCode;
 use anyhow::bail;
 use serde::Serialize;
 
-use grounds::stats::{
-    fisher_exact_two_sided, newcombe_difference, proportion_interval, Difference, Method,
-};
+use grounds::stats::{compare_proportions, proportion_interval, Difference, Method};
 
 use grounds::wording::{
     difference_reading, distinguishable, level, p_text, parse_fraction, percent, signed_points,
 };
 
-use super::batch::BatchInput;
 use super::interval::Format;
+use grounds::batch::BatchInput;
 
 /// Compare two proportions, e.g. minority ethnic 26/28 against the rest 135/156.
 ///
@@ -78,13 +76,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (x1, n1) = parse_fraction(first).map_err(anyhow::Error::msg)?;
     let (x2, n2) = parse_fraction(second).map_err(anyhow::Error::msg)?;
     let confidence = args.confidence;
+    let compared = compare_proportions(x1, n1, x2, n2, confidence)?;
     let comparison = Comparison {
         confidence,
         group1: Group::new(x1, n1, confidence)?,
         group2: Group::new(x2, n2, confidence)?,
-        difference: newcombe_difference(x1, n1, x2, n2, confidence)?,
+        difference: compared.difference,
         difference_method: "newcombe",
-        p_fisher: fisher_exact_two_sided(x1, n1 - x1, x2, n2 - x2),
+        p_fisher: compared.p_fisher,
     };
     match args.format {
         Format::Json => {
@@ -195,15 +194,18 @@ fn run_batch(path: &Path, format: Format) -> anyhow::Result<ExitCode> {
     let x2_col = input.required("x2", expected)?;
     let n2_col = input.required("n2", expected)?;
     let alpha_col = input.required("alpha", expected)?;
-    input.process(&["lower", "upper", "p_fisher"], |row| {
-        let confidence = row.confidence_from_alpha(alpha_col)?;
-        let x1 = row.count(x1_col, "x1")?;
-        let n1 = row.count(n1_col, "n1")?;
-        let x2 = row.count(x2_col, "x2")?;
-        let n2 = row.count(n2_col, "n2")?;
-        let d = newcombe_difference(x1, n1, x2, n2, confidence)?;
-        let p = fisher_exact_two_sided(x1, n1 - x1, x2, n2 - x2);
-        Ok(vec![d.lower, d.upper, p])
-    })?;
+    input.process(
+        &["lower", "upper", "p_fisher"],
+        |row| {
+            let confidence = row.confidence_from_alpha(alpha_col)?;
+            let x1 = row.count(x1_col, "x1")?;
+            let n1 = row.count(n1_col, "n1")?;
+            let x2 = row.count(x2_col, "x2")?;
+            let n2 = row.count(n2_col, "n2")?;
+            let c = compare_proportions(x1, n1, x2, n2, confidence)?;
+            Ok(vec![c.difference.lower, c.difference.upper, c.p_fisher])
+        },
+        std::io::stdout().lock(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,11 +7,15 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 
-use grounds::assess::worksheet::ASSESSMENT_COLUMNS;
+use grounds::workflow::{
+    draw_month, fill_worksheet, import_worksheets, progress, substitute as bring_in_reserve,
+    verify_draw, DrawOptions, ImportOptions, ImportOutcome, ReportRequest, SubstituteRequest,
+    Workspace,
+};
 
-use super::{import, report, sample, status, substitute, verify, DbArg};
+use super::{import, report, sample, status, substitute, verify};
 
 const KENT_JANUARY: &[u8] = include_bytes!("../../data/2019-01-kent-stop-and-search.csv");
 const KENT_FEBRUARY: &[u8] = include_bytes!("../../data/2019-02-kent-stop-and-search.csv");
@@ -52,32 +56,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
         )),
     };
     prepare(&dir)?;
-    let db = DbArg {
-        db: dir.join("grounds.db"),
-    };
+    let workspace = Workspace::new(dir.join("grounds.db"));
     let export = dir.join(JANUARY_FILE);
-    let champions = dir.join("champions.csv");
-    let worksheets = dir.join("worksheets");
+    let month = "2019-01".parse().map_err(anyhow::Error::msg)?;
 
     banner("SIMULATED DEMO: real searches (Kent Police, January 2019), made-up assessments");
 
     step("1. Draw January's sample: 20 searches and 5 reserves per champion");
-    let draw_args = sample::Args {
-        export: vec![export.clone()],
-        month: "2019-01".parse().map_err(anyhow::Error::msg)?,
-        champions: champions.clone(),
-        per_champion: 20,
-        reserves: 5,
-        seed: Some(DEMO_SEED.to_string()),
-        out: worksheets.clone(),
-        columns: None,
-        timezone: chrono_tz::Europe::London,
-        redraw: false,
-        abandon_assessments: false,
-        db: db.clone(),
-    };
-    let drawn = sample::draw(&draw_args)?;
-    sample::print_summary(&draw_args, &drawn);
+    let mut options = DrawOptions::new(vec![export.clone()], month, dir.join("champions.csv"));
+    options.seed = Some(DEMO_SEED.to_string());
+    options.out = dir.join("worksheets");
+    let drawn = draw_month(&workspace, &options, &|_| {})?;
+    sample::print_summary(&drawn, &options.exports);
 
     step("2. A search's footage cannot be found: bring in the champion's first reserve");
     let first = drawn
@@ -95,13 +85,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .first()
         .context("the first champion has reserves")?
         .clone();
-    substitute::run(substitute::Args {
-        month: draw_args.month,
-        record_id: missing.clone(),
-        reason: "no BWV: camera not activated (SIMULATED)".to_string(),
-        footage_missing: true,
-        db: db.clone(),
-    })?;
+    let replaced = bring_in_reserve(
+        &workspace,
+        &SubstituteRequest {
+            month,
+            record_id: missing.clone(),
+            reason: "no BWV: camera not activated (SIMULATED)".to_string(),
+            footage_missing: true,
+        },
+    )?;
+    substitute::print(&replaced, month);
 
     step("3. Champions review their searches (here: SIMULATED assessments, seeded)");
     let mut rng = StdRng::seed_from_u64(SIMULATION_SEED);
@@ -114,45 +107,40 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
 
     step("4. Import the worksheets");
-    import::run(import::Args {
-        files: drawn.worksheets.clone(),
+    let options = ImportOptions {
         amend: false,
         simulated: true,
-        db: db.clone(),
-    })?;
+    };
+    let db = workspace.db();
+    match import_worksheets(&workspace, &drawn.worksheets, options, &mut |storing| {
+        println!("Recording {storing} assessment(s) in {} ...", db.display());
+    })? {
+        ImportOutcome::Imported(summary) => import::print_summary(&summary),
+        ImportOutcome::Refused(problems) => {
+            bail!("the demo's own worksheets did not import: {}", problems[0])
+        }
+    }
 
     step("5. Who is done");
-    status::run(status::Args {
-        month: Some(draw_args.month),
-        format: status::Format::Table,
-        check: false,
-        db: db.clone(),
-    })?;
+    status::print_table(&progress(&workspace, Some(month))?);
 
     step("6. The report");
-    report::run(report_args(&db, report::Format::Table, None))?;
+    let report = ReportRequest::default().resolve(&workspace)?;
+    report::output(&report, report::Format::Table, None)?;
 
     let html = dir.join("report.md");
     step("7. The report for the scrutiny panel");
-    report::run(report_args(
-        &db,
-        report::Format::Markdown,
-        Some(html.clone()),
-    ))?;
+    report::output(&report, report::Format::Markdown, Some(&html))?;
     println!("wrote {}", html.display());
 
     step("8. Anyone can check the draw was not hand-picked");
-    let manifest = drawn.folder.join("manifest.json");
-    let verified = verify::run(verify::Args {
-        manifest: manifest.clone(),
-        export: vec![export.clone()],
-    })?;
-    if verified != ExitCode::SUCCESS {
+    let manifest = drawn.manifest_path();
+    if verify::print(&verify_draw(&manifest, &[export], &|_| {})?) != ExitCode::SUCCESS {
         bail!("the demo's own draw did not verify");
     }
 
     step("Where everything is");
-    println!("workspace:   {}", db.db.display());
+    println!("workspace:   {}", db.display());
     println!("worksheets:  {}", drawn.folder.display());
     println!("manifest:    {}", manifest.display());
     println!("HTML report: {}", html.display());
@@ -163,24 +151,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
     println!("  grounds report --format html --out report.html");
     banner("Everything above used SIMULATED assessments: none of it is a real review.");
     Ok(ExitCode::SUCCESS)
-}
-
-fn report_args(db: &DbArg, format: report::Format, out: Option<PathBuf>) -> report::Args {
-    report::Args {
-        from: None,
-        to: None,
-        champion: None,
-        ethnicity: report::Ethnicity::SelfDefined,
-        method: grounds::stats::Method::Wilson,
-        confidence: 0.95,
-        fpc: false,
-        too_few: 10,
-        format,
-        out,
-        public: false,
-        suppress_below: 5,
-        db: db.clone(),
-    }
 }
 
 /// Writes the shipped data into a new or empty folder.
@@ -215,121 +185,4 @@ fn banner(text: &str) {
 
 fn step(text: &str) {
     println!("\n--- {text}");
-}
-
-/// Fills the sample rows (but the substituted search) and the reserve that
-/// replaced it with simulated assessments. Returns how many rows it filled.
-fn fill_worksheet(path: &Path, missing: &str, reserve: &str, rng: &mut StdRng) -> Result<usize> {
-    let mut reader =
-        csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
-    let header = reader.headers()?.clone();
-    let column = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim_start_matches('\u{feff}') == name)
-    };
-    let (Some(id), Some(role), Some(champion)) =
-        (column("record_id"), column("role"), column("champion"))
-    else {
-        bail!("{} is not a grounds worksheet", path.display());
-    };
-    let assessment: Vec<usize> = ASSESSMENT_COLUMNS
-        .iter()
-        .filter_map(|c| column(c))
-        .collect();
-    let mut rows = Vec::new();
-    let mut filled = 0;
-    for row in reader.records() {
-        let mut row: Vec<String> = row?.iter().map(String::from).collect();
-        let record = row[id].clone();
-        let due = (row[role] == "sample" && record != missing) || record == reserve;
-        if due {
-            let values = simulated_values(rng, &row[champion]);
-            for (index, value) in assessment.iter().zip(values) {
-                row[*index] = value;
-            }
-            filled += 1;
-        }
-        rows.push(row);
-    }
-    let mut out = Vec::from("\u{feff}".as_bytes());
-    {
-        let mut writer = csv::Writer::from_writer(&mut out);
-        writer.write_record(header.iter().map(|h| h.trim_start_matches('\u{feff}')))?;
-        for row in &rows {
-            writer.write_record(row)?;
-        }
-        writer.flush()?;
-    }
-    fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
-    Ok(filled)
-}
-
-/// One simulated assessment, in worksheet column order, with frequencies
-/// loosely like published reviews (most searches with reasonable grounds).
-fn simulated_values(rng: &mut StdRng, champion: &str) -> Vec<String> {
-    let pick = |rng: &mut StdRng, options: &[(&str, u32)]| -> String {
-        let total: u32 = options.iter().map(|(_, w)| w).sum();
-        let mut roll = rng.random_range(0..total);
-        for (value, weight) in options {
-            if roll < *weight {
-                return value.to_string();
-            }
-            roll -= weight;
-        }
-        options[0].0.to_string()
-    };
-    let grounds = pick(
-        rng,
-        &[
-            ("reasonable", 83),
-            ("not_reasonable", 7),
-            ("none_recorded", 4),
-            ("insufficient_info", 6),
-        ],
-    );
-    let bwv = pick(
-        rng,
-        &[("reviewed", 85), ("not_available", 10), ("not_reviewed", 5)],
-    );
-    let gowisely = if bwv == "reviewed" {
-        pick(rng, &[("yes", 70), ("partial", 20), ("no", 10)])
-    } else {
-        "not_visible".to_string()
-    };
-    let conduct = pick(rng, &[("good", 60), ("adequate", 32), ("concern", 8)]);
-    let themes = pick(
-        rng,
-        &[
-            ("", 60),
-            ("grounds wording", 15),
-            ("GOWISELY", 10),
-            ("BWV activation", 10),
-            ("grounds wording; GOWISELY", 5),
-        ],
-    );
-    let referral = if grounds == "reasonable" && conduct != "concern" {
-        pick(rng, &[("none", 90), ("feedback", 10)])
-    } else {
-        pick(
-            rng,
-            &[
-                ("feedback", 60),
-                ("supervisor", 35),
-                ("professional_standards", 5),
-            ],
-        )
-    };
-    let day = rng.random_range(4..=27);
-    vec![
-        grounds,
-        bwv,
-        gowisely,
-        conduct,
-        themes,
-        referral,
-        "SIMULATED: not a real review".to_string(),
-        format!("{champion} (SIMULATED)"),
-        format!("2019-02-{day:02}"),
-    ]
 }

@@ -4,8 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
-use grounds::assess::fields::{changes, clean, describe_changes, field_text};
-use grounds::assess::worksheet::ASSESSMENT_COLUMNS;
+use grounds::assess::fields::{changes, clean, describe_changes, Field};
 use grounds::export::YearMonth;
 use grounds::store::{Store, TargetState};
 
@@ -65,7 +64,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     );
     match &target.state {
         TargetState::Substituted { .. } => {
-            if let Some(s) = tx.substitution_of(targets.draw.id, record_id)? {
+            if let Some(s) = tx.substitution_of(targets.draw_id, record_id)? {
                 println!(
                     "Replaced by reserve {} on {} by {}{} (reason: {}).",
                     s.replacement_id,
@@ -82,12 +81,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         TargetState::UnusedReserve => println!("A reserve not brought in: not for review."),
         TargetState::Active => {
-            if let Some(replaced) = tx.substitution_bringing_in(targets.draw.id, record_id)? {
+            if let Some(replaced) = tx.substitution_bringing_in(targets.draw_id, record_id)? {
                 println!("Brought in to replace {replaced}.");
             }
         }
     }
-    let versions = tx.assessment_history(targets.draw.id, record_id)?;
+    let versions = tx.assessment_history(targets.draw_id, record_id)?;
     if versions.is_empty() {
         println!("No assessment recorded yet.");
         return Ok(ExitCode::SUCCESS);
@@ -109,8 +108,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         );
         match previous {
             None => {
-                for field in ASSESSMENT_COLUMNS {
-                    println!("  {field:<12} {}", field_text(&version.assessment, field));
+                for field in Field::ALL {
+                    println!("  {field:<12} {}", field.text(&version.assessment));
                 }
             }
             Some(previous) => {
@@ -123,8 +122,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if let Some(last) = versions.last().filter(|_| versions.len() > 1) {
         println!();
         println!("Current (version {}):", last.version);
-        for field in ASSESSMENT_COLUMNS {
-            println!("  {field:<12} {}", field_text(&last.assessment, field));
+        for field in Field::ALL {
+            println!("  {field:<12} {}", field.text(&last.assessment));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,16 +1,16 @@
 //! `grounds import`: store the assessments of filled worksheets, all files
 //! together or none.
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
 
-use grounds::assess::import::{
-    awaits_assessment, plan, read_worksheet, Action, Problem, Worksheet,
+use grounds::assess::import::Problem;
+use grounds::workflow::{
+    import_worksheets, ImportOptions, ImportOutcome, ImportSummary, Workspace,
 };
-use grounds::store::{self, Provenance, Store};
 
 use super::{DbArg, EXIT_BAD_INPUT};
 
@@ -49,142 +49,52 @@ pub struct Args {
     pub db: DbArg,
 }
 
-/// Counts for one file.
-#[derive(Default)]
-struct FileCounts {
-    new: usize,
-    amended: usize,
-    unchanged: usize,
-    not_assessed: usize,
-    not_in_review: usize,
-}
-
 pub fn run(args: Args) -> Result<ExitCode> {
-    let sheets: Vec<Worksheet> = args.files.iter().map(|p| read_worksheet(p)).collect();
-    let mut problems: Vec<Problem> = sheets.iter().flat_map(|s| s.problems.clone()).collect();
-    let rows: Vec<_> = sheets.iter().flat_map(|s| s.rows.clone()).collect();
-
-    let mut store = Store::open(&args.db.db)?;
-    let tx = store.begin()?;
-    let months: BTreeSet<&str> = rows
-        .iter()
-        .map(|r| r.month.as_str())
-        .chain(
-            sheets
-                .iter()
-                .flat_map(|s| s.empty.iter().map(|(m, _)| m.as_str())),
-        )
-        .collect();
-    let mut draws = HashMap::new();
-    for month in months {
-        if let Some(targets) = tx.draw_targets(month, None)? {
-            draws.insert(month.to_string(), targets);
-        }
-    }
-    let (planned, refused) = plan(&rows, &draws, args.amend);
-    problems.extend(refused);
-    if !problems.is_empty() {
-        drop(tx);
-        return Ok(report_problems(&args.files, problems));
-    }
-
-    let storing = planned
-        .iter()
-        .filter(|p| p.action != Action::Unchanged)
-        .count();
-    if storing > 0 {
+    let options = ImportOptions {
+        amend: args.amend,
+        simulated: args.simulated,
+    };
+    let db = &args.db.db;
+    let outcome = import_worksheets(&Workspace::new(db), &args.files, options, &mut |storing| {
         // Printed inside the transaction: a large import takes a moment, and
         // the kill test (tests/all/reliability_cli.rs) strikes on this line.
-        println!(
-            "Recording {storing} assessment(s) in {} ...",
-            args.db.db.display()
-        );
-    }
-    let recorded_by = store::current_user();
-    let recorded_at = store::now();
-    let sources: HashMap<&str, String> = sheets
-        .iter()
-        .map(|s| (s.file.as_str(), source_of(&s.file, args.simulated)))
-        .collect();
-    let mut counts: HashMap<&str, FileCounts> = HashMap::new();
-    for sheet in &sheets {
-        let file = counts.entry(&sheet.file).or_default();
-        for (month, record_id) in &sheet.empty {
-            if awaits_assessment(&draws, month, record_id) {
-                file.not_assessed += 1;
-            } else {
-                file.not_in_review += 1;
-            }
-        }
-    }
-    for step in &planned {
-        let row = &rows[step.row];
-        let file = counts.entry(&row.file).or_default();
-        match step.action {
-            Action::Unchanged => {
-                file.unchanged += 1;
-                continue;
-            }
-            Action::New => file.new += 1,
-            Action::Amend => file.amended += 1,
-        }
-        let provenance = Provenance {
-            source: &sources[row.file.as_str()],
-            simulated: args.simulated,
-            recorded_by: &recorded_by,
-            recorded_at: &recorded_at,
-        };
-        tx.insert_assessment(step.draw_id, &row.record_id, &row.assessment, &provenance)?;
-    }
-    if args.simulated {
-        tx.set_meta("simulated", "1")?;
-    }
-    tx.commit()?;
+        println!("Recording {storing} assessment(s) in {} ...", db.display());
+    })?;
+    let summary = match outcome {
+        ImportOutcome::Refused(problems) => return Ok(report_problems(&problems)),
+        ImportOutcome::Imported(summary) => summary,
+    };
+    print_summary(&summary);
+    Ok(ExitCode::SUCCESS)
+}
 
-    let total = |f: fn(&FileCounts) -> usize| counts.values().map(f).sum::<usize>();
+/// Says what an import stored (also for `grounds demo`).
+pub fn print_summary(summary: &ImportSummary) {
+    let t = &summary.total;
     println!(
         "Imported {} file(s): {} new, {} amended, {} unchanged, {} not assessed yet (skipped); \
          {} row(s) not for review (reserves not in use, replaced searches).",
-        sheets.len(),
-        total(|c| c.new),
-        total(|c| c.amended),
-        total(|c| c.unchanged),
-        total(|c| c.not_assessed),
-        total(|c| c.not_in_review)
+        summary.files.len(),
+        t.new,
+        t.amended,
+        t.unchanged,
+        t.not_assessed,
+        t.not_in_review
     );
-    if sheets.len() > 1 {
-        for sheet in &sheets {
-            let c = &counts[sheet.file.as_str()];
+    if summary.files.len() > 1 {
+        for file in &summary.files {
+            let c = &file.counts;
             println!(
                 "  {}: {} new, {} amended, {} unchanged, {} not assessed yet, {} not for review",
-                sheet.file, c.new, c.amended, c.unchanged, c.not_assessed, c.not_in_review
+                file.file, c.new, c.amended, c.unchanged, c.not_assessed, c.not_in_review
             );
         }
     }
     println!("See who is done: grounds status");
-    Ok(ExitCode::SUCCESS)
 }
 
-/// `import:NAME.csv`: the file name, not the path, which says nothing more
-/// and may hold a person's home folder.
-fn source_of(file: &str, simulated: bool) -> String {
-    if simulated {
-        return "simulated".to_string();
-    }
-    let name = Path::new(file)
-        .file_name()
-        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
-    format!("import:{name}")
-}
-
-fn report_problems(files: &[PathBuf], mut problems: Vec<Problem>) -> ExitCode {
-    let order: HashMap<String, usize> = files
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.display().to_string(), i))
-        .collect();
-    problems.sort_by_key(|p| (order.get(&p.file).copied(), p.line));
-    for problem in &problems {
+fn report_problems(problems: &[Problem]) -> ExitCode {
+    for problem in problems {
         eprintln!("{problem}");
     }
     let files_with: BTreeSet<&str> = problems.iter().map(|p| p.file.as_str()).collect();

@@ -1,10 +1,12 @@
 //! One module per subcommand. Each has an `Args` (clap derive) and a `run`
 //! that returns the process exit code; the domain lives in the library.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
 use std::process::ExitCode;
 
-pub mod batch;
 pub mod compare;
 pub mod completions;
 pub mod demo;
@@ -64,6 +66,23 @@ pub fn byte_progress(total_bytes: u64, message: &'static str) -> indicatif::Prog
     bar
 }
 
+/// The total size of the files, for a progress bar (unreadable ones count 0:
+/// reading them will say what is wrong).
+pub fn total_bytes(paths: &[PathBuf]) -> u64 {
+    paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// A clap parser for a count within the library's limits.
+pub fn range_parser(
+    limits: std::ops::RangeInclusive<u32>,
+) -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(i64::from(*limits.start())..=i64::from(*limits.end()))
+}
+
 /// Parses an IANA time zone name.
 pub fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, String> {
     name.parse()
@@ -73,4 +92,30 @@ pub fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, String> {
 /// Parses a `YYYY-MM` month.
 pub fn parse_month(text: &str) -> Result<grounds::export::YearMonth, String> {
     text.parse()
+}
+
+/// Writes next to the target and renames, so a reader never sees half a report.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile_in(dir, path)?;
+    temp.1
+        .write_all(bytes)
+        .with_context(|| format!("writing {}", path.display()))?;
+    temp.1.sync_all().ok();
+    std::fs::rename(&temp.0, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+fn tempfile_in(dir: &Path, target: &Path) -> Result<(PathBuf, std::fs::File)> {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let temp = dir.join(format!(".{name}.partial-{}", std::process::id()));
+    let file =
+        std::fs::File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+    Ok((temp, file))
 }

@@ -2,11 +2,10 @@
 
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
-use serde::Serialize;
+use anyhow::Result;
 
 use grounds::export::YearMonth;
-use grounds::store::{ChampionProgress, Period, Store};
+use grounds::workflow::{progress, Progress, Workspace};
 
 use super::{parse_month, DbArg, EXIT_CHECK_FAILED};
 
@@ -42,74 +41,8 @@ pub enum Format {
     Json,
 }
 
-#[derive(Serialize, Default, Clone, Copy, PartialEq, Eq, Debug)]
-struct Totals {
-    assigned: u64,
-    assessed: u64,
-    substituted: u64,
-    footage_missing: u64,
-    outstanding: u64,
-}
-
-#[derive(Serialize)]
-struct Month {
-    month: String,
-    champions: Vec<ChampionProgress>,
-    totals: Totals,
-}
-
-#[derive(Serialize)]
-struct Status {
-    simulated: bool,
-    months: Vec<Month>,
-    outstanding: u64,
-    complete: bool,
-}
-
 pub fn run(args: Args) -> Result<ExitCode> {
-    let mut store = Store::open(&args.db.db)?;
-    let tx = store.read()?;
-    let month = args.month.map(|m| m.to_string());
-    if let Some(month) = &month {
-        if tx.current_draw(month)?.is_none() {
-            bail!("no draw for {month} in {}", args.db.db.display());
-        }
-    }
-    let simulated = tx.is_simulated()?;
-    let period = Period {
-        from: month.clone(),
-        to: month.clone(),
-        champion: None,
-    };
-    let progress = tx.progress(&period)?;
-    drop(tx);
-
-    let mut months: Vec<Month> = Vec::new();
-    for row in progress {
-        if months.last().is_none_or(|m| m.month != row.month) {
-            months.push(Month {
-                month: row.month.clone(),
-                champions: Vec::new(),
-                totals: Totals::default(),
-            });
-        }
-        if let Some(month) = months.last_mut() {
-            let t = &mut month.totals;
-            t.assigned += row.assigned;
-            t.assessed += row.assessed;
-            t.substituted += row.substituted;
-            t.footage_missing += row.footage_missing;
-            t.outstanding += row.outstanding;
-            month.champions.push(row);
-        }
-    }
-    let outstanding = months.iter().map(|m| m.totals.outstanding).sum();
-    let status = Status {
-        simulated,
-        complete: outstanding == 0,
-        outstanding,
-        months,
-    };
+    let status = progress(&Workspace::new(&args.db.db), args.month)?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&status)?),
         Format::Table => print_table(&status),
@@ -120,7 +53,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_table(status: &Status) {
+/// Prints the progress, a table per month.
+pub fn print_table(status: &Progress) {
     if status.simulated {
         println!("*** SIMULATED DATA: these assessments were made up by `grounds demo`, not by reviewers ***");
     }

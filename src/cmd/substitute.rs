@@ -3,10 +3,10 @@
 
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 
 use grounds::export::YearMonth;
-use grounds::store::{self, Store};
+use grounds::workflow::{substitute, SubstituteRequest, Substituted, Workspace};
 
 use super::{parse_month, DbArg};
 
@@ -43,49 +43,41 @@ pub struct Args {
     pub db: DbArg,
 }
 
-/// Whether a reason says the footage was missing.
-fn mentions_footage(reason: &str) -> bool {
-    let reason = reason.to_lowercase();
-    ["bwv", "footage", "video"]
-        .iter()
-        .any(|word| reason.contains(word))
+pub fn run(args: Args) -> Result<ExitCode> {
+    let request = SubstituteRequest {
+        month: args.month,
+        record_id: args.record_id,
+        reason: args.reason,
+        footage_missing: args.footage_missing,
+    };
+    let done = substitute(&Workspace::new(&args.db.db), &request)?;
+    print(&done, request.month);
+    Ok(ExitCode::SUCCESS)
 }
 
-pub fn run(args: Args) -> Result<ExitCode> {
-    let reason = args.reason.trim();
-    if reason.is_empty() {
-        bail!("--reason is empty: say why the search cannot be reviewed");
-    }
-    let record_id = grounds::assess::fields::clean(&args.record_id);
-    let footage_missing = args.footage_missing || mentions_footage(reason);
-    let month = args.month.to_string();
-    let mut store = Store::open(&args.db.db)?;
-    let tx = store.begin()?;
-    let Some(draw) = tx.current_draw(&month)? else {
-        bail!("no draw for {month} in {}", args.db.db.display());
-    };
-    let done = tx.substitute(
-        &draw,
-        record_id,
-        reason,
-        footage_missing,
-        &store::current_user(),
-        &store::now(),
-    )?;
-    tx.commit()?;
+/// Says what a substitution did (also for `grounds demo`).
+pub fn print(done: &Substituted, month: YearMonth) {
+    let s = &done.substitution;
     println!(
         "{} of {} is replaced by reserve {} ({}): assess it in the reserve rows of the worksheet.",
-        done.record_id, done.champion, done.reserve_position, done.replacement_id
+        s.record_id, s.champion, s.reserve_position, s.replacement_id
     );
     println!(
-        "Reason: {reason}{}. {} reserve(s) left for {} in {month}.",
-        if footage_missing {
+        "Reason: {}{}. {} reserve(s) left for {} in {}.",
+        done.reason,
+        if done.footage_missing {
             " (footage missing)"
         } else {
             ""
         },
-        done.reserves_left,
-        done.champion
+        s.reserves_left,
+        s.champion,
+        month
     );
-    Ok(ExitCode::SUCCESS)
+    if s.other_stratum {
+        println!(
+            "{} had no reserve of the same stratum left, so this reserve is from the other stratum; the workspace records that.",
+            s.champion
+        );
+    }
 }

@@ -2,7 +2,7 @@
 //! the month also for the values a spreadsheet damages), and of the month's
 //! rows only what the draw needs is kept: the record id, where the row is,
 //! and the officer and area when mapped. The few rows drawn are read again
-//! from their offsets afterwards ([`read_back`]). Memory follows the
+//! from their offsets afterwards (`read_back.rs`). Memory follows the
 //! month's row count, not the input's size, and files are read in
 //! parallel, one per core.
 
@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use chrono_tz::Tz;
-use csv::StringRecord;
 
 use super::error::{ExportError, Location};
 use super::mapping::{ColumnMapping, ResolvedColumns};
@@ -234,16 +233,7 @@ fn scan_file(
         Some((_, mut fields)) => read_header(&mut fields, &display)?,
         None => return Err(ExportError::Empty { file: display }),
     };
-    let columns = mapping.resolve(&header).map_err(|missing| ExportError::MissingColumns {
-        file: display.clone(),
-        missing: missing.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", "),
-        found: header.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", "),
-        hint: if mapping.is_police_uk() {
-            "This is not a data.police.uk stop-and-search file; for a force export, describe its columns with --columns mapping.toml."
-        } else {
-            "Check the column names in the mapping file against the export's header."
-        },
-    })?;
+    let columns = resolve_columns(mapping, &header, &display)?;
 
     let at = |line: u64, column: Option<usize>| Location {
         file: display.clone(),
@@ -264,34 +254,9 @@ fn scan_file(
     let (mut earliest, mut latest): (Option<Stamp>, Option<Stamp>) = (None, None);
     while let Some((line, mut record)) = reader.next_record().map_err(io_error)? {
         data_rows += 1;
-        if record.len() != header.len() {
-            return Err(ExportError::Malformed {
-                at: at(line, None),
-                message: format!(
-                    "the row has {} fields but the header has {}; a value containing a comma must be in double quotes",
-                    record.len(),
-                    header.len()
-                ),
-            });
-        }
-        if let Err(utf8) = std::str::from_utf8(record.bytes()) {
-            return Err(ExportError::InvalidUtf8 {
-                at: at(line, Some(record.field_at(utf8.valid_up_to()))),
-            });
-        }
-        let raw_date = record.get(columns.date).unwrap_or_default();
-        let parsed = match &mapping.date_format {
-            None => parse_iso(raw_date, mapping.naive_dates),
-            Some(format) => parse_with_format(utf8_field(raw_date), format, mapping.naive_dates),
-        };
-        let stamp = parsed.map_err(|_| ExportError::BadDate {
-            at: at(line, Some(columns.date)),
-            value: utf8_field(raw_date).to_string(),
-            hint: match &mapping.date_format {
-                Some(format) => format!(" or the mapping's format {format:?}"),
-                None => " (a mapping file can give another format under [dates])".to_string(),
-            },
-        })?;
+        check_shape(&mut record, header.len()).map_err(|(column, err)| err(at(line, column)))?;
+        let stamp = row_date(&record, &columns, mapping)
+            .map_err(|err| err(at(line, Some(columns.date))))?;
         extend_range(&mut earliest, &mut latest, stamp);
         // Rows of other months are checked for their shape, encoding and
         // date only: they cannot change the draw, and a national export is
@@ -331,18 +296,7 @@ fn scan_file(
                     .to_string()
             })
         };
-        for (counts, column) in population.iter_mut().zip(ethnicity_columns) {
-            if let Some(index) = column {
-                // Look up by &str: a new String only for a value not seen yet.
-                let value = utf8_field(record.get(index).unwrap_or_default()).trim();
-                match counts.get_mut(value) {
-                    Some(count) => *count += 1,
-                    None => {
-                        counts.insert(value.to_string(), 1);
-                    }
-                }
-            }
-        }
+        count_ethnicity(&mut population, ethnicity_columns, &record);
         let pools = (columns.officer.is_some() || columns.area.is_some()).then(|| {
             Box::new(Pools {
                 officer: trimmed(columns.officer),
@@ -389,6 +343,97 @@ fn scan_file(
     })
 }
 
+/// The mapping's columns in this header, or which are missing.
+fn resolve_columns(
+    mapping: &ColumnMapping,
+    header: &[String],
+    display: &str,
+) -> Result<ResolvedColumns, ExportError> {
+    mapping.resolve(header).map_err(|missing| ExportError::MissingColumns {
+        file: display.to_string(),
+        missing: missing.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", "),
+        found: header.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", "),
+        hint: if mapping.is_police_uk() {
+            "This is not a data.police.uk stop-and-search file; for a force export, describe its columns with --columns mapping.toml."
+        } else {
+            "Check the column names in the mapping file against the export's header."
+        },
+    })
+}
+
+/// An error still to be given its place in the file.
+type Unplaced = Box<dyn FnOnce(Location) -> ExportError>;
+
+/// Every row: as many fields as the header, and UTF-8 throughout. The
+/// error comes with the column it is in, when there is one.
+fn check_shape(
+    record: &mut Fields<'_>,
+    header_len: usize,
+) -> Result<(), (Option<usize>, Unplaced)> {
+    if record.len() != header_len {
+        let found = record.len();
+        return Err((
+            None,
+            Box::new(move |at| {
+                ExportError::Malformed {
+                at,
+                message: format!(
+                    "the row has {found} fields but the header has {header_len}; a value containing a comma must be in double quotes"
+                ),
+            }
+            }),
+        ));
+    }
+    if let Err(utf8) = std::str::from_utf8(record.bytes()) {
+        return Err((
+            Some(record.field_at(utf8.valid_up_to())),
+            Box::new(|at| ExportError::InvalidUtf8 { at }),
+        ));
+    }
+    Ok(())
+}
+
+/// The row's date, in the mapping's format (ISO 8601 by default).
+fn row_date(
+    record: &Fields<'_>,
+    columns: &ResolvedColumns,
+    mapping: &ColumnMapping,
+) -> Result<Stamp, Unplaced> {
+    let raw_date = record.get(columns.date).unwrap_or_default();
+    let parsed = match &mapping.date_format {
+        None => parse_iso(raw_date, mapping.naive_dates),
+        Some(format) => parse_with_format(utf8_field(raw_date), format, mapping.naive_dates),
+    };
+    parsed.map_err(|_| -> Unplaced {
+        let value = utf8_field(raw_date).to_string();
+        let hint = match &mapping.date_format {
+            Some(format) => format!(" or the mapping's format {format:?}"),
+            None => " (a mapping file can give another format under [dates])".to_string(),
+        };
+        Box::new(move |at| ExportError::BadDate { at, value, hint })
+    })
+}
+
+/// Counts the row's ethnicity values, one map per scheme (in `Scheme::ALL` order).
+fn count_ethnicity(
+    population: &mut [HashMap<String, u64>; 2],
+    columns: [Option<usize>; 2],
+    record: &Fields<'_>,
+) {
+    for (counts, column) in population.iter_mut().zip(columns) {
+        if let Some(index) = column {
+            // Look up by &str: a new String only for a value not seen yet.
+            let value = utf8_field(record.get(index).unwrap_or_default()).trim();
+            match counts.get_mut(value) {
+                Some(count) => *count += 1,
+                None => {
+                    counts.insert(value.to_string(), 1);
+                }
+            }
+        }
+    }
+}
+
 fn read_header(fields: &mut Fields<'_>, display: &str) -> Result<Vec<String>, ExportError> {
     if fields.is_empty()
         || (fields.len() == 1 && fields.bytes().iter().all(u8::is_ascii_whitespace))
@@ -424,7 +469,7 @@ fn read_header(fields: &mut Fields<'_>, display: &str) -> Result<Vec<String>, Ex
 }
 
 /// The record was checked as UTF-8 as a whole; a field of it is UTF-8 too.
-fn utf8_field(bytes: &[u8]) -> &str {
+pub(super) fn utf8_field(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
 
@@ -564,61 +609,4 @@ fn number_occurrences(records: &mut [MonthRecord], digests: &[[u8; 32]]) {
         occurrence = if same_as_previous { occurrence + 1 } else { 1 };
         records[index as usize].record_id = record_id_from_digest(digest, occurrence);
     }
-}
-
-/// Reads the given month records again from their files, for worksheets and
-/// the workspace snapshot: a few hundred rows, not the month. Each row read
-/// is checked against its record id, so a file changed since the scan is an
-/// error, not a wrong worksheet.
-pub fn read_back(
-    paths: &[PathBuf],
-    scan: &MonthScan,
-    wanted: &[&MonthRecord],
-) -> Result<HashMap<String, StringRecord>, ExportError> {
-    use std::io::{Seek, SeekFrom};
-    let mut found = HashMap::with_capacity(wanted.len());
-    for record in wanted {
-        let path = &paths[record.input];
-        let display = path.display().to_string();
-        let io_error = |source| ExportError::Io {
-            file: display.clone(),
-            source,
-        };
-        let mut file = File::open(path).map_err(io_error)?;
-        file.seek(SeekFrom::Start(record.offset))
-            .map_err(io_error)?;
-        // One record: a small buffer, not the megabyte a whole file gets.
-        let mut reader = RecordReader::with_capacity(1 << 13, file, &|_| {});
-        let changed = || ExportError::Malformed {
-            at: Location {
-                file: display.clone(),
-                line: record.line,
-                column: None,
-            },
-            message: format!(
-                "the row of record {} is not what it was a moment ago: has the file changed?",
-                record.record_id
-            ),
-        };
-        let Some((_, mut fields)) = reader.next_record().map_err(io_error)? else {
-            return Err(changed());
-        };
-        let matches = match scan.columns.id {
-            Some(index) => {
-                utf8_field(fields.get(index).unwrap_or_default()).trim() == record.record_id
-            }
-            None => {
-                let digest = record_content_digest(fields.iter());
-                record
-                    .record_id
-                    .starts_with(&format!("h{}-", hex(&digest[..8])))
-            }
-        };
-        let row = StringRecord::from_byte_record(fields.to_byte_record()).map_err(|_| changed())?;
-        if !matches {
-            return Err(changed());
-        }
-        found.insert(record.record_id.clone(), row);
-    }
-    Ok(found)
 }

@@ -66,119 +66,15 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             outstanding: completeness.outstanding,
         });
     }
-    // One classification per search: its group, or (unrecognised) Not
-    // stated and a count to report.
-    let mut unrecognised: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut groups: Vec<&str> = Vec::with_capacity(input.searches.len());
-    for search in &input.searches {
-        let value = match options.scheme {
-            Scheme::Officer => &search.officer_defined_ethnicity,
-            Scheme::SelfDefined => &search.self_defined_ethnicity,
-        };
-        let group = classify(options.scheme, value).unwrap_or_else(|_| {
-            *unrecognised.entry(value.as_str()).or_default() += 1;
-            Group::NotStated
-        });
-        groups.push(group.label());
-    }
+    let (groups, unrecognised) = classify_searches(&input.searches, options.scheme);
     let frame = SearchFrame::new(&input.searches, &groups)?;
 
     // Populations are only a sampling frame for the whole force: with one
     // champion's searches, the correction would be wrong, so it is not made.
     let whole_force = options.champion.is_none();
-    let month_population: BTreeMap<&str, u64> = input
-        .draws
-        .iter()
-        .map(|d| (d.month.as_str(), d.month_records))
-        .collect();
-    let population: u64 = month_population.values().sum();
-    let scheme_rows: Vec<&MonthPopulation> = input
-        .populations
-        .iter()
-        .filter(|p| p.scheme == options.scheme.key())
-        .collect();
-    // With population counts for the scheme, a group nobody in it searched has 0, not "unknown".
-    let mut group_population: BTreeMap<Group, u64> = if scheme_rows.is_empty() {
-        BTreeMap::new()
-    } else {
-        Group::ALL.iter().map(|g| (*g, 0)).collect()
-    };
-    for row in scheme_rows {
-        *group_population
-            .entry(broad_group(options.scheme, &row.value))
-            .or_default() += row.searches;
-    }
-
-    let by_group: BTreeMap<String, Tally> = frame.tallies_by("group")?.into_iter().collect();
-    let mut overall = Tally::default();
-    by_group.values().for_each(|t| overall.add(t));
-    let mut minority = Tally::default();
-    let mut minority_population: Option<u64> = None;
-    let mut group_rows = Vec::new();
-    for group in Group::ALL {
-        let tally = by_group.get(group.label()).copied().unwrap_or_default();
-        let group_searches = group_population.get(&group).copied();
-        if group.is_minority() == Some(true) {
-            minority.add(&tally);
-            if let Some(n) = group_searches {
-                *minority_population.get_or_insert(0) += n;
-            }
-        }
-        group_rows.push(GroupRow {
-            group: group.label().to_string(),
-            population: group_searches,
-            reviewed_share: group_searches
-                .filter(|&n| n > 0)
-                .map(|n| (tally.judged() + tally.insufficient_info) as f64 / n as f64),
-            estimate: Estimate::from_tally(&tally, rules, group_searches.filter(|_| whole_force))?,
-        });
-    }
-    let white = by_group
-        .get(Group::White.label())
-        .copied()
-        .unwrap_or_default();
-
-    let month_tallies: BTreeMap<String, Tally> = frame.tallies_by("month")?.into_iter().collect();
-    let mut by_month = Vec::new();
-    for draw in &input.draws {
-        let (assigned, assessed) = input
-            .progress
-            .iter()
-            .filter(|p| p.month == draw.month)
-            .fold((0, 0), |(a, s), p| (a + p.assigned, s + p.assessed));
-        let tally = month_tallies.get(&draw.month).copied().unwrap_or_default();
-        by_month.push(MonthRow {
-            month: draw.month.clone(),
-            population: draw.month_records,
-            assigned,
-            outstanding: assigned.saturating_sub(assessed),
-            estimate: Estimate::from_tally(
-                &tally,
-                rules,
-                Some(draw.month_records).filter(|_| whole_force),
-            )?,
-        });
-    }
-
-    let champion_tallies: BTreeMap<String, Tally> =
-        frame.tallies_by("champion")?.into_iter().collect();
-    let mut champion_progress: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-    for p in &input.progress {
-        let entry = champion_progress.entry(p.champion.as_str()).or_default();
-        entry.0 += p.assigned;
-        entry.1 += p.assessed;
-    }
-    // Alphabetical, never ranked: twenty searches say little about one officer.
-    let mut by_champion = Vec::new();
-    for (champion, (assigned, assessed)) in champion_progress {
-        let tally = champion_tallies.get(champion).copied().unwrap_or_default();
-        by_champion.push(ChampionRow {
-            champion: champion.to_string(),
-            assigned,
-            outstanding: assigned.saturating_sub(assessed),
-            estimate: Estimate::from_tally(&tally, rules, None)?,
-        });
-    }
+    let population: u64 = input.draws.iter().map(|d| d.month_records).sum();
+    let group_population = group_populations(&input.populations, options.scheme);
+    let ethnic = ethnic_groups(&frame, &group_population, rules, whole_force)?;
 
     Ok(Report {
         simulated: input.simulated || input.searches.iter().any(|s| s.simulated),
@@ -206,21 +102,25 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
         too_few_below: rules.too_few_below,
         public: false,
         suppressed_below: None,
-        overall: Estimate::from_tally(&overall, rules, Some(population).filter(|_| whole_force))?,
-        population,
-        groups: group_rows,
-        minority: Estimate::from_tally(
-            &minority,
+        overall: Estimate::from_tally(
+            &ethnic.overall,
             rules,
-            minority_population.filter(|_| whole_force),
+            Some(population).filter(|_| whole_force),
         )?,
-        minority_population,
-        comparison: compare(&minority, &white, rules.confidence)?,
-        by_month,
-        by_champion,
+        population,
+        groups: ethnic.rows,
+        minority: Estimate::from_tally(
+            &ethnic.minority,
+            rules,
+            ethnic.minority_population.filter(|_| whole_force),
+        )?,
+        minority_population: ethnic.minority_population,
+        comparison: compare(&ethnic.minority, &ethnic.white, rules.confidence)?,
+        by_month: month_rows(&frame, input, rules, whole_force)?,
+        by_champion: champion_rows(&frame, &input.progress, rules)?,
         by_legislation: value_rows(frame.tallies_by("legislation")?, rules)?,
         by_object: value_rows(frame.tallies_by("object_of_search")?, rules)?,
-        breakdowns: breakdowns(&frame, &overall, &input.searches, &input.progress)?,
+        breakdowns: breakdowns(&frame, &ethnic.overall, &input.searches, &input.progress)?,
         completeness,
         unrecognised_ethnicity: unrecognised
             .into_iter()
@@ -233,47 +133,209 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
         replaced_draws: input
             .replaced_draws
             .iter()
-            .map(|d| ReplacedDrawInfo {
-                month: d.month.clone(),
-                seed: d.seed.clone(),
-                created_at: d.created_at.clone(),
-                manifest_sha256: d.manifest_sha256.clone(),
-                replaced_at: d.superseded_at.clone(),
-                reason: d.reason.clone(),
-            })
+            .map(replaced_draw_info)
             .collect(),
-        draws: input
-            .draws
-            .iter()
-            .map(|d| DrawInfo {
-                month: d.month.clone(),
-                seed: d.seed.clone(),
-                created_at: d.created_at.clone(),
-                manifest_sha256: d.manifest_sha256.clone(),
-                searches_in_month: d.month_records,
-                inputs: d
-                    .inputs
-                    .iter()
-                    .map(|(file, sha256)| InputFile {
-                        file: file.clone(),
-                        sha256: sha256.clone(),
-                    })
-                    .collect(),
-            })
-            .collect(),
-        notes: input
-            .searches
-            .iter()
-            .filter(|s| !s.notes.trim().is_empty())
-            .map(|s| Note {
-                month: s.month.clone(),
-                champion: s.champion.clone(),
-                record_id: s.record_id.clone(),
-                grounds: s.grounds.clone(),
-                text: s.notes.clone(),
-            })
-            .collect(),
+        draws: input.draws.iter().map(draw_info).collect(),
+        notes: notes(&input.searches),
     })
+}
+
+/// One classification per search, in order: its group's label, or (for a
+/// value grounds does not recognise) Not stated and a count to report.
+fn classify_searches(
+    searches: &[AssessedSearch],
+    scheme: Scheme,
+) -> (Vec<&'static str>, BTreeMap<&str, u64>) {
+    let mut unrecognised: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut groups: Vec<&'static str> = Vec::with_capacity(searches.len());
+    for search in searches {
+        let value = match scheme {
+            Scheme::Officer => &search.officer_defined_ethnicity,
+            Scheme::SelfDefined => &search.self_defined_ethnicity,
+        };
+        let group = classify(scheme, value).unwrap_or_else(|_| {
+            *unrecognised.entry(value.as_str()).or_default() += 1;
+            Group::NotStated
+        });
+        groups.push(group.label());
+    }
+    (groups, unrecognised)
+}
+
+/// The searched population of each group in the period's months. With
+/// population counts for the scheme, a group nobody in it searched has 0,
+/// not "unknown"; without them, every group is unknown.
+fn group_populations(populations: &[MonthPopulation], scheme: Scheme) -> BTreeMap<Group, u64> {
+    let scheme_rows: Vec<&MonthPopulation> = populations
+        .iter()
+        .filter(|p| p.scheme == scheme.key())
+        .collect();
+    let mut group_population: BTreeMap<Group, u64> = if scheme_rows.is_empty() {
+        BTreeMap::new()
+    } else {
+        Group::ALL.iter().map(|g| (*g, 0)).collect()
+    };
+    for row in scheme_rows {
+        *group_population
+            .entry(broad_group(scheme, &row.value))
+            .or_default() += row.searches;
+    }
+    group_population
+}
+
+/// The tallies by ethnic group, and what is built from them.
+struct EthnicGroups {
+    overall: Tally,
+    minority: Tally,
+    minority_population: Option<u64>,
+    white: Tally,
+    rows: Vec<GroupRow>,
+}
+
+fn ethnic_groups(
+    frame: &SearchFrame,
+    group_population: &BTreeMap<Group, u64>,
+    rules: &EstimateRules,
+    whole_force: bool,
+) -> Result<EthnicGroups, ReportError> {
+    let by_group: BTreeMap<String, Tally> = frame.tallies_by("group")?.into_iter().collect();
+    let mut overall = Tally::default();
+    by_group.values().for_each(|t| overall.add(t));
+    let mut minority = Tally::default();
+    let mut minority_population: Option<u64> = None;
+    let mut rows = Vec::new();
+    for group in Group::ALL {
+        let tally = by_group.get(group.label()).copied().unwrap_or_default();
+        let group_searches = group_population.get(&group).copied();
+        if group.is_minority() == Some(true) {
+            minority.add(&tally);
+            if let Some(n) = group_searches {
+                *minority_population.get_or_insert(0) += n;
+            }
+        }
+        rows.push(GroupRow {
+            group: group.label().to_string(),
+            population: group_searches,
+            reviewed_share: group_searches
+                .filter(|&n| n > 0)
+                .map(|n| (tally.judged() + tally.insufficient_info) as f64 / n as f64),
+            estimate: Estimate::from_tally(&tally, rules, group_searches.filter(|_| whole_force))?,
+        });
+    }
+    let white = by_group
+        .get(Group::White.label())
+        .copied()
+        .unwrap_or_default();
+    Ok(EthnicGroups {
+        overall,
+        minority,
+        minority_population,
+        white,
+        rows,
+    })
+}
+
+/// One row per drawn month, with its progress.
+fn month_rows(
+    frame: &SearchFrame,
+    input: &ReportInput,
+    rules: &EstimateRules,
+    whole_force: bool,
+) -> Result<Vec<MonthRow>, ReportError> {
+    let month_tallies: BTreeMap<String, Tally> = frame.tallies_by("month")?.into_iter().collect();
+    let mut by_month = Vec::new();
+    for draw in &input.draws {
+        let (assigned, assessed) = input
+            .progress
+            .iter()
+            .filter(|p| p.month == draw.month)
+            .fold((0, 0), |(a, s), p| (a + p.assigned, s + p.assessed));
+        let tally = month_tallies.get(&draw.month).copied().unwrap_or_default();
+        by_month.push(MonthRow {
+            month: draw.month.clone(),
+            population: draw.month_records,
+            assigned,
+            outstanding: assigned.saturating_sub(assessed),
+            estimate: Estimate::from_tally(
+                &tally,
+                rules,
+                Some(draw.month_records).filter(|_| whole_force),
+            )?,
+        });
+    }
+    Ok(by_month)
+}
+
+/// One row per champion, alphabetical, never ranked: twenty searches say
+/// little about one officer.
+fn champion_rows(
+    frame: &SearchFrame,
+    progress: &[ChampionProgress],
+    rules: &EstimateRules,
+) -> Result<Vec<ChampionRow>, ReportError> {
+    let champion_tallies: BTreeMap<String, Tally> =
+        frame.tallies_by("champion")?.into_iter().collect();
+    let mut champion_progress: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for p in progress {
+        let entry = champion_progress.entry(p.champion.as_str()).or_default();
+        entry.0 += p.assigned;
+        entry.1 += p.assessed;
+    }
+    let mut by_champion = Vec::new();
+    for (champion, (assigned, assessed)) in champion_progress {
+        let tally = champion_tallies.get(champion).copied().unwrap_or_default();
+        by_champion.push(ChampionRow {
+            champion: champion.to_string(),
+            assigned,
+            outstanding: assigned.saturating_sub(assessed),
+            estimate: Estimate::from_tally(&tally, rules, None)?,
+        });
+    }
+    Ok(by_champion)
+}
+
+fn replaced_draw_info(d: &ReplacedDraw) -> ReplacedDrawInfo {
+    ReplacedDrawInfo {
+        month: d.month.clone(),
+        seed: d.seed.clone(),
+        created_at: d.created_at.clone(),
+        manifest_sha256: d.manifest_sha256.clone(),
+        replaced_at: d.superseded_at.clone(),
+        reason: d.reason.clone(),
+    }
+}
+
+fn draw_info(d: &DrawRecord) -> DrawInfo {
+    DrawInfo {
+        month: d.month.clone(),
+        seed: d.seed.clone(),
+        created_at: d.created_at.clone(),
+        manifest_sha256: d.manifest_sha256.clone(),
+        searches_in_month: d.month_records,
+        inputs: d
+            .inputs
+            .iter()
+            .map(|(file, sha256)| InputFile {
+                file: file.clone(),
+                sha256: sha256.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Reviewers' notes, in report order.
+fn notes(searches: &[AssessedSearch]) -> Vec<Note> {
+    searches
+        .iter()
+        .filter(|s| !s.notes.trim().is_empty())
+        .map(|s| Note {
+            month: s.month.clone(),
+            champion: s.champion.clone(),
+            record_id: s.record_id.clone(),
+            grounds: s.grounds.clone(),
+            text: s.notes.clone(),
+        })
+        .collect()
 }
 
 /// Rows per export value, most assessed first (ties by name).

@@ -271,8 +271,10 @@ pub fn compare(
         return Ok(None);
     }
     let (x1, x2) = (minority.reasonable, white.reasonable);
-    let difference = stats::newcombe_difference(x1, n1, x2, n2, confidence)?;
-    let p_fisher = stats::fisher_exact_two_sided(x1, n1 - x1, x2, n2 - x2);
+    let stats::ProportionComparison {
+        difference,
+        p_fisher,
+    } = stats::compare_proportions(x1, n1, x2, n2, confidence)?;
     let mut statement = format!(
         "Reasonable grounds were evident in {x1} of {n1} searches of people from minority ethnic groups ({}) \
          and {x2} of {n2} searches of White people ({}): a difference of {} ({} interval {} to {}, \

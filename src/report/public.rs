@@ -13,25 +13,24 @@
 //!   than k of them. Suppressing on the parts instead would withhold almost
 //!   every good month (18 of 20) and the very figure inspectors publish
 //!   ("26 of 28").
-//! - **Counts of findings** (body-worn video, GOWISELY, conduct, referrals,
-//!   learning themes) are suppressed when 1 to k−1, as the issue asks: "1
-//!   referral to professional standards" can point at one officer.
+//! - **Working back.** More estimates are suppressed until no suppressed one
+//!   can be worked out from what is shown — by subtraction in any sum, from
+//!   the rows left over being all reasonable or none, or from bounds: see
+//!   [`cells`] for the rules and what they deliberately leave open. A row
+//!   suppressed this way may be large: renderers say "suppressed", never "<k".
+//! - **Counts of findings** (body-worn video, GOWISELY, conduct, referrals)
+//!   are suppressed when 1 to k−1, as the issue asks: "1 referral to
+//!   professional standards" can point at one officer. Each kind adds up to
+//!   the searches reviewed, which are published, so a complement is
+//!   suppressed as for estimates.
 //! - **Verdict counts** are the parts of the overall rate, which the headline
 //!   states in words: they are suppressed exactly when the overall figure is.
-//! - **Subtraction.** Rows that add up to a published total (the groups to
-//!   the overall figure, the minority groups to "minority ethnic", White +
-//!   Not stated + minority ethnic to the overall figure, the months,
-//!   legislation and object rows to the overall figure, each partition of
-//!   findings to the searches reviewed) give back by subtraction what their
-//!   suppressed rows add up to. So more rows are suppressed (complementary
-//!   suppression: the smallest non-empty row still shown, to lose least)
-//!   until, in every such sum, the suppressed rows are none, or at least two
-//!   resting together on k searches or more; and a suppressed total always
-//!   has a suppressed row under it. A row suppressed this way may be large:
-//!   renderers say "suppressed", never "<k".
 //! - **Derived figures.** The comparison of minority ethnic groups with White
 //!   is dropped when either side is suppressed; the share of a suppressed
 //!   group's searches that were reviewed is dropped with it.
+//! - **Free text never leaves.** Champion names and notes are dropped, and so
+//!   are learning themes, see [`make_public`]. Ethnicity values grounds does
+//!   not recognise are reported only as how many searches had one.
 //! - Suppressed cells are zeroed, not only flagged, so that no output format
 //!   can print them by mistake.
 //! - Kept: the searched population by group and month (the force publishes
@@ -40,67 +39,53 @@
 //!   need, and the draws (seeds, manifest and input SHA-256s), which are what
 //!   lets the public check the sample.
 
+mod cells;
+mod deduce;
+
 use crate::ethnicity::Group;
 
-use super::model::{Count, Estimate, Report};
+use super::model::{Count, Report};
 
 /// What replaces the champion's name in a report filtered to one champion.
 pub const WITHHELD_NAME: &str = "(name withheld)";
 
+/// What stands for the ethnicity values grounds does not recognise in a
+/// public report: the values are whatever an officer typed, which can be a
+/// name or an address.
+pub const UNRECOGNISED_WITHHELD: &str = "(values withheld)";
+
 /// Turns `report` into a public report: suppresses every cell resting on 1
-/// to `suppress_below − 1` searches (and the cells that would reveal them by
-/// subtraction), and drops champion names and reviewers' notes. Idempotent.
+/// to `suppress_below − 1` searches (and the cells that would reveal them),
+/// and drops champion names, reviewers' notes and every other text a person
+/// typed. Idempotent.
+///
+/// Learning themes are dropped, not filtered through a fixed vocabulary:
+/// grounds has no vocabulary of themes (reviewers type tags, and the
+/// worksheets and `record` take any text), so a list here would be invented,
+/// would publish only the tags that happen to be spelt its way (a reader
+/// could not tell "0" from "spelt differently"), and would still have to be
+/// kept in step with what forces tag. The internal report keeps them.
 pub fn make_public(report: &mut Report, suppress_below: u64) {
     report.public = true;
     report.suppressed_below = Some(suppress_below);
     report.by_champion.clear();
     report.notes.clear();
+    report.breakdowns.themes.clear();
     if report.champion.is_some() {
         report.champion = Some(WITHHELD_NAME.to_string());
     }
     let k = suppress_below;
     let small = |n: u64| n >= 1 && n < k;
-
-    // Decide on the true sizes first, zero afterwards: protecting a sum needs
-    // the sizes of the cells already suppressed. A cell suppressed by an
-    // earlier call has lost its size; it was protected then, so it counts as k.
     let protected = k.max(1);
-    let sizes: Vec<u64> = estimates_mut(report)
-        .map(|e| if e.suppressed { protected } else { reviewed(e) })
-        .collect();
-    let mut flags: Vec<bool> = estimates_mut(report)
-        .map(|e| e.suppressed || small(e.assessed) || small(reviewed(e)))
-        .collect();
-    let sums = estimate_sums(report);
-    while let Some(index) = sums
-        .iter()
-        .find_map(|(total, terms)| complement(*total, terms, &sizes, &flags, k))
-    {
-        flags[index] = true;
-    }
-    for (estimate, suppressed) in estimates_mut(report).zip(flags) {
-        if suppressed {
-            suppress(estimate);
-        }
-    }
-    if report
-        .groups
-        .iter()
-        .any(|g| g.estimate.suppressed && g.group == Group::White.label())
-        || report.minority.suppressed
-    {
-        report.comparison = None;
-    }
-    for group in &mut report.groups {
-        if group.estimate.suppressed {
-            group.reviewed_share = None;
-        }
-    }
+
+    cells::withhold_estimates(report, k);
+    withhold_unrecognised(report, k);
 
     let overall_suppressed = report.overall.suppressed;
     let b = &mut report.breakdowns;
     for count in &mut b.verdicts {
-        if overall_suppressed && count.count > 0 {
+        // Zeros too: "0 reasonable" is the rate of a suppressed figure.
+        if overall_suppressed {
             suppress_count(count);
         }
     }
@@ -119,8 +104,7 @@ pub fn make_public(report: &mut Report, suppress_below: u64) {
             .iter()
             .map(|c| c.suppressed || small(c.count))
             .collect();
-        let terms: Vec<usize> = (0..partition.len()).collect();
-        while let Some(index) = complement(None, &terms, &sizes, &flags, k) {
+        while let Some(index) = count_complement(&sizes, &flags, k) {
             flags[index] = true;
         }
         for (count, suppressed) in partition.iter_mut().zip(flags) {
@@ -129,32 +113,30 @@ pub fn make_public(report: &mut Report, suppress_below: u64) {
             }
         }
     }
-    // Themes overlap (a search can have several): no total to subtract from.
-    for count in &mut b.themes {
-        if small(count.count) {
-            suppress_count(count);
-        }
+}
+
+/// The unrecognised ethnicity values become one count, of searches. It is a
+/// lower bound on the Not stated row (they are counted there), so it goes
+/// when that row is suppressed, and like any count when it is 1 to k−1.
+fn withhold_unrecognised(report: &mut Report, k: u64) {
+    if report.unrecognised_ethnicity.is_empty() {
+        return;
     }
-}
-
-fn reviewed(estimate: &Estimate) -> u64 {
-    estimate.assessed + estimate.insufficient_info
-}
-
-fn suppress(estimate: &mut Estimate) {
-    *estimate = Estimate {
-        assessed: 0,
-        reasonable: 0,
-        not_reasonable: 0,
-        none_recorded: 0,
-        insufficient_info: 0,
-        proportion: None,
-        lower: None,
-        upper: None,
-        too_few: false,
-        fpc: false,
-        suppressed: true,
+    let total: u64 = report.unrecognised_ethnicity.iter().map(|c| c.count).sum();
+    let already = report.unrecognised_ethnicity.iter().any(|c| c.suppressed);
+    let not_stated_suppressed = report
+        .groups
+        .iter()
+        .any(|g| g.group == Group::NotStated.label() && g.estimate.suppressed);
+    let mut count = Count {
+        value: UNRECOGNISED_WITHHELD.to_string(),
+        count: total,
+        suppressed: false,
     };
+    if already || not_stated_suppressed || (total >= 1 && total < k) {
+        suppress_count(&mut count);
+    }
+    report.unrecognised_ethnicity = vec![count];
 }
 
 fn suppress_count(count: &mut Count) {
@@ -162,82 +144,49 @@ fn suppress_count(count: &mut Count) {
     count.suppressed = true;
 }
 
-/// Every estimate, in a fixed order that [`estimate_sums`] indexes.
-fn estimates_mut(report: &mut Report) -> impl Iterator<Item = &mut Estimate> {
-    std::iter::once(&mut report.overall)
-        .chain(std::iter::once(&mut report.minority))
-        .chain(report.groups.iter_mut().map(|g| &mut g.estimate))
-        .chain(report.by_month.iter_mut().map(|m| &mut m.estimate))
-        .chain(report.by_legislation.iter_mut().map(|v| &mut v.estimate))
-        .chain(report.by_object.iter_mut().map(|v| &mut v.estimate))
-}
-
-/// The sums a reader could subtract in, as (total, terms), by index into
-/// [`estimates_mut`]: the total is the overall figure (index 0) or minority
-/// ethnic (index 1).
-fn estimate_sums(report: &Report) -> Vec<(Option<usize>, Vec<usize>)> {
-    let groups = 2..2 + report.groups.len();
-    let months = groups.end..groups.end + report.by_month.len();
-    let legislation = months.end..months.end + report.by_legislation.len();
-    let objects = legislation.end..legislation.end + report.by_object.len();
-    let minority_group = |i: &usize| {
-        let label = &report.groups[i - 2].group;
-        Group::ALL
-            .iter()
-            .any(|g| g.is_minority() == Some(true) && g.label() == label)
-    };
-    let mut top: Vec<usize> = vec![1];
-    top.extend(groups.clone().filter(|i| !minority_group(i)));
-    vec![
-        // Minority ethnic = the groups Group::is_minority says belong to it.
-        (Some(1), groups.clone().filter(minority_group).collect()),
-        // Overall = White + Not stated + minority ethnic.
-        (Some(0), top),
-        // Overall = every group; and the other ways of splitting it.
-        (Some(0), groups.collect()),
-        (Some(0), months.collect()),
-        (Some(0), legislation.collect()),
-        (Some(0), objects.collect()),
-    ]
-}
-
-/// The next term to suppress so that `terms` (adding up to `total`, `None`
-/// when the total is always published) give nothing small away, or `None`
-/// when they are safe. With the total published, what the suppressed terms
-/// add up to can be worked out: so there must be none of them, or at least
-/// two adding up to `k` or more. With the total suppressed, at least one term
-/// must be too, or the terms would add up to it. The complement is the
-/// smallest non-empty term still shown: the least information lost.
-fn complement(
-    total: Option<usize>,
-    terms: &[usize],
-    sizes: &[u64],
-    flags: &[bool],
-    k: u64,
-) -> Option<usize> {
-    let hidden: Vec<usize> = terms.iter().copied().filter(|&i| flags[i]).collect();
-    let hidden_size: u64 = hidden.iter().map(|&i| sizes[i]).sum();
-    let unsafe_sum = match total {
-        Some(t) if flags[t] => hidden.is_empty(),
-        _ => !hidden.is_empty() && (hidden.len() == 1 || hidden_size < k),
-    };
-    if !unsafe_sum {
+/// The next count to suppress in a partition of the searches reviewed (a
+/// published total), or `None` when what its suppressed counts add up to
+/// gives nothing away: none of them, or two or more holding together `k` or
+/// more (and more than one each, or each would be one). The complement is
+/// the smallest non-empty count still shown: the least information lost.
+///
+/// When no non-empty count is left to suppress, the zeros go too: with every
+/// count of a kind suppressed, "suppressed" no longer tells a reader that a
+/// count is at least one (three kinds holding three searches would
+/// otherwise be one each).
+fn count_complement(sizes: &[u64], flags: &[bool], k: u64) -> Option<usize> {
+    if flags.iter().all(|&f| f) {
         return None;
     }
-    terms
-        .iter()
-        .copied()
-        .filter(|&i| !flags[i] && sizes[i] > 0)
-        .min_by_key(|&i| sizes[i])
+    let hidden: Vec<u64> = (0..sizes.len())
+        .filter(|&i| flags[i] && sizes[i] > 0)
+        .map(|i| sizes[i])
+        .collect();
+    let hidden_size: u64 = hidden.iter().sum();
+    let safe = hidden.is_empty()
+        || (hidden.len() >= 2 && hidden_size >= k && hidden_size > hidden.len() as u64);
+    if safe {
+        return None;
+    }
+    (0..sizes.len())
+        .filter(|&i| !flags[i])
+        .min_by_key(|&i| (sizes[i] == 0, sizes[i]))
 }
 
 #[cfg(test)]
+mod attack_tests;
+#[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod random_reports;
+#[cfg(test)]
+mod text_tests;
 
 #[cfg(test)]
 mod tests {
     use super::fixtures::report;
     use super::*;
+    use crate::report::model::Estimate;
 
     fn group<'a>(report: &'a Report, label: &str) -> &'a Estimate {
         &report
@@ -300,7 +249,10 @@ mod tests {
             group(&r, "Mixed").suppressed,
             "the smallest other minority group"
         );
-        assert!(!group(&r, "Asian").suppressed);
+        // Mixed and Other were all reasonable: minority − Black − Asian
+        // would still say both are 100%. Asian, the smaller group with a
+        // search that was not, goes too.
+        assert!(group(&r, "Asian").suppressed, "so the rate stays open");
         assert!(!group(&r, "Black").suppressed);
         assert!(!r.minority.suppressed);
         assert!(
@@ -438,7 +390,7 @@ mod tests {
             assert!(c.suppressed && c.count == 0, "{value}");
         }
         assert_eq!(count(referrals, "none").count, 89);
-        assert!(r.breakdowns.themes.iter().all(|t| t.suppressed));
+        assert!(r.breakdowns.themes.is_empty(), "free text, never published");
         // GOWISELY: only "not visible" (4) is small; "yes" goes with it, or
         // it would be the searches reviewed minus "yes".
         let gowisely = &r.breakdowns.gowisely;
@@ -448,12 +400,12 @@ mod tests {
 
         let mut r = report();
         make_public(&mut r, 2);
-        assert!(!count(&r.breakdowns.referrals, "feedback").suppressed);
-        let themes = &r.breakdowns.themes;
-        assert!(
-            themes.iter().all(|t| !t.suppressed),
-            "both themes have 2 or more"
-        );
+        // Supervisor (1) and professional standards (1) together make 2:
+        // suppressed alone, each would still have to be 1.
+        let referrals = &r.breakdowns.referrals;
+        assert!(count(referrals, "supervisor").suppressed);
+        assert!(count(referrals, "feedback").suppressed, "the complement");
+        assert!(!count(referrals, "none").suppressed);
     }
 
     #[test]
@@ -478,7 +430,9 @@ mod tests {
             let before = r.clone();
             make_public(&mut r, k);
             assert_eq!(r.groups, before.groups);
-            assert_eq!(r.breakdowns, before.breakdowns);
+            let mut expected = before.breakdowns.clone();
+            expected.themes.clear();
+            assert_eq!(r.breakdowns, expected, "themes are free text: dropped");
             assert!(r.by_champion.is_empty() && r.notes.is_empty());
         }
     }

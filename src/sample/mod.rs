@@ -20,6 +20,12 @@ pub use stratified::{
 
 use crate::export::MonthScan;
 
+/// The most searches per champion a draw deals (`--per-champion`), and
+/// the least: a draw of none is no draw.
+pub const PER_CHAMPION_LIMITS: std::ops::RangeInclusive<u32> = 1..=10_000;
+/// The most reserves per champion a draw deals (`--reserves`).
+pub const RESERVES_LIMITS: std::ops::RangeInclusive<u32> = 0..=10_000;
+
 /// The month's records that may be drawn: all but those in `excluded`
 /// (earlier draws). Also returns which excluded ids were actually present,
 /// for the manifest.

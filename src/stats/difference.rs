@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{check_count, proportion_interval, Method, StatsError};
+use super::{check_count, fisher_exact_two_sided, proportion_interval, Method, StatsError};
 
 /// The difference p1 − p2 with its confidence interval, all in `[-1, 1]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -42,10 +42,45 @@ pub fn newcombe_difference(
     })
 }
 
+/// Two proportions compared: the difference with its interval, and the
+/// two-sided p-value of Fisher's exact test on the counts.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ProportionComparison {
+    pub difference: Difference,
+    pub p_fisher: f64,
+}
+
+/// The one comparison of two independent proportions every command and
+/// report makes: Newcombe's interval for `x1/n1 − x2/n2` and Fisher's test.
+pub fn compare_proportions(
+    x1: u64,
+    n1: u64,
+    x2: u64,
+    n2: u64,
+    confidence: f64,
+) -> Result<ProportionComparison, StatsError> {
+    let difference = newcombe_difference(x1, n1, x2, n2, confidence)?;
+    Ok(ProportionComparison {
+        difference,
+        p_fisher: fisher_exact_two_sided(x1, n1 - x1, x2, n2 - x2),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_comparison_is_the_difference_and_fishers_test() {
+        let c = compare_proportions(26, 28, 135, 156, 0.95).unwrap();
+        assert_eq!(
+            c.difference,
+            newcombe_difference(26, 28, 135, 156, 0.95).unwrap()
+        );
+        assert_eq!(c.p_fisher, fisher_exact_two_sided(26, 2, 135, 21));
+        assert!(compare_proportions(3, 2, 1, 2, 0.95).is_err());
+    }
 
     #[test]
     fn swapping_groups_mirrors_the_interval() {

@@ -26,7 +26,7 @@ pub use design::{
     Comparison, Design, DesignError, DomainEstimate, Test, Unit, DETECTION_CONFIDENCE,
     DETECTION_POWER, SELF_WEIGHTING_TOLERANCE, ZERO_DESIGN_EFFECT,
 };
-pub use difference::{newcombe_difference, Difference};
+pub use difference::{compare_proportions, newcombe_difference, Difference, ProportionComparison};
 pub use fisher::fisher_exact_two_sided;
 pub use plan::detectable_difference;
 pub use proportion::{proportion_interval, proportion_interval_at, wald_fpc_interval};
@@ -131,6 +131,12 @@ pub enum StatsError {
     )]
     PopulationTooSmall { population: u64, n: u64 },
     #[error(
+        "n = {n} is more than the Clopper–Pearson and Jeffreys intervals can be computed \
+         for accurately here (at most {limit}); at this size use --method wilson, which \
+         agrees with them to 0.001 percentage points"
+    )]
+    TooLargeForBeta { n: u64, limit: u64 },
+    #[error(
         "unknown interval method '{0}': choose one of wilson, beta (Clopper–Pearson), \
          jeffreys, agresti_coull, normal (Wald)"
     )]
@@ -140,6 +146,17 @@ pub enum StatsError {
          and x between 0 and n"
     )]
     InvalidEffectiveCount { x: f64, n: f64 },
+    #[error("{0:?} is not a confidence level: give a number between 0 and 1, e.g. 0.95")]
+    NotAConfidence(String),
+}
+
+/// A confidence level as typed (`0.95`), checked to be strictly between 0 and 1.
+pub fn parse_confidence(text: &str) -> Result<f64, StatsError> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| StatsError::NotAConfidence(text.to_string()))?;
+    alpha_of(value).map(|_| value)
 }
 
 fn confidence_message(c: f64) -> String {
@@ -180,6 +197,23 @@ fn z_two_sided(alpha: f64) -> f64 {
     // √2·erfc⁻¹(α) is the upper α/2 point directly, without forming 1 − α/2,
     // which would lose bits of α.
     std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(alpha)
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn confidence_levels_parse_within_zero_and_one() {
+        assert_eq!(parse_confidence(" 0.9 "), Ok(0.9));
+        assert_eq!(
+            parse_confidence("1.5"),
+            Err(StatsError::ConfidenceOutOfRange(1.5))
+        );
+        assert!(parse_confidence("95%").is_err());
+        assert!(parse_confidence("NaN").is_err());
+        assert_eq!("Clopper-Pearson".parse::<Method>(), Ok(Method::Beta));
+    }
 }
 
 #[cfg(test)]

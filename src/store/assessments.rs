@@ -10,6 +10,7 @@ use rusqlite::types::Type;
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{DrawSummary, Result, Tx};
+use crate::assess::targets::{AssessmentVersion, DrawTargets, Target, TargetState};
 use crate::assess::{Assessment, Bwv, Conduct, Gowisely, Grounds, Referral};
 
 pub use progress::{ChampionProgress, Substitution, SubstitutionError, SubstitutionRecord};
@@ -22,49 +23,6 @@ pub struct Provenance<'a> {
     pub simulated: bool,
     pub recorded_by: &'a str,
     pub recorded_at: &'a str,
-}
-
-/// One stored version of an assessment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AssessmentVersion {
-    pub version: i64,
-    pub assessment: Assessment,
-    pub recorded_at: String,
-    pub recorded_by: String,
-    pub source: String,
-    pub simulated: bool,
-}
-
-/// Where a drawn record stands in its champion's review.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TargetState {
-    /// Due for review: sampled, or a reserve brought in.
-    Active,
-    /// A reserve not (yet) brought in by a substitution.
-    UnusedReserve,
-    /// Could not be reviewed and was replaced.
-    Substituted {
-        replacement_id: String,
-        reason: String,
-    },
-}
-
-/// A sampled or reserve record of a draw, with its current assessment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub champion: String,
-    /// `sample` or `reserve`.
-    pub role: String,
-    pub position: i64,
-    pub state: TargetState,
-    pub current: Option<AssessmentVersion>,
-}
-
-/// Every record of a month's current draw, by record id.
-#[derive(Debug, Clone)]
-pub struct DrawTargets {
-    pub draw: DrawSummary,
-    pub targets: HashMap<String, Target>,
 }
 
 /// A sampled record as it stood in the export, for showing to a reviewer.
@@ -176,7 +134,11 @@ impl Tx<'_> {
                 target.current = Some(version_from_row(row, 1)?);
             }
         }
-        Ok(Some(DrawTargets { draw, targets }))
+        Ok(Some(DrawTargets {
+            draw_id: draw.id,
+            month: draw.month,
+            targets,
+        }))
     }
 
     /// Stores a new version of a record's assessment (version 1 if it has

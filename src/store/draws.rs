@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use rusqlite::{params, OptionalExtension};
 
 use super::{Result, StoreError, Tx};
+use crate::export::EthnicityCount;
 use crate::sample::Manifest;
 
 /// A sampled or reserve record, as it stood in the export when drawn.
@@ -24,15 +25,6 @@ pub struct SnapshotRecord {
     pub area: String,
 }
 
-/// The month's searches with one raw ethnicity value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PopulationCount {
-    /// `officer` or `self`.
-    pub scheme: &'static str,
-    pub value: String,
-    pub searches: u64,
-}
-
 /// Everything a new draw stores.
 pub struct NewDraw<'a> {
     pub manifest: &'a Manifest,
@@ -43,7 +35,7 @@ pub struct NewDraw<'a> {
     /// Input paths as given on the command line, aligned with `manifest.inputs`.
     pub input_paths: &'a [String],
     pub records: &'a [SnapshotRecord],
-    pub population: &'a [PopulationCount],
+    pub population: &'a [EthnicityCount],
     pub created_by: &'a str,
 }
 

@@ -17,11 +17,12 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use crate::assess::targets::{AssessmentVersion, DrawTargets, Target, TargetState};
 pub use assessments::{
-    AssessmentVersion, ChampionProgress, DrawTargets, Provenance, QueueEntry, SearchDetails,
-    Substitution, SubstitutionError, SubstitutionRecord, Target, TargetState,
+    ChampionProgress, Provenance, QueueEntry, SearchDetails, Substitution, SubstitutionError,
+    SubstitutionRecord,
 };
-pub use draws::{DrawActivity, DrawSummary, NewDraw, PopulationCount, Redraw, SnapshotRecord};
+pub use draws::{DrawActivity, DrawSummary, NewDraw, Redraw, SnapshotRecord};
 pub use report_data::{AssessedSearch, DrawRecord, MonthPopulation, Period, ReplacedDraw};
 
 /// How long a command waits for another process's transaction to finish.

@@ -4,6 +4,22 @@
 use rusqlite::params;
 
 use super::{Result, Tx};
+use crate::assess::{Bwv, Conduct, Gowisely, Grounds, InvalidValue, Referral};
+
+/// A stored verdict, checked against its vocabulary and in its canonical
+/// spelling: a value the schema does not allow (only a damaged or
+/// hand-edited workspace has one) is an error, never a search the report
+/// silently leaves out of every count.
+fn vocabulary(
+    row: &rusqlite::Row<'_>,
+    index: usize,
+    parse: fn(&str) -> Result<&'static str, InvalidValue>,
+) -> rusqlite::Result<String> {
+    let text: String = row.get(index)?;
+    parse(&text).map(str::to_string).map_err(|err| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err))
+    })
+}
 
 /// One assessed search with what the report groups it by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,11 +108,11 @@ impl Tx<'_> {
                     month: row.get(0)?,
                     champion: row.get(1)?,
                     record_id: row.get(2)?,
-                    grounds: row.get(3)?,
-                    bwv: row.get(4)?,
-                    gowisely: row.get(5)?,
-                    conduct: row.get(6)?,
-                    referral: row.get(7)?,
+                    grounds: vocabulary(row, 3, |t| Grounds::parse(t).map(Grounds::as_str))?,
+                    bwv: vocabulary(row, 4, |t| Bwv::parse(t).map(Bwv::as_str))?,
+                    gowisely: vocabulary(row, 5, |t| Gowisely::parse(t).map(Gowisely::as_str))?,
+                    conduct: vocabulary(row, 6, |t| Conduct::parse(t).map(Conduct::as_str))?,
+                    referral: vocabulary(row, 7, |t| Referral::parse(t).map(Referral::as_str))?,
                     themes: serde_json::from_str(&themes).unwrap_or_default(),
                     notes: row.get(9)?,
                     self_defined_ethnicity: row.get(10)?,

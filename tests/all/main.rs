@@ -3,10 +3,16 @@
 
 mod browser;
 mod common;
+mod csv_office;
 mod demo_cli;
 mod html_cli;
 mod import_cli;
+#[cfg(target_os = "linux")] // peak memory is read from Linux rusage (KiB)
 mod memory;
+mod office;
+// The example program's cycle, run as a test (cargo test only builds examples).
+#[path = "../../examples/monthly_cycle.rs"]
+mod monthly_cycle;
 mod readme;
 mod record_cli;
 mod reliability_cli;
@@ -18,4 +24,5 @@ mod stratified_cli;
 mod stratified_draw;
 mod substitute_cli;
 mod synth_cli;
+mod workbook_office;
 mod worksheets;

@@ -15,7 +15,7 @@ pub fn headline(report: &Report) -> String {
     let level = level(report.confidence);
     if overall.suppressed {
         return format!(
-            "The overall figure is suppressed in this public report: it rests on fewer than {} searches.",
+            "The overall figure is suppressed in this public report: it rests on fewer than {} searches, or would let a reader work out a suppressed figure.",
             report.suppressed_below.unwrap_or(0)
         );
     }
@@ -73,7 +73,19 @@ pub fn outstanding_warning(report: &Report) -> Option<String> {
 /// could not be placed in a group, and months drawn more than once.
 pub fn data_warnings(report: &Report) -> Vec<String> {
     let mut warnings = Vec::new();
-    if !report.unrecognised_ethnicity.is_empty() {
+    if report.public && !report.unrecognised_ethnicity.is_empty() {
+        // make_public leaves one count and no values: they are free text.
+        let searches: u64 = report.unrecognised_ethnicity.iter().map(|c| c.count).sum();
+        let how_many = if report.unrecognised_ethnicity.iter().any(|c| c.suppressed) {
+            "a number of searches suppressed in this public report".to_string()
+        } else {
+            format!("{searches} searches")
+        };
+        warnings.push(format!(
+            "Some {} ethnicity values ({how_many}) are not ones grounds recognises and are counted as Not stated, outside the minority ethnic / White comparison; the values are withheld from this public report.",
+            report.ethnicity
+        ));
+    } else if !report.unrecognised_ethnicity.is_empty() {
         let values: Vec<String> = report
             .unrecognised_ethnicity
             .iter()
@@ -101,14 +113,14 @@ pub fn public_note(report: &Report) -> Option<String> {
     let k = report.suppressed_below.unwrap_or(0);
     let cells = if k > 1 {
         format!(
-            "figures resting on 1 to {} searches are suppressed, as are a few larger ones that would otherwise let a reader work a suppressed figure out by subtraction; ",
+            "figures resting on 1 to {} searches are suppressed, as are a few larger ones that would otherwise let a reader work a suppressed figure out; ",
             k - 1
         )
     } else {
         String::new()
     };
     Some(format!(
-        "PUBLIC REPORT: {cells}champion names and reviewers' notes are left out."
+        "PUBLIC REPORT: {cells}champion names, reviewers' notes and learning themes are left out."
     ))
 }
 

@@ -126,7 +126,7 @@ pub(super) fn caveats(report: &Report) -> Vec<String> {
     if report.public {
         let k = report.suppressed_below.unwrap_or(0);
         caveats.push(format!(
-            "In this public report, figures resting on 1 to {} searches are suppressed, and so are a few larger ones that would otherwise let a reader work a suppressed figure out by subtraction (from a total and the other rows). Suppressed figures read \"suppressed\"; charts leave them out and say so. Champion names and reviewers' notes are not included.",
+            "In this public report, figures resting on 1 to {} searches are suppressed, and so are a few larger ones that would otherwise let a reader work a suppressed figure out (by subtraction from a total and the other rows, or because the rows left over would all have had reasonable grounds, or none). Suppressed figures read \"suppressed\"; charts leave them out and say so. Champion names, reviewers' notes, learning themes and unrecognised ethnicity values are not included.",
             k.saturating_sub(1)
         ));
     }

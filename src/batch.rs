@@ -1,16 +1,16 @@
-//! Batch mode of `grounds interval` and `grounds compare`: a CSV of
-//! questions in, the same rows with answers appended out. Every row is
+//! Batch statistics (`grounds interval --batch`, `grounds compare --batch`):
+//! a CSV of questions in, the same rows with answers appended out. Every row is
 //! checked before anything is written, so a bad row never leaves a partial
 //! result behind.
 
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context};
 
-use grounds::wording::python_float;
+use crate::wording::python_float;
 
 /// A CSV read whole, so every row can be checked before anything is written.
 pub struct BatchInput {
@@ -21,6 +21,7 @@ pub struct BatchInput {
 }
 
 impl BatchInput {
+    /// Reads a file, or standard input for `-`.
     pub fn read(path: &Path) -> anyhow::Result<BatchInput> {
         let (name, text) = if path == Path::new("-") {
             let mut text = String::new();
@@ -73,12 +74,13 @@ impl BatchInput {
     }
 
     /// Computes every row with `compute`, collecting the problems of all
-    /// rows; then writes the file with `outputs` columns (replacing columns of
-    /// the same name, else appended) only if there were none.
+    /// rows; then writes the file to `out` with `outputs` columns (replacing
+    /// columns of the same name, else appended) only if there were none.
     pub fn process(
         &self,
         outputs: &[&str],
         mut compute: impl FnMut(&Fields) -> anyhow::Result<Vec<f64>>,
+        out: impl Write,
     ) -> anyhow::Result<()> {
         let mut results = Vec::with_capacity(self.rows.len());
         let mut problems = Vec::new();
@@ -128,7 +130,7 @@ impl BatchInput {
             .collect();
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(io::stdout().lock());
+            .from_writer(out);
         writer.write_record(&headers)?;
         for (record, values) in self.rows.iter().zip(results) {
             let mut fields: Vec<String> = record.iter().map(str::to_string).collect();
@@ -178,5 +180,62 @@ impl Fields<'_> {
             bail!("alpha = {text} is outside (0, 1); alpha is two-sided, 0.05 for a 95% interval");
         }
         Ok(1.0 - alpha)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(text: &str) -> BatchInput {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        let rows = reader.records().map(Result::unwrap).collect();
+        BatchInput {
+            name: "t.csv".to_string(),
+            headers,
+            rows,
+        }
+    }
+
+    #[test]
+    fn answers_replace_or_append_columns_and_bad_rows_write_nothing() {
+        let batch = input("x,n,lower\n1,2,old\n3,4,old\n");
+        let (x, n) = (
+            batch.required("x", "x,n").unwrap(),
+            batch.column("n").unwrap(),
+        );
+        let mut out = Vec::new();
+        batch
+            .process(
+                &["lower", "share"],
+                |row| {
+                    let (x, n) = (row.count(x, "x")?, row.count(n, "n")?);
+                    Ok(vec![0.0, x as f64 / n as f64])
+                },
+                &mut out,
+            )
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "x,n,lower,share\n1,2,0.0,0.5\n3,4,0.0,0.75\n"
+        );
+        let bad = input("x,n\n1,2\n-1,2\n");
+        let mut out = Vec::new();
+        let err = bad
+            .process(
+                &["share"],
+                |row| Ok(vec![row.count(0, "x")? as f64]),
+                &mut out,
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("1 bad row in t.csv"), "{err}");
+        assert!(
+            err.to_string().contains("line 3: x = -1 is negative"),
+            "{err}"
+        );
+        assert!(out.is_empty());
     }
 }

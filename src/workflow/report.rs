@@ -1,0 +1,136 @@
+//! A report request resolved against the workspace: the period, the checks
+//! on what was asked, the data read in one consistent view, the report.
+
+use anyhow::{bail, Result};
+
+use super::Workspace;
+use crate::ethnicity::Scheme;
+use crate::export::YearMonth;
+use crate::report::{self, EstimateRules, Report, ReportInput, ReportOptions};
+use crate::stats::Method;
+use crate::store::Period;
+
+/// Groups with fewer judged searches than this are flagged "too few to judge".
+pub const DEFAULT_TOO_FEW: u64 = 10;
+
+/// What a reader asks a report for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRequest {
+    /// First month; `None`: the first month drawn.
+    pub from: Option<YearMonth>,
+    /// Last month; `None`: the last month drawn.
+    pub to: Option<YearMonth>,
+    /// Only this champion's searches.
+    pub champion: Option<String>,
+    pub scheme: Scheme,
+    pub rules: EstimateRules,
+    /// `Some(n)`: a report fit for publication, suppressing figures resting
+    /// on 1 to n-1 searches, without champion names or notes.
+    pub public_below: Option<u64>,
+}
+
+impl Default for ReportRequest {
+    /// The whole drawn period, self-defined ethnicity, Wilson 95%.
+    fn default() -> Self {
+        Self {
+            from: None,
+            to: None,
+            champion: None,
+            scheme: Scheme::SelfDefined,
+            rules: EstimateRules {
+                method: Method::Wilson,
+                confidence: 0.95,
+                too_few_below: DEFAULT_TOO_FEW,
+                fpc: false,
+            },
+            public_below: None,
+        }
+    }
+}
+
+impl ReportRequest {
+    /// Reads the workspace and builds the report asked for.
+    pub fn resolve(&self, workspace: &Workspace) -> Result<Report> {
+        let mut store = workspace.open()?;
+        let tx = store.read()?;
+        let draws = tx.current_draws()?;
+        let (Some(first), Some(last)) = (draws.first(), draws.last()) else {
+            bail!(
+                "the workspace {} has no draws yet: run `grounds sample` first",
+                workspace.db().display()
+            );
+        };
+        let from = self
+            .from
+            .map_or_else(|| first.month.clone(), |m| m.to_string());
+        let to = self
+            .to
+            .map_or_else(|| last.month.clone(), |m| m.to_string());
+        if from > to {
+            bail!("the period {from} to {to} is empty: --from must not be after --to");
+        }
+        if self.rules.fpc && (from != to || self.champion.is_some()) {
+            // Each month is its own sample (20 per champion, whatever the month's
+            // size), and one champion's searches are not a sample of the force:
+            // the correction with a pooled N would claim precision nobody has.
+            bail!(
+                "--fpc needs one month and the whole force (--from and --to the same month, no --champion): \
+                 the correction uses that month's known number of searches"
+            );
+        }
+        if self.public_below.is_some() && self.champion.is_some() {
+            bail!("a public report cannot be about one champion: champion names do not leave the force. Drop --champion or --public");
+        }
+        let period = Period {
+            from: Some(from.clone()),
+            to: Some(to.clone()),
+            champion: self.champion.clone(),
+        };
+        let all_champions = Period {
+            champion: None,
+            ..period.clone()
+        };
+        let drawn: Vec<&str> = draws.iter().map(|d| d.month.as_str()).collect();
+        if !drawn
+            .iter()
+            .any(|m| *m >= from.as_str() && *m <= to.as_str())
+        {
+            bail!(
+                "no draws in {from} to {to}; months drawn: {}",
+                drawn.join(", ")
+            );
+        }
+        if let Some(champion) = &self.champion {
+            let progress = tx.progress(&all_champions)?;
+            if !progress.iter().any(|p| &p.champion == champion) {
+                let mut names: Vec<&str> = progress.iter().map(|p| p.champion.as_str()).collect();
+                names.sort_unstable();
+                names.dedup();
+                bail!(
+                    "no champion named {champion:?} in {from} to {to}; champions: {}",
+                    names.join(", ")
+                );
+            }
+        }
+        let input = ReportInput {
+            searches: tx.assessed_searches(&period)?,
+            progress: tx.progress(&period)?,
+            draws: tx.draw_records(&all_champions)?,
+            populations: tx.month_populations(&all_champions)?,
+            replaced_draws: tx.replaced_draws(&all_champions)?,
+            simulated: tx.is_simulated()?,
+        };
+        let options = ReportOptions {
+            from,
+            to,
+            champion: self.champion.clone(),
+            scheme: self.scheme,
+            rules: self.rules,
+        };
+        let mut report = report::build(&input, &options)?;
+        if let Some(below) = self.public_below {
+            report::public::make_public(&mut report, below);
+        }
+        Ok(report)
+    }
+}

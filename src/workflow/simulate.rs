@@ -1,0 +1,134 @@
+//! Simulated assessments for `grounds demo` and examples: filled into a
+//! worksheet the way a champion would, clearly labelled as made up.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use rand::rngs::StdRng;
+use rand::Rng;
+
+use crate::assess::worksheet::ASSESSMENT_COLUMNS;
+
+/// Fills the sample rows (but `missing`, the substituted search) and the
+/// reserve `brought_in` with simulated assessments, in place. Returns how
+/// many rows it filled.
+pub fn fill_worksheet(
+    path: &Path,
+    missing: &str,
+    brought_in: &str,
+    rng: &mut StdRng,
+) -> Result<usize> {
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let header = reader.headers()?.clone();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+    };
+    let (Some(id), Some(role), Some(champion)) =
+        (column("record_id"), column("role"), column("champion"))
+    else {
+        bail!("{} is not a grounds worksheet", path.display());
+    };
+    let assessment: Vec<usize> = ASSESSMENT_COLUMNS
+        .iter()
+        .filter_map(|c| column(c))
+        .collect();
+    let mut rows = Vec::new();
+    let mut filled = 0;
+    for row in reader.records() {
+        let mut row: Vec<String> = row?.iter().map(String::from).collect();
+        let record = row[id].clone();
+        let due = (row[role] == "sample" && record != missing) || record == brought_in;
+        if due {
+            let values = simulated_assessment(rng, &row[champion]);
+            for (index, value) in assessment.iter().zip(values) {
+                row[*index] = value;
+            }
+            filled += 1;
+        }
+        rows.push(row);
+    }
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        writer.write_record(header.iter().map(|h| h.trim_start_matches('\u{feff}')))?;
+        for row in &rows {
+            writer.write_record(row)?;
+        }
+        writer.flush()?;
+    }
+    fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+    Ok(filled)
+}
+
+/// One simulated assessment, in worksheet column order, with frequencies
+/// loosely like published reviews (most searches with reasonable grounds).
+pub fn simulated_assessment(rng: &mut StdRng, champion: &str) -> Vec<String> {
+    let pick = |rng: &mut StdRng, options: &[(&str, u32)]| -> String {
+        let total: u32 = options.iter().map(|(_, w)| w).sum();
+        let mut roll = rng.random_range(0..total);
+        for (value, weight) in options {
+            if roll < *weight {
+                return value.to_string();
+            }
+            roll -= weight;
+        }
+        options[0].0.to_string()
+    };
+    let grounds = pick(
+        rng,
+        &[
+            ("reasonable", 83),
+            ("not_reasonable", 7),
+            ("none_recorded", 4),
+            ("insufficient_info", 6),
+        ],
+    );
+    let bwv = pick(
+        rng,
+        &[("reviewed", 85), ("not_available", 10), ("not_reviewed", 5)],
+    );
+    let gowisely = if bwv == "reviewed" {
+        pick(rng, &[("yes", 70), ("partial", 20), ("no", 10)])
+    } else {
+        "not_visible".to_string()
+    };
+    let conduct = pick(rng, &[("good", 60), ("adequate", 32), ("concern", 8)]);
+    let themes = pick(
+        rng,
+        &[
+            ("", 60),
+            ("grounds wording", 15),
+            ("GOWISELY", 10),
+            ("BWV activation", 10),
+            ("grounds wording; GOWISELY", 5),
+        ],
+    );
+    let referral = if grounds == "reasonable" && conduct != "concern" {
+        pick(rng, &[("none", 90), ("feedback", 10)])
+    } else {
+        pick(
+            rng,
+            &[
+                ("feedback", 60),
+                ("supervisor", 35),
+                ("professional_standards", 5),
+            ],
+        )
+    };
+    let day = rng.random_range(4..=27);
+    vec![
+        grounds,
+        bwv,
+        gowisely,
+        conduct,
+        themes,
+        referral,
+        "SIMULATED: not a real review".to_string(),
+        format!("{champion} (SIMULATED)"),
+        format!("2019-02-{day:02}"),
+    ]
+}

@@ -1,0 +1,209 @@
+//! Verifying a draw: recompute it from the exports and its manifest alone.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::export::{scan_month, YearMonth};
+use crate::hashing::sha256_file;
+use crate::sample::{self, Champion, DrawRequest, Manifest, PER_CHAMPION_LIMITS, RESERVES_LIMITS};
+
+/// What a verification found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// `hash-rank-v1` or `hash-rank-v2`, as the manifest says.
+    pub algorithm: String,
+    pub month: YearMonth,
+    pub seed: String,
+    pub champions: usize,
+    pub sampled: usize,
+    pub reserves: usize,
+    /// Records the manifest says earlier draws took, taken from it on trust
+    /// (verify those draws' manifests too); `None` when the exports were not
+    /// read because they are not the draw's inputs.
+    pub excluded_on_trust: Option<usize>,
+    /// Every difference between the manifest and the recomputed draw; empty
+    /// when the draw is exactly what the algorithm gives.
+    pub problems: Vec<String>,
+}
+
+impl Verification {
+    pub fn is_verified(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Recomputes the draw of the manifest at `manifest_path` from `exports`
+/// (in any order). An error is input that cannot be checked at all (an
+/// unreadable file, not a manifest); a draw that does not match is a
+/// [`Verification`] with problems.
+pub fn verify_draw(
+    manifest_path: &Path,
+    exports: &[PathBuf],
+    on_bytes: &(dyn Fn(u64) + Sync),
+) -> Result<Verification> {
+    let text = std::fs::read_to_string(manifest_path)
+        .with_context(|| format!("reading {}", manifest_path.display()))?;
+    let manifest = Manifest::from_json(&text)
+        .with_context(|| format!("{} is not a grounds manifest", manifest_path.display()))?;
+    let design = match manifest.draw_design() {
+        Ok(design) => design,
+        Err(problem) => bail!("{}: {problem}", manifest_path.display()),
+    };
+    let zone: chrono_tz::Tz = manifest.timezone.parse().map_err(|_| {
+        anyhow::anyhow!(
+            "unknown time zone {:?}: give an IANA name such as Europe/London",
+            manifest.timezone
+        )
+        .context(format!(
+            "{} names an unknown time zone",
+            manifest_path.display()
+        ))
+    })?;
+    let parameters = manifest.parameters;
+    let within = |limits: &std::ops::RangeInclusive<u32>, value: usize| {
+        u32::try_from(value).is_ok_and(|v| limits.contains(&v))
+    };
+    if !within(&PER_CHAMPION_LIMITS, parameters.per_champion)
+        || !within(&RESERVES_LIMITS, parameters.reserves)
+    {
+        bail!(
+            "{}: per_champion {} or reserves {} is outside what grounds draws ({} to {}; {} to {})",
+            manifest_path.display(),
+            parameters.per_champion,
+            parameters.reserves,
+            thousands(*PER_CHAMPION_LIMITS.start()),
+            thousands(*PER_CHAMPION_LIMITS.end()),
+            thousands(*RESERVES_LIMITS.start()),
+            thousands(*RESERVES_LIMITS.end()),
+        );
+    }
+    let mut verification = Verification {
+        algorithm: manifest.algorithm.clone(),
+        month: manifest.month,
+        seed: manifest.seed.clone(),
+        champions: manifest.champions.len(),
+        sampled: manifest.champions.iter().map(|c| c.sample.len()).sum(),
+        reserves: manifest.champions.iter().map(|c| c.reserves.len()).sum(),
+        excluded_on_trust: None,
+        problems: Vec::new(),
+    };
+    let ordered = match match_inputs(&manifest, exports)? {
+        Ok(ordered) => ordered,
+        Err(problems) => {
+            verification.problems = problems;
+            return Ok(verification);
+        }
+    };
+
+    let window =
+        crate::export::MonthWindow::new(manifest.month, zone, manifest.columns.naive_dates);
+    let scan = scan_month(&ordered, &manifest.columns, window, zone, on_bytes)?;
+    if scan.records.len() != manifest.month_records {
+        verification.problems.push(format!(
+            "the exports have {} searches in {}, the manifest says {}",
+            scan.records.len(),
+            manifest.month,
+            manifest.month_records
+        ));
+    }
+    let excluded: HashSet<String> = manifest.excluded_earlier_draws.iter().cloned().collect();
+    verification.excluded_on_trust = Some(excluded.len());
+    let (candidates, _) = sample::candidates(&scan, &excluded);
+    let champions: Vec<Champion> = manifest
+        .champions
+        .iter()
+        .map(|c| c.champion.clone())
+        .collect();
+    let month = manifest.month.to_string();
+    let request = DrawRequest {
+        seed: &manifest.seed,
+        month: &month,
+        per_champion: manifest.parameters.per_champion,
+        reserves: manifest.parameters.reserves,
+    };
+    let recomputed = sample::draw_with_design(&candidates, &champions, &request, design);
+    verification
+        .problems
+        .extend(manifest.differences(&recomputed.champions));
+    verification.problems.extend(sample::design_differences(
+        manifest.design.as_ref(),
+        &manifest.champions,
+        &recomputed.design,
+        &recomputed.champions,
+    ));
+    Ok(verification)
+}
+
+/// `10000` as `10,000`, as the limits are written for people.
+fn thousands(value: u32) -> String {
+    let digits = value.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Puts the given files in the manifest's input order, matched by SHA-256
+/// (record ids of identical rows depend on input order). The outer error is
+/// a file that cannot be read; the inner one lists mismatches.
+fn match_inputs(
+    manifest: &Manifest,
+    given: &[PathBuf],
+) -> Result<Result<Vec<PathBuf>, Vec<String>>> {
+    let mut hashes = Vec::with_capacity(given.len());
+    for path in given {
+        hashes.push(sha256_file(path).with_context(|| format!("reading {}", path.display()))?);
+    }
+    let mut problems = Vec::new();
+    let mut ordered = Vec::new();
+    for input in &manifest.inputs {
+        match hashes.iter().position(|h| *h == input.sha256) {
+            Some(index) => ordered.push(given[index].clone()),
+            None => problems.push(format!(
+                "no file given has the SHA-256 of input {} ({})",
+                input.file, input.sha256
+            )),
+        }
+    }
+    for (path, hash) in given.iter().zip(&hashes) {
+        if manifest.inputs.iter().any(|i| i.sha256 == *hash) {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match manifest.inputs.iter().find(|i| i.file == name) {
+            Some(input) => problems.push(format!(
+                "{}: SHA-256 no longer matches the manifest (now {hash}, at the draw {}): the file has changed since the draw",
+                path.display(),
+                input.sha256
+            )),
+            None => problems.push(format!("{}: not an input of this draw (SHA-256 {hash})", path.display())),
+        }
+    }
+    Ok(if problems.is_empty() {
+        Ok(ordered)
+    } else {
+        Err(problems)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn limits_read_as_people_write_them() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}
