@@ -50,7 +50,7 @@ impl NoSuspicionPowers {
             return false;
         }
         let words = words(legislation);
-        self.powers.iter().any(|power| *power == words)
+        self.powers.contains(&words)
     }
 }
 

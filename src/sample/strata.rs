@@ -294,7 +294,7 @@ mod tests {
         let east = (0..120).filter(|i| i % 3 == 2).count();
         let north_own = (0..120).filter(|i| i % 3 == 0 && i % 5 == 0).count();
         assert_eq!(design.coverage_gap, east + north_own);
-        let takeable = |i: &usize| i % 3 == 1 || (i % 3 == 0 && i % 5 != 0);
+        let takeable = |i: &usize| i % 3 == 1 || (i.is_multiple_of(3) && !i.is_multiple_of(5));
         assert_eq!(
             design.no_suspicion,
             (0..120).filter(takeable).filter(|i| i % 7 == 0).count()

@@ -176,7 +176,7 @@ fn verify_passes_then_fails_after_one_byte_changes() {
     ws.champions(&FIVE);
     let export = ws.write("kent.csv", fs::read(real(KENT_JAN)).unwrap());
     ws.sample(
-        &[export.clone()],
+        std::slice::from_ref(&export),
         "2019-01",
         "v2",
         &["--minority-per-champion", "8"],
@@ -203,7 +203,7 @@ fn a_tampered_population_or_stratum_fails_verify() {
     ws.champions(&FIVE);
     let kent = real(KENT_JAN);
     ws.sample(
-        &[kent.clone()],
+        std::slice::from_ref(&kent),
         "2019-01",
         "v2",
         &["--minority-per-champion", "10"],
@@ -227,7 +227,7 @@ fn an_old_v1_manifest_without_strata_still_verifies() {
     let ws = Workspace::new();
     ws.champions(&FIVE);
     let kent = real(KENT_JAN);
-    ws.sample(&[kent.clone()], "2019-01", "old", &[]);
+    ws.sample(std::slice::from_ref(&kent), "2019-01", "old", &[]);
     let mut manifest = ws.manifest("2019-01");
     assert_eq!(manifest["algorithm"], "hash-rank-v1");
     assert_eq!(manifest["strata"][0]["group"], "all");

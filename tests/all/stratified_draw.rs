@@ -143,13 +143,16 @@ pub fn recompute_v2(
     lists
 }
 
+/// N_h by (area pool, group name).
+pub type Populations = BTreeMap<(Option<String>, String), usize>;
+
 /// N_h by (area pool, group): rows some champion can take that need
 /// grounds; and the coverage gap (rows nobody can take).
 pub fn recompute_strata(
     rows: &[Row],
     reviewers: &[Reviewer<'_>],
     by_ethnicity: bool,
-) -> (BTreeMap<(Option<String>, String), usize>, usize, usize) {
+) -> (Populations, usize, usize) {
     let by_area = reviewers.iter().any(|r| r.area.is_some());
     let mut strata = BTreeMap::new();
     let (mut no_suspicion, mut gap) = (0, 0);
@@ -308,7 +311,7 @@ fn a_month_with_section_60_and_a_coverage_gap() {
     let month = YearMonth::new(2019, 2).unwrap();
     let zone = chrono_tz::Europe::London;
     let scan = scan_month(
-        &[file.clone()],
+        std::slice::from_ref(&file),
         &mapping,
         MonthWindow::new(month, zone, mapping.naive_dates),
         zone,
