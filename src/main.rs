@@ -31,6 +31,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    Plan(cmd::plan::Args),
     Sample(cmd::sample::Args),
     Verify(cmd::verify::Args),
     Import(cmd::import::Args),
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
     quiet_on_broken_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Plan(args) => cmd::plan::run(args),
         Command::Sample(args) => cmd::sample::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Import(args) => cmd::import::run(args),

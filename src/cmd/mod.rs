@@ -14,6 +14,7 @@ pub mod history;
 pub mod import;
 pub mod interval;
 pub mod man;
+pub mod plan;
 pub mod record;
 pub mod report;
 pub mod sample;

@@ -10,6 +10,7 @@
 
 mod draw;
 mod import;
+mod plan;
 mod progress;
 mod report;
 mod review;
@@ -28,6 +29,11 @@ use crate::store::{Store, StoreError};
 pub use draw::{draw_month, Draw, DrawOptions};
 pub use import::{
     import_worksheets, FileImport, ImportCounts, ImportOptions, ImportOutcome, ImportSummary,
+};
+pub use plan::{
+    plan, ChampionsSource, Composition, CompositionSource, DesignPlan, DesignRequest, DomainPlan,
+    PeriodPlan, Plan, PlanRequest, SchemePlan, DEFAULT_INSUFFICIENT, DEFAULT_MARGIN,
+    DEFAULT_PROPORTION, MAX_MONTHS, PLAN_CONFIDENCE,
 };
 pub use progress::{progress, MonthProgress, Progress, Totals};
 pub use report::{ReportRequest, DEFAULT_TOO_FEW};
