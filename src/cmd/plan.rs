@@ -84,7 +84,8 @@ pub struct Args {
 
     /// The month's searches, given by hand instead of an export.
     #[arg(long, value_name = "N", requires_all = ["minority_share", "champions"],
-          value_parser = clap::value_parser!(u64).range(1..), allow_negative_numbers = true)]
+          value_parser = clap::builder::RangedI64ValueParser::<u64>::new().range(1..),
+          allow_negative_numbers = true)]
     pub searches: Option<u64>,
 
     /// With --searches: the share of them minority ethnic (officer-defined), from 0 to 1.

@@ -304,7 +304,12 @@ fn champion_count(source: &ChampionsSource) -> Result<u32> {
         }
         ChampionsSource::Count(n) => Ok(*n),
         ChampionsSource::File(path) => {
-            let champions = read_champions(path)?;
+            let champions = read_champions(path).with_context(|| {
+                format!(
+                    "--champions {}: not a number, nor a champions file that can be read",
+                    path.display()
+                )
+            })?;
             u32::try_from(champions.len())
                 .with_context(|| format!("{}: too many champions", path.display()))
         }

@@ -13,6 +13,7 @@ mod office;
 // The example program's cycle, run as a test (cargo test only builds examples).
 #[path = "../../examples/monthly_cycle.rs"]
 mod monthly_cycle;
+mod plan_cli;
 mod readme;
 mod record_cli;
 mod reliability_cli;
