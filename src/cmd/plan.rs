@@ -27,7 +27,7 @@ use super::{parse_month, parse_timezone, range_parser};
 ///
 /// Examples:
 ///   grounds plan --margin 0.05
-///   grounds plan --champions 5 --per-champion 20 --minority-per-champion 5,10 --export 2019-01-kent-stop-and-search.csv --month 2019-01
+///   grounds plan --champions 5 --minority-per-champion 5,10 --export jan.csv --month 2019-01
 ///   grounds plan --champions champions.csv --searches 534 --minority-share 0.15 --format json
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
