@@ -31,7 +31,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let record_id = clean(&args.record_id);
-    let mut store = Store::open(&args.db.db)?;
+    let mut store = Store::open_read_only(&args.db.db)?;
     let tx = store.read()?;
     let month = match args.month {
         Some(month) => month.to_string(),
