@@ -26,7 +26,7 @@ pub fn reformatted_coordinate(record: &Fields<'_>) -> Option<usize> {
     COORDINATES.into_iter().find(|&column| {
         let value = record.get(column).unwrap_or_default();
         !value.is_empty()
-            && !memchr::memchr(b'.', value).is_some_and(|dot| value.len() - dot - 1 == 6)
+            && memchr::memchr(b'.', value).is_none_or(|dot| value.len() - dot - 1 != 6)
     })
 }
 
