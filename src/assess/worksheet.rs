@@ -63,7 +63,11 @@ pub fn write_worksheet<W: Write>(
     let mut out = out;
     out.write_all("\u{feff}".as_bytes())?;
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(header(export_header))?;
+    writer.write_record(
+        header(export_header)
+            .iter()
+            .map(|h| formula_safe(h).into_owned()),
+    )?;
     for row in rows {
         let mut record: Vec<String> = vec![
             formula_safe(row.record_id).into_owned(),

@@ -55,6 +55,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             chrono::Utc::now().format("%Y%m%d-%H%M%S")
         )),
     };
+    grounds::outputs::Protected::of_workspace(&grounds::outputs::default_workspace())
+        .check(&dir)?;
     prepare(&dir)?;
     let workspace = Workspace::new(dir.join("grounds.db"));
     let export = dir.join(JANUARY_FILE);

@@ -86,7 +86,12 @@ pub fn print_summary(summary: &ImportSummary) {
             let c = &file.counts;
             println!(
                 "  {}: {} new, {} amended, {} unchanged, {} not assessed yet, {} not for review",
-                file.file, c.new, c.amended, c.unchanged, c.not_assessed, c.not_in_review
+                grounds::display::visible(&file.file),
+                c.new,
+                c.amended,
+                c.unchanged,
+                c.not_assessed,
+                c.not_in_review
             );
         }
     }
@@ -95,7 +100,7 @@ pub fn print_summary(summary: &ImportSummary) {
 
 fn report_problems(problems: &[Problem]) -> ExitCode {
     for problem in problems {
-        eprintln!("{problem}");
+        eprintln!("{}", grounds::display::visible(&problem.to_string()));
     }
     let files_with: BTreeSet<&str> = problems.iter().map(|p| p.file.as_str()).collect();
     eprintln!(

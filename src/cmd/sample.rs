@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono_tz::Tz;
 
+use grounds::display::visible;
 use grounds::export::YearMonth;
+use grounds::outputs::Protected;
 use grounds::sample::{SeedSource, PER_CHAMPION_LIMITS, RESERVES_LIMITS};
 use grounds::store::Redraw;
 use grounds::workflow::{draw_month, Draw, DrawOptions, Workspace};
@@ -78,6 +80,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
+    refuse_protected_outputs(&args)?;
     let bar = byte_progress(total_bytes(&args.export), "reading exports");
     let drawn = draw_month(&Workspace::new(&args.db.db), &options(&args), &|bytes| {
         bar.inc(bytes)
@@ -85,6 +88,33 @@ pub fn run(args: Args) -> Result<ExitCode> {
     bar.finish_and_clear();
     print_summary(&drawn, &args.export);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The worksheet folder must not be the workspace, an export or inside a
+/// draw's folder; the workspace must not be one of the draw's input files.
+fn refuse_protected_outputs(args: &Args) -> Result<()> {
+    let mut inputs = Protected::default().with(&args.champions, "the champions file");
+    for export in &args.export {
+        inputs = inputs.with(
+            export,
+            format!("an export of this draw ({})", export.display()),
+        );
+    }
+    if let Some(columns) = &args.columns {
+        inputs = inputs.with(columns, "the column mapping");
+    }
+    inputs.check(&args.db.db)?;
+    let protected = Protected::of_workspace(&args.db.db);
+    for check in [&protected, &inputs] {
+        check.check(&args.out)?;
+        let folder = args.out.join(args.month.to_string());
+        // An existing folder is refused by the draw itself, or replaced on
+        // purpose by --redraw.
+        if !folder.exists() {
+            check.check(&folder)?;
+        }
+    }
+    Ok(())
 }
 
 fn options(args: &Args) -> DrawOptions {
@@ -109,7 +139,7 @@ fn options(args: &Args) -> DrawOptions {
 /// Prints what a draw did, and how anyone can check it (also for `grounds demo`).
 pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
     for warning in &outcome.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", visible(warning));
     }
     let manifest = &outcome.manifest;
     let mut table = comfy_table::Table::new();
@@ -117,11 +147,11 @@ pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
     table.set_header(["champion", "eligible", "sample", "reserves", "worksheet"]);
     for (draw, path) in manifest.champions.iter().zip(&outcome.worksheets) {
         table.add_row([
-            draw.champion.name.clone(),
+            visible(&draw.champion.name).into_owned(),
             draw.eligible.to_string(),
             draw.sample.len().to_string(),
             draw.reserves.len().to_string(),
-            path.display().to_string(),
+            visible(&path.display().to_string()).into_owned(),
         ]);
     }
     println!(
@@ -135,7 +165,7 @@ pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
     println!("{table}");
     println!(
         "Seed: {} ({})",
-        manifest.seed,
+        visible(&manifest.seed),
         match manifest.seed_source {
             SeedSource::Given => "given",
             SeedSource::Generated => "generated from the operating system's randomness",
@@ -154,7 +184,7 @@ pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
     if let Some(old) = &manifest.supersedes {
         println!(
             "This draw replaces the one made on {} with seed {} ({} assessment(s) left with it); the manifest records that.",
-            old.created_at, old.seed, old.abandoned_assessments
+            old.created_at, visible(&old.seed), old.abandoned_assessments
         );
     }
     if !manifest.excluded_earlier_draws.is_empty() {
@@ -166,7 +196,7 @@ pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
     for shortfall in &manifest.shortfall {
         eprintln!(
             "SHORTFALL: {} got {} fewer searches and {} fewer reserves than asked: their pool has too few eligible searches this month.",
-            shortfall.champion, shortfall.sample_missing, shortfall.reserves_missing
+            visible(&shortfall.champion), shortfall.sample_missing, shortfall.reserves_missing
         );
     }
 }

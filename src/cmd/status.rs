@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use grounds::display::visible;
 use grounds::export::YearMonth;
 use grounds::workflow::{progress, Progress, Workspace};
 
@@ -75,7 +76,7 @@ pub fn print_table(status: &Progress) {
         ]);
         for c in &month.champions {
             table.add_row([
-                c.champion.clone(),
+                visible(&c.champion).into_owned(),
                 c.assigned.to_string(),
                 c.assessed.to_string(),
                 c.substituted.to_string(),

@@ -119,6 +119,7 @@ pub fn draw_month(
         options.timezone,
         on_bytes,
     )?;
+    warnings.extend(scan.warnings.iter().cloned());
     if scan.records.is_empty() {
         let covered = match scan.covered {
             Some((first, last)) => format!("they cover {first} to {last}"),

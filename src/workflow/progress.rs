@@ -38,7 +38,7 @@ pub struct Progress {
 /// The progress of `month`'s current draw, or of every month drawn. A month
 /// given that has no draw is an error.
 pub fn progress(workspace: &Workspace, month: Option<YearMonth>) -> Result<Progress> {
-    let mut store = workspace.open()?;
+    let mut store = crate::store::Store::open_read_only(workspace.db())?;
     let tx = store.read()?;
     let month = month.map(|m| m.to_string());
     if let Some(month) = &month {
