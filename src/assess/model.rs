@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// A value that is not one a field allows.
@@ -183,10 +183,14 @@ pub fn parse_review_date(text: &str) -> Result<NaiveDate, InvalidValue> {
                 .ok()
         })
         .flatten()
+        // 0026 is a two-digit year padded, not a year of the Roman empire:
+        // no review of a recorded search happened before 2000.
+        .filter(|date| date.year() >= 2000)
         .ok_or_else(|| InvalidValue {
             field: "reviewed_on",
             value: text.to_string(),
-            allowed: "a date with a four-digit year, such as 2026-11-03 or 03/11/2026".to_string(),
+            allowed: "a date with a four-digit year from 2000 on, such as 2026-11-03 or 03/11/2026"
+                .to_string(),
         })
 }
 

@@ -17,6 +17,7 @@ mod simulate;
 mod staging;
 mod substitute;
 mod verify;
+mod worksheets;
 
 #[cfg(test)]
 mod tests;
@@ -32,7 +33,7 @@ pub use import::{
 pub use progress::{progress, MonthProgress, Progress, Totals};
 pub use report::{ReportRequest, DEFAULT_TOO_FEW};
 pub use review::{Prompt, Recorded, ReviewEvent, ReviewOptions, ReviewSession, SearchShown};
-pub use simulate::{fill_worksheet, simulated_assessment};
+pub use simulate::{fill_workbooks, fill_worksheet, simulated_assessment};
 pub use substitute::{mentions_footage, substitute, SubstituteRequest, Substituted};
 pub use verify::{verify_draw, Verification};
 

@@ -51,6 +51,8 @@ impl Cycle {
         options.out = self.dir.path().join("worksheets");
         options.per_champion = per_champion;
         options.reserves = reserves;
+        // These tests read and edit the worksheets as text.
+        options.worksheet_format = crate::assess::worksheet::WorksheetFormat::Csv;
         options
     }
 
@@ -205,6 +207,7 @@ fn import_stores_filled_worksheets_once_and_refuses_bad_rows() {
         &cycle.workspace,
         std::slice::from_ref(&filled),
         ImportOptions {
+            allow_date: true,
             amend: true,
             simulated: false,
         },
