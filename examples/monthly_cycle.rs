@@ -109,6 +109,7 @@ pub fn run_cycle(dir: &Path, data: &Path) -> Result<CycleSummary> {
     let mut session = ReviewSession::open(
         &workspace,
         ReviewOptions {
+            allow_date: false,
             month,
             champion: first.champion.name.clone(),
             record_id: Some(reserve),

@@ -30,7 +30,7 @@ pub use draw::{draw_month, Draw, DrawOptions};
 pub use import::{
     import_worksheets, FileImport, ImportCounts, ImportOptions, ImportOutcome, ImportSummary,
 };
-pub use progress::{progress, MonthProgress, Progress, Totals};
+pub use progress::{footage_deadlines, progress, FootageDeadline, MonthProgress, Progress, Totals};
 pub use report::{ReportRequest, DEFAULT_TOO_FEW};
 pub use review::{Prompt, Recorded, ReviewEvent, ReviewOptions, ReviewSession, SearchShown};
 pub use simulate::{fill_workbooks, fill_worksheet, simulated_assessment};

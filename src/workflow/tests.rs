@@ -258,6 +258,7 @@ const ONE_SEARCH: [Option<&str>; 9] = [
 
 fn review(cycle: &Cycle, prompt: &mut Scripted) -> (usize, Vec<ReviewEvent>) {
     let options = ReviewOptions {
+        allow_date: false,
         month: month(),
         champion: " ps ada ".to_string(),
         record_id: None,
@@ -338,6 +339,7 @@ fn without_a_person_every_required_field_must_be_given() {
     let id = drawn.manifest.champions[0].sample[0].clone();
     let mut given = BTreeMap::from([(Field::Grounds, "reasonable".to_string())]);
     let options = |given: BTreeMap<Field, String>| ReviewOptions {
+        allow_date: false,
         month: month(),
         champion: "PS Ada".to_string(),
         record_id: Some(id.clone()),
@@ -369,6 +371,7 @@ fn without_a_person_every_required_field_must_be_given() {
     let unknown = ReviewSession::open(
         &cycle.workspace,
         ReviewOptions {
+            allow_date: false,
             champion: "PC Nobody".to_string(),
             ..options(BTreeMap::new())
         },
