@@ -320,3 +320,34 @@ fn sample_fill_resave_import_report_loses_nothing() {
     assert!(shown.contains("not_reasonable"), "{shown}");
     assert!(shown.contains("2019-02-05"), "{shown}");
 }
+
+#[test]
+fn a_workbook_of_the_wrong_shape_is_one_problem_saying_so() {
+    let ws = Workspace::new();
+    draw(&ws, &[]);
+    let path = ws.path("not-a-worksheet.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Type").unwrap();
+    sheet.write_string(1, 0, "Person search").unwrap();
+    book.save(&path).unwrap();
+    let (code, _, stderr) = import(&ws, &[path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.matches("not-a-worksheet.xlsx").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("is this a workbook written by `grounds sample`?"),
+        "{stderr}"
+    );
+    // A file named .xlsx that is not one says it cannot be opened.
+    let fake = ws.write("fake.xlsx", "record_id,champion\n");
+    let (code, _, stderr) = import(&ws, &[fake.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cannot be opened as a workbook"),
+        "{stderr}"
+    );
+}
