@@ -322,7 +322,10 @@ impl ReviewSession {
             if let Some(why) =
                 implausible_review_date(assessment.reviewed_on, self.options.month, today)
             {
-                bail!("{record_id}: reviewed_on: {why}");
+                bail!(
+                    "{record_id}: reviewed_on: {why} (nothing recorded; the other answers are saved: run \
+                     again with --reviewed-on DATE)"
+                );
             }
         }
         for field in [Field::Reviewer, Field::ReviewedOn] {

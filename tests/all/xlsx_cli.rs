@@ -351,3 +351,46 @@ fn a_workbook_of_the_wrong_shape_is_one_problem_saying_so() {
         "{stderr}"
     );
 }
+
+#[test]
+fn record_refuses_a_review_date_after_today_unless_allowed() {
+    let ws = Workspace::new();
+    draw(&ws, &[]);
+    let record = |extra: &[&str]| {
+        ws.grounds()
+            .args([
+                "record",
+                "--month",
+                "2019-01",
+                "--champion",
+                "PC Ben Hartley",
+            ])
+            .args([
+                "--grounds",
+                "reasonable",
+                "--bwv",
+                "reviewed",
+                "--gowisely",
+                "yes",
+            ])
+            .args([
+                "--conduct",
+                "good",
+                "--referral",
+                "none",
+                "--reviewer",
+                "PC Ben",
+            ])
+            .args(["--reviewed-on", "01/01/2999"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let refused = record(&[]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("01/01/2999 is after today"), "{stderr}");
+    assert_eq!(status(&ws)["months"][0]["totals"]["assessed"], 0);
+    assert!(record(&["--allow-date"]).status.success());
+    assert_eq!(status(&ws)["months"][0]["totals"]["assessed"], 1);
+}
