@@ -14,7 +14,7 @@ statistics for the reasonable-grounds review of police stop and search.";
 const AFTER_HELP: &str = "\
 The monthly cycle:
   grounds sample --export jan.csv --month 2019-01 --champions champions.csv
-  grounds import worksheets/2019-01/*.csv
+  grounds import worksheets/2019-01/*.xlsx
   grounds status --month 2019-01
   grounds report --from 2019-01 --to 2019-03 --format html --out report.html
   grounds verify worksheets/2019-01/manifest.json --export jan.csv

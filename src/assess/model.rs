@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// A value that is not one a field allows.
@@ -183,18 +183,25 @@ pub fn parse_review_date(text: &str) -> Result<NaiveDate, InvalidValue> {
                 .ok()
         })
         .flatten()
+        // 0026 is a two-digit year padded, not a year of the Roman empire:
+        // no review of a recorded search happened before 2000.
+        .filter(|date| date.year() >= 2000)
         .ok_or_else(|| {
             // 31/02/2018 has its four-digit year: say the day does not exist.
-            let all_digits = text
-                .split(['-', '/'])
+            let parts: Vec<&str> = text.split(['-', '/']).collect();
+            let all_digits = parts
+                .iter()
                 .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            let year = if text.contains('-') { parts.first() } else { parts.last() };
+            let modern = year.and_then(|y| y.parse::<i32>().ok()).is_some_and(|y| y >= 2000);
             InvalidValue {
                 field: "reviewed_on",
                 value: text.to_string(),
-                allowed: if four_digit_year && all_digits {
+                allowed: if four_digit_year && all_digits && modern {
                     format!("a date that exists, such as 2026-11-03 or 03/11/2026 ({text} is not a day of the calendar)")
                 } else {
-                    "a date with a four-digit year, such as 2026-11-03 or 03/11/2026".to_string()
+                    "a date with a four-digit year from 2000 on, such as 2026-11-03 or 03/11/2026"
+                        .to_string()
                 },
             }
         })

@@ -82,6 +82,10 @@ pub struct Args {
     #[arg(long)]
     pub amend: bool,
 
+    /// Accept a review date after today or before the month drawn.
+    #[arg(long)]
+    pub allow_date: bool,
+
     #[command(flatten)]
     pub db: DbArg,
 }
@@ -123,6 +127,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         given,
         interactive,
         amend: args.amend,
+        allow_date: args.allow_date,
     };
     let mut session = ReviewSession::open(&Workspace::new(&args.db.db), options)?;
     let (champion, month) = (session.champion().to_string(), session.month().to_string());

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono_tz::Tz;
 
+use grounds::assess::workbook::DEFAULT_RETENTION_DAYS;
+use grounds::assess::worksheet::WorksheetFormat;
 use grounds::display::visible;
 use grounds::export::YearMonth;
 use grounds::outputs::Protected;
@@ -75,8 +77,26 @@ pub struct Args {
     #[arg(long, requires = "redraw")]
     pub abandon_assessments: bool,
 
+    /// What to write for each champion: an .xlsx workbook (drop-down lists,
+    /// local search times, footage deadlines) or a plain .csv file.
+    #[arg(long, value_enum, default_value_t = WorksheetFormatArg::Xlsx)]
+    pub worksheet_format: WorksheetFormatArg,
+
+    /// Days after a search that its body-worn video is deleted (the force's
+    /// retention period): the workbook shows each search's deadline, and
+    /// `grounds status` warns as it nears.
+    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_RETENTION_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub bwv_retention_days: u32,
+
     #[command(flatten)]
     pub db: DbArg,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorksheetFormatArg {
+    Xlsx,
+    Csv,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -133,6 +153,11 @@ fn options(args: &Args) -> DrawOptions {
             (true, false) => Redraw::IfUnused,
             (true, true) => Redraw::AbandoningAssessments,
         },
+        worksheet_format: match args.worksheet_format {
+            WorksheetFormatArg::Xlsx => WorksheetFormat::Xlsx,
+            WorksheetFormatArg::Csv => WorksheetFormat::Csv,
+        },
+        bwv_retention_days: args.bwv_retention_days,
     }
 }
 

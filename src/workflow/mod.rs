@@ -18,6 +18,7 @@ mod simulate;
 mod staging;
 mod substitute;
 mod verify;
+mod worksheets;
 
 #[cfg(test)]
 mod tests;
@@ -35,10 +36,10 @@ pub use plan::{
     PeriodPlan, Plan, PlanRequest, SchemePlan, DEFAULT_INSUFFICIENT, DEFAULT_MARGIN,
     DEFAULT_PROPORTION, MAX_MONTHS, PLAN_CONFIDENCE,
 };
-pub use progress::{progress, MonthProgress, Progress, Totals};
+pub use progress::{footage_deadlines, progress, FootageDeadline, MonthProgress, Progress, Totals};
 pub use report::{ReportRequest, DEFAULT_TOO_FEW};
 pub use review::{Prompt, Recorded, ReviewEvent, ReviewOptions, ReviewSession, SearchShown};
-pub use simulate::{fill_worksheet, simulated_assessment};
+pub use simulate::{fill_workbooks, fill_worksheet, simulated_assessment};
 pub use substitute::{mentions_footage, substitute, SubstituteRequest, Substituted};
 pub use verify::{verify_draw, Verification};
 

@@ -26,3 +26,4 @@ mod substitute_cli;
 mod synth_cli;
 mod workbook_office;
 mod worksheets;
+mod xlsx_cli;
