@@ -18,7 +18,7 @@ use rand::SeedableRng;
 use grounds::assess::fields::Field;
 use grounds::report::{render, Report};
 use grounds::workflow::{
-    draw_month, fill_worksheet, import_worksheets, progress, substitute, verify_draw, DrawOptions,
+    draw_month, fill_workbooks, import_worksheets, progress, substitute, verify_draw, DrawOptions,
     ImportOptions, ImportOutcome, Prompt, ReportRequest, ReviewOptions, ReviewSession, SearchShown,
     SubstituteRequest, Workspace,
 };
@@ -78,15 +78,14 @@ pub fn run_cycle(dir: &Path, data: &Path) -> Result<CycleSummary> {
     // 3. Champions fill their worksheets (here: simulated, seeded); the
     //    reserve is left for the review session below.
     let mut rng = StdRng::seed_from_u64(2019);
-    for sheet in &drawn.worksheets {
-        fill_worksheet(sheet, &missing, "", &mut rng)?;
-    }
+    fill_workbooks(&workspace, &drawn, &missing, "", &mut rng)?;
     let imported = match import_worksheets(
         &workspace,
         &drawn.worksheets,
         ImportOptions {
             amend: false,
             simulated: true,
+            allow_date: false,
         },
         &mut |_| {},
     )? {
@@ -110,6 +109,7 @@ pub fn run_cycle(dir: &Path, data: &Path) -> Result<CycleSummary> {
     let mut session = ReviewSession::open(
         &workspace,
         ReviewOptions {
+            allow_date: false,
             month,
             champion: first.champion.name.clone(),
             record_id: Some(reserve),

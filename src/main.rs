@@ -14,7 +14,7 @@ statistics for the reasonable-grounds review of police stop and search.";
 const AFTER_HELP: &str = "\
 The monthly cycle:
   grounds sample --export jan.csv --month 2019-01 --champions champions.csv
-  grounds import worksheets/2019-01/*.csv
+  grounds import worksheets/2019-01/*.xlsx
   grounds status --month 2019-01
   grounds report --from 2019-01 --to 2019-03 --format html --out report.html
   grounds verify worksheets/2019-01/manifest.json --export jan.csv
@@ -31,6 +31,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    Plan(cmd::plan::Args),
     Sample(cmd::sample::Args),
     Verify(cmd::verify::Args),
     Import(cmd::import::Args),
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
     quiet_on_broken_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Plan(args) => cmd::plan::run(args),
         Command::Sample(args) => cmd::sample::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Import(args) => cmd::import::run(args),

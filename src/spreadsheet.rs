@@ -4,20 +4,48 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-/// A cell that a spreadsheet would run as a formula (leading `=`, `+`, `-`,
-/// `@`, tab or carriage return) gets a leading `'`, which spreadsheets show
-/// as text and `grounds import` strips again. Export values and reviewers'
-/// free text are untrusted: `=HYPERLINK(...)` in a notes field must not run
-/// on a coordinator's machine.
+/// A cell that a spreadsheet would run as a formula (leading `=`, `+`, `@`,
+/// tab, carriage return, or `-` not starting a plain number) gets a leading
+/// `'`, which spreadsheets show as text and `grounds import` strips again.
+/// Export values and reviewers' free text are untrusted: `=HYPERLINK(...)`
+/// in a notes field must not run on a coordinator's machine.
+///
+/// Text that already starts with `'` is guarded too (`'Tis` becomes
+/// `''Tis`), so that [`strip_formula_guard`] always gives back exactly what
+/// was guarded: a champion named `'Tis Officer`, an export column `'notes`
+/// and a note starting with `'` survive the round trip. A plain negative
+/// number (`-1.071358`) needs no guard: spreadsheets read it as a number.
 pub fn formula_safe(cell: &str) -> Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    let risky = match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'@' | b'\t' | b'\r' | b'\'') => true,
+        Some(b'-') => !is_plain_number(&cell[1..]),
+        _ => false,
+    };
+    if risky {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
     }
 }
 
+/// Digits with at most one decimal point: what follows the `-` of a
+/// coordinate. Exponents and `inf` are left guarded: a spreadsheet may take
+/// them for names.
+fn is_plain_number(text: &str) -> bool {
+    let mut points = 0;
+    let mut digits = 0;
+    for b in text.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' => points += 1,
+            _ => return false,
+        }
+    }
+    digits > 0 && points <= 1
+}
+
 /// Undoes [`formula_safe`] (and the `'` a spreadsheet user types to force
-/// text): one leading apostrophe is dropped.
+/// text): exactly one leading apostrophe is dropped.
 pub fn strip_formula_guard(cell: &str) -> &str {
     cell.strip_prefix('\'').unwrap_or(cell)
 }
@@ -82,13 +110,35 @@ mod tests {
 
     #[test]
     fn formulas_become_text() {
-        for risky in ["=1+1", "+44 20", "-1.071358", "@SUM(A1)", "\tx", "\rx"] {
+        for risky in [
+            "=1+1", "+44 20", "-x", "-1e5", "-", "@SUM(A1)", "\tx", "\rx", "'Tis",
+        ] {
             let safe = formula_safe(risky);
             assert_eq!(safe, format!("'{risky}"));
             assert_eq!(strip_formula_guard(&safe), risky);
         }
-        assert_eq!(formula_safe("Person search"), "Person search");
-        assert_eq!(formula_safe(""), "");
+        for plain in ["Person search", "", "-1.071358", "-0", "51.5"] {
+            assert_eq!(formula_safe(plain), plain);
+        }
+    }
+
+    #[test]
+    fn guarding_is_reversible_for_every_text() {
+        for text in [
+            "'Tis Officer",
+            "''double",
+            "'",
+            "'=1+1",
+            "=1+1",
+            "-1.5",
+            "-1.5x",
+            "'-1.5",
+            "plain",
+            "",
+            " 'leading space",
+        ] {
+            assert_eq!(strip_formula_guard(&formula_safe(text)), text, "{text:?}");
+        }
     }
 
     #[test]

@@ -10,8 +10,12 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+use chrono::NaiveDate;
+
 use super::fields::{changes, clean, describe_changes, parse_cells, Cells, REQUIRED};
+use super::review_date::normalise_review_date;
 use super::targets::{DrawTargets, TargetState};
+use super::workbook::read_workbook;
 use super::worksheet::{ASSESSMENT_COLUMNS, IDENTITY_COLUMNS};
 use super::Assessment;
 use crate::export::YearMonth;
@@ -60,23 +64,41 @@ pub struct Worksheet {
     pub problems: Vec<Problem>,
 }
 
-/// Reads a worksheet file; an unreadable file is a problem, not an error, so
-/// that every file's problems are reported together.
-pub fn read_worksheet(path: &Path) -> Worksheet {
+/// Reads a worksheet file, CSV or workbook (.xlsx, .ods), judging review
+/// dates on `today`; an unreadable file is a problem, not an error, so that
+/// every file's problems are reported together.
+pub fn read_worksheet(path: &Path, today: NaiveDate) -> Worksheet {
     let file = path.display().to_string();
+    let whole_file = |reason: String| Worksheet {
+        problems: vec![Problem {
+            file: file.clone(),
+            line: None,
+            column: None,
+            reason,
+        }],
+        file: file.clone(),
+        ..Worksheet::default()
+    };
     match std::fs::read(path) {
-        Ok(bytes) => parse_worksheet(&file, &bytes),
-        Err(err) => Worksheet {
-            problems: vec![Problem {
-                file: file.clone(),
-                line: None,
-                column: None,
-                reason: format!("cannot be read: {err}"),
-            }],
-            file,
-            ..Worksheet::default()
+        Ok(bytes) if is_workbook(path, &bytes) => match read_workbook(path) {
+            // The workbook's rows as CSV text on the lines of their sheet
+            // rows: problems name the row a spreadsheet shows.
+            Ok(sheet) => parse_worksheet(&file, &sheet.to_csv(), today),
+            Err(err) => whole_file(err.detail()),
         },
+        Ok(bytes) => parse_worksheet(&file, &bytes, today),
+        Err(err) => whole_file(format!("cannot be read: {err}")),
     }
+}
+
+/// A workbook is a zip file (.xlsx and .ods both are); the extension
+/// decides for a file too short or damaged to tell.
+fn is_workbook(path: &Path, bytes: &[u8]) -> bool {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    bytes.starts_with(b"PK\x03\x04") || matches!(extension.as_str(), "xlsx" | "xlsm" | "ods")
 }
 
 /// The separator a spreadsheet saved the file with: `,` unless the header
@@ -90,8 +112,10 @@ fn delimiter(bytes: &[u8]) -> u8 {
         .unwrap_or(b',')
 }
 
-/// Parses a worksheet's bytes; `file` names it in problems.
-pub fn parse_worksheet(file: &str, bytes: &[u8]) -> Worksheet {
+/// Parses a worksheet's bytes; `file` names it in problems. Review dates
+/// with two-digit years are read as [`normalise_review_date`] reads them on
+/// `today`.
+pub fn parse_worksheet(file: &str, bytes: &[u8], today: NaiveDate) -> Worksheet {
     let mut sheet = Worksheet {
         file: file.to_string(),
         ..Worksheet::default()
@@ -201,7 +225,28 @@ pub fn parse_worksheet(file: &str, bytes: &[u8]) -> Worksheet {
             clean(cell("champion")).to_string(),
             worksheet_month(clean(cell("month"))),
         );
-        let verdict = parse_cells(cell);
+        // A spreadsheet set to UK dates saves 03/02/2018 as 03/02/18: read
+        // it as the review's date when only one date makes sense.
+        let typed_date = cell("reviewed_on");
+        let reviewed_on = match month.parse::<YearMonth>() {
+            Ok(drawn) => match normalise_review_date(typed_date, drawn, today) {
+                Ok(text) => text.into_owned(),
+                Err(err) => {
+                    sheet
+                        .problems
+                        .push(problem(Some(line), Some("reviewed_on"), err.to_string()));
+                    continue;
+                }
+            },
+            Err(_) => typed_date.to_string(),
+        };
+        let verdict = parse_cells(|column| {
+            if column == "reviewed_on" {
+                reviewed_on.as_str()
+            } else {
+                cell(column)
+            }
+        });
         let assessment = match verdict {
             Cells::Empty => {
                 if record
@@ -330,6 +375,7 @@ pub fn plan(
     let mut planned = Vec::new();
     let mut problems = Vec::new();
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut no_draw: HashMap<(&str, &str), (usize, usize)> = HashMap::new();
     for (index, row) in rows.iter().enumerate() {
         let mut refuse = |column: &str, reason: String| {
             problems.push(Problem {
@@ -337,16 +383,24 @@ pub fn plan(
                 line: Some(row.line),
                 column: Some(column.to_string()),
                 reason,
-            })
+            });
+            problems.len() - 1
         };
         let Some(draw) = draws.get(&row.month) else {
-            refuse(
+            // Said once per file and month: every row would say the same.
+            let key = (row.file.as_str(), row.month.as_str());
+            if let Some(more) = no_draw.get_mut(&key) {
+                more.1 += 1;
+                continue;
+            }
+            let at = refuse(
                 "month",
                 format!(
                     "this workspace has no draw for {:?}: was the worksheet drawn in another workspace (--db)?",
                     row.month
                 ),
             );
+            no_draw.insert(key, (at, 0));
             continue;
         };
         let target = match draw.assessable(&row.record_id, &row.champion) {
@@ -404,6 +458,13 @@ pub fn plan(
             action,
         });
     }
+    for (at, more) in no_draw.into_values() {
+        if more > 0 {
+            problems[at].reason.push_str(&format!(
+                " ({more} more row(s) of this file name the same month)"
+            ));
+        }
+    }
     (planned, problems)
 }
 
@@ -433,6 +494,10 @@ fn field_list(changes: &[super::fields::Change]) -> String {
 mod tests {
     use super::*;
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+    }
+
     const HEADER: &str = "record_id,role,position,champion,month,Date,export:Notes,grounds,bwv,gowisely,conduct,themes,referral,notes,reviewer,reviewed_on";
 
     #[test]
@@ -444,8 +509,8 @@ mod tests {
         let saved = "\u{feff}\"month\";\"record_id\";extra;champion;reviewed_on;reviewer;referral;notes;themes;conduct;gowisely;bwv;grounds\r\n\
              '2019-01;'h1-1;z;\"PS Ada\";03/11/2026;Ada;None;;;Good;Yes;Reviewed;Reasonable\r\n\
              2019-01;h2-1;;PS Ada;;;;;;;;;\r\n\r\n";
-        let a = parse_worksheet("a.csv", plain.as_bytes());
-        let b = parse_worksheet("b.csv", saved.as_bytes());
+        let a = parse_worksheet("a.csv", plain.as_bytes(), today());
+        let b = parse_worksheet("b.csv", saved.as_bytes(), today());
         assert!(
             a.problems.is_empty() && b.problems.is_empty(),
             "{:?}",
@@ -466,7 +531,7 @@ mod tests {
              h2-1,sample,2,A,2019-01,d,,perhaps,reviewed,yes,good,,none,,A,2026-11-03\n\
              h3-1,sample,3,A,2019-01,d,,reasonable,,,,,,,,\n"
         );
-        let sheet = parse_worksheet("w.csv", text.as_bytes());
+        let sheet = parse_worksheet("w.csv", text.as_bytes(), today());
         assert_eq!(sheet.rows.len(), 1);
         let shown: Vec<String> = sheet.problems.iter().map(ToString::to_string).collect();
         assert_eq!(shown.len(), 2, "{shown:?}");
@@ -487,7 +552,7 @@ mod tests {
 
     #[test]
     fn a_file_that_is_not_a_worksheet_is_one_problem() {
-        let sheet = parse_worksheet("x.csv", b"Type,Date\nPerson search,2019-01-01\n");
+        let sheet = parse_worksheet("x.csv", b"Type,Date\nPerson search,2019-01-01\n", today());
         assert_eq!(sheet.problems.len(), 1);
         assert_eq!(sheet.problems[0].line, Some(1));
         assert!(sheet.problems[0]

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// A value that is not one a field allows.
@@ -183,10 +183,27 @@ pub fn parse_review_date(text: &str) -> Result<NaiveDate, InvalidValue> {
                 .ok()
         })
         .flatten()
-        .ok_or_else(|| InvalidValue {
-            field: "reviewed_on",
-            value: text.to_string(),
-            allowed: "a date with a four-digit year, such as 2026-11-03 or 03/11/2026".to_string(),
+        // 0026 is a two-digit year padded, not a year of the Roman empire:
+        // no review of a recorded search happened before 2000.
+        .filter(|date| date.year() >= 2000)
+        .ok_or_else(|| {
+            // 31/02/2018 has its four-digit year: say the day does not exist.
+            let parts: Vec<&str> = text.split(['-', '/']).collect();
+            let all_digits = parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            let year = if text.contains('-') { parts.first() } else { parts.last() };
+            let modern = year.and_then(|y| y.parse::<i32>().ok()).is_some_and(|y| y >= 2000);
+            InvalidValue {
+                field: "reviewed_on",
+                value: text.to_string(),
+                allowed: if four_digit_year && all_digits && modern {
+                    format!("a date that exists, such as 2026-11-03 or 03/11/2026 ({text} is not a day of the calendar)")
+                } else {
+                    "a date with a four-digit year from 2000 on, such as 2026-11-03 or 03/11/2026"
+                        .to_string()
+                },
+            }
         })
 }
 
@@ -279,5 +296,14 @@ mod tests {
                 "{two_digit_year} accepted"
             );
         }
+    }
+
+    #[test]
+    fn a_day_that_does_not_exist_is_called_that_not_a_short_year() {
+        let err = parse_review_date("31/02/2018").unwrap_err().to_string();
+        assert!(err.contains("not a day of the calendar"), "{err}");
+        assert!(!err.contains("four-digit year"), "{err}");
+        let err = parse_review_date("03/11/26").unwrap_err().to_string();
+        assert!(err.contains("four-digit year"), "{err}");
     }
 }

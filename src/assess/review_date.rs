@@ -61,6 +61,32 @@ pub fn normalise_review_date<'a>(
         .map(|date| Cow::Owned(date.format("%Y-%m-%d").to_string()))
 }
 
+/// Why a review date cannot be the date of a review of a search drawn for
+/// `month_drawn`, judged on `today`: after today, or before the month's
+/// first day. `None` when it can. (`--allow-date` lets such a date through,
+/// for a clock that is wrong or a review done ahead of the draw.)
+pub fn implausible_review_date(
+    date: NaiveDate,
+    month_drawn: YearMonth,
+    today: NaiveDate,
+) -> Option<String> {
+    let shown = date.format("%d/%m/%Y");
+    if date > today {
+        return Some(format!(
+            "{shown} is after today ({}): type the day the review happened, or give --allow-date \
+             if it is right",
+            today.format("%d/%m/%Y")
+        ));
+    }
+    if date < month_drawn.first_day() {
+        return Some(format!(
+            "{shown} is before {month_drawn}, the month drawn: type the day the review happened, \
+             or give --allow-date if it is right"
+        ));
+    }
+    None
+}
+
 /// `dd/mm/yy` or `d/m/yy` (one or two digits for day and month, exactly two
 /// for the year) as (day, month, yy).
 fn two_digit_year(text: &str) -> Option<(u32, u32, i32)> {
@@ -143,6 +169,29 @@ mod tests {
             assert!(read(malformed).is_err(), "{malformed} accepted");
         }
         assert!(read("").is_err());
+    }
+
+    #[test]
+    fn review_dates_outside_the_review_window_are_implausible() {
+        let month: YearMonth = "2018-02".parse().unwrap();
+        let today = day(2018, 3, 5);
+        assert_eq!(implausible_review_date(day(2018, 2, 1), month, today), None);
+        assert_eq!(implausible_review_date(today, month, today), None);
+        let future = implausible_review_date(day(2018, 3, 6), month, today).unwrap();
+        assert!(
+            future.contains("06/03/2018 is after today (05/03/2018)"),
+            "{future}"
+        );
+        let early = implausible_review_date(day(2018, 1, 31), month, today).unwrap();
+        assert!(early.contains("before 2018-02, the month drawn"), "{early}");
+        assert!(early.contains("--allow-date"), "{early}");
+    }
+
+    #[test]
+    fn padded_two_digit_years_are_never_accepted() {
+        for text in ["0026-11-03", "03/11/0026", "0018-02-03"] {
+            assert!(read(text).is_err(), "{text} accepted");
+        }
     }
 
     #[test]

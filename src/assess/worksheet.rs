@@ -1,9 +1,36 @@
-//! Worksheets: one CSV per champion per month, opened in a spreadsheet,
-//! filled in, and read back by `grounds import`.
+//! CSV worksheets (`grounds sample --worksheet-format csv`): one per
+//! champion per month, opened in a spreadsheet, filled in, and read back by
+//! `grounds import`. The default is a workbook (see `workbook`).
 
 use std::io::Write;
 
 use crate::spreadsheet::formula_safe;
+
+/// What `grounds sample` writes for each champion.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WorksheetFormat {
+    /// A workbook with drop-down lists, London times and footage deadlines.
+    #[default]
+    Xlsx,
+    /// A plain CSV file, for scripts and older spreadsheets.
+    Csv,
+}
+
+impl WorksheetFormat {
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Xlsx => "xlsx",
+            Self::Csv => "csv",
+        }
+    }
+
+    /// What a manifest written before workbooks existed used.
+    pub fn before_workbooks() -> Self {
+        Self::Csv
+    }
+}
 
 /// The columns a champion fills in, in order.
 pub const ASSESSMENT_COLUMNS: [&str; 9] = [
@@ -63,7 +90,12 @@ pub fn write_worksheet<W: Write>(
     let mut out = out;
     out.write_all("\u{feff}".as_bytes())?;
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(header(export_header))?;
+    // Headers come from the export too: guarded like cells.
+    writer.write_record(
+        header(export_header)
+            .iter()
+            .map(|name| formula_safe(name).into_owned()),
+    )?;
     for row in rows {
         let mut record: Vec<String> = vec![
             formula_safe(row.record_id).into_owned(),
@@ -112,7 +144,7 @@ mod tests {
         let row = reader.records().next().unwrap().unwrap();
         assert_eq!(&row[0], "h0011223344556677-1");
         assert_eq!(&row[6], "'=cmd()");
-        assert_eq!(&row[7], "'-1.07");
+        assert_eq!(&row[7], "-1.07", "a plain negative number needs no guard");
         assert!(row.iter().skip(8).all(str::is_empty));
     }
 }

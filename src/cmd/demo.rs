@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 use rand::SeedableRng;
 
 use grounds::workflow::{
-    draw_month, fill_worksheet, import_worksheets, progress, substitute as bring_in_reserve,
+    draw_month, fill_workbooks, import_worksheets, progress, substitute as bring_in_reserve,
     verify_draw, DrawOptions, ImportOptions, ImportOutcome, ReportRequest, SubstituteRequest,
     Workspace,
 };
@@ -33,10 +33,10 @@ const SIMULATION_SEED: u64 = 201_901;
 /// In a fresh folder (a new one under the system's temporary folder, or
 /// --dir), draws January 2019's sample for five example champions from real
 /// Kent Police data (data.police.uk, Open Government Licence v3.0) with a
-/// fixed seed, fills the worksheets with clearly labelled SIMULATED
+/// fixed seed, fills the .xlsx worksheets with clearly labelled SIMULATED
 /// assessments, imports them, shows the status, prints the report, writes
-/// the HTML report, verifies the draw, and prints the commands a real
-/// coordinator runs next month.
+/// the HTML report to DIR/report.html, verifies the draw, and prints the
+/// commands a real coordinator runs next month.
 ///
 /// Example: grounds demo --dir /tmp/grounds-demo
 #[derive(clap::Args, Debug)]
@@ -55,6 +55,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             chrono::Utc::now().format("%Y%m%d-%H%M%S")
         )),
     };
+    grounds::outputs::Protected::of_workspace(&grounds::outputs::default_workspace())
+        .check(&dir)?;
     prepare(&dir)?;
     let workspace = Workspace::new(dir.join("grounds.db"));
     let export = dir.join(JANUARY_FILE);
@@ -98,8 +100,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     step("3. Champions review their searches (here: SIMULATED assessments, seeded)");
     let mut rng = StdRng::seed_from_u64(SIMULATION_SEED);
-    for path in &drawn.worksheets {
-        let filled = fill_worksheet(path, &missing, &reserve, &mut rng)?;
+    let filled = fill_workbooks(&workspace, &drawn, &missing, &reserve, &mut rng)?;
+    for (path, filled) in drawn.worksheets.iter().zip(filled) {
         println!(
             "filled {filled} rows of {} with SIMULATED assessments",
             path.display()
@@ -110,6 +112,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let options = ImportOptions {
         amend: false,
         simulated: true,
+        allow_date: false,
     };
     let db = workspace.db();
     match import_worksheets(&workspace, &drawn.worksheets, options, &mut |storing| {
@@ -128,10 +131,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let report = ReportRequest::default().resolve(&workspace)?;
     report::output(&report, report::Format::Table, None)?;
 
-    let html = dir.join("report.md");
-    step("7. The report for the scrutiny panel");
-    report::output(&report, report::Format::Markdown, Some(&html))?;
-    println!("wrote {}", html.display());
+    let html = dir.join("report.html");
+    step("7. The report for the scrutiny panel: one HTML page");
+    report::output(&report, report::Format::Html, Some(&html))?;
+    println!("wrote the HTML report to {}", html.display());
 
     step("8. Anyone can check the draw was not hand-picked");
     let manifest = drawn.manifest_path();
@@ -147,7 +150,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     println!();
     println!("Next month, for real (in {}):", dir.display());
     println!("  grounds sample --export {FEBRUARY_FILE} --month 2019-02 --champions champions.csv");
-    println!("  grounds import worksheets/2019-02/*.csv");
+    println!("  grounds import worksheets/2019-02/*.xlsx");
     println!("  grounds report --format html --out report.html");
     banner("Everything above used SIMULATED assessments: none of it is a real review.");
     Ok(ExitCode::SUCCESS)

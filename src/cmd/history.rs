@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 
 use grounds::assess::fields::{changes, clean, describe_changes, Field};
+use grounds::display::visible;
 use grounds::export::YearMonth;
 use grounds::store::{Store, TargetState};
 
@@ -30,7 +31,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let record_id = clean(&args.record_id);
-    let mut store = Store::open(&args.db.db)?;
+    let mut store = Store::open_read_only(&args.db.db)?;
     let tx = store.read()?;
     let month = match args.month {
         Some(month) => month.to_string(),
@@ -59,30 +60,33 @@ pub fn run(args: Args) -> Result<ExitCode> {
         bail!("{record_id} is not in the {month} draw");
     };
     println!(
-        "{record_id}: {month}, {}'s {} {}.",
-        target.champion, target.role, target.position
+        "{}: {month}, {}'s {} {}.",
+        visible(record_id),
+        visible(&target.champion),
+        target.role,
+        target.position
     );
     match &target.state {
         TargetState::Substituted { .. } => {
             if let Some(s) = tx.substitution_of(targets.draw_id, record_id)? {
                 println!(
                     "Replaced by reserve {} on {} by {}{} (reason: {}).",
-                    s.replacement_id,
+                    visible(&s.replacement_id),
                     s.recorded_at,
-                    s.recorded_by,
+                    visible(&s.recorded_by),
                     if s.footage_missing {
                         ", footage missing"
                     } else {
                         ""
                     },
-                    s.reason
+                    visible(&s.reason)
                 );
             }
         }
         TargetState::UnusedReserve => println!("A reserve not brought in: not for review."),
         TargetState::Active => {
             if let Some(replaced) = tx.substitution_bringing_in(targets.draw_id, record_id)? {
-                println!("Brought in to replace {replaced}.");
+                println!("Brought in to replace {}.", visible(&replaced));
             }
         }
     }
@@ -98,8 +102,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             "Version {}: recorded {} by {}, from {}{}",
             version.version,
             version.recorded_at,
-            version.recorded_by,
-            version.source,
+            visible(&version.recorded_by),
+            visible(&version.source),
             if version.simulated {
                 " (SIMULATED)"
             } else {
@@ -109,12 +113,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
         match previous {
             None => {
                 for field in Field::ALL {
-                    println!("  {field:<12} {}", field.text(&version.assessment));
+                    println!(
+                        "  {field:<12} {}",
+                        visible(&field.text(&version.assessment))
+                    );
                 }
             }
             Some(previous) => {
                 let changed = changes(previous, &version.assessment);
-                println!("  changed: {}", describe_changes(&changed));
+                println!("  changed: {}", visible(&describe_changes(&changed)));
             }
         }
         previous = Some(&version.assessment);
@@ -123,7 +130,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         println!();
         println!("Current (version {}):", last.version);
         for field in Field::ALL {
-            println!("  {field:<12} {}", field.text(&last.assessment));
+            println!("  {field:<12} {}", visible(&field.text(&last.assessment)));
         }
     }
     Ok(ExitCode::SUCCESS)

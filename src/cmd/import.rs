@@ -16,23 +16,31 @@ use super::{DbArg, EXIT_BAD_INPUT};
 
 /// Import filled worksheets: every assessment kept, nothing changed silently.
 ///
-/// Reads the worksheets `grounds sample` wrote, once champions have filled
-/// them in, also after a spreadsheet saved them again (byte-order mark, CRLF,
-/// a ' before values, columns moved or added, dates as 2026-11-03 or
-/// 03/11/2026, the month turned into a date such as Jan-19). Rows with no
-/// assessment yet are skipped and counted.
+/// Reads the worksheets `grounds sample` wrote (.xlsx, or .csv), once
+/// champions have filled them in, also after a spreadsheet saved them again:
+/// as .xlsx or .ods (real date cells, extra sheets, blank rows), or as CSV
+/// (byte-order mark, CRLF, a ' before values, columns moved or added, dates
+/// as 2026-11-03, 03/11/2026 or 03/11/26, the month turned into a date such
+/// as Jan-19). Rows with no assessment yet are skipped and counted; so are
+/// blank rows of searches already assessed (by `grounds record`, say).
+///
+/// A review date after today or before the month drawn is refused unless
+/// --allow-date. A search with answers saved by `grounds record` but not
+/// finished takes the worksheet's values; the saved answers are kept in the
+/// workspace, and the summary says how many.
 ///
 /// All files go in together or not at all: every invalid row of every file is
-/// reported (file, line, column, reason) and nothing is stored (exit 2).
+/// reported (file, line, column, reason) and nothing is stored (exit 2). The
+/// same file given twice is refused.
 /// Importing the same worksheet again changes nothing. A changed assessment
 /// of an assessed search is refused unless --amend, which stores it as a new
 /// version and keeps the old one (see `grounds history`).
 ///
-/// Example: grounds import worksheets/2019-01/*.csv
+/// Example: grounds import worksheets/2019-01/*.xlsx
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Filled worksheet CSV file(s).
+    /// Filled worksheet(s): .xlsx, .ods or .csv.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 
@@ -40,6 +48,11 @@ pub struct Args {
     /// (the previous version is kept, with who recorded it and when).
     #[arg(long)]
     pub amend: bool,
+
+    /// Accept review dates after today or before the month drawn (a wrong
+    /// clock, a review done early).
+    #[arg(long)]
+    pub allow_date: bool,
 
     /// Mark everything imported as simulated data (for `grounds demo`).
     #[arg(long, hide = true)]
@@ -53,6 +66,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let options = ImportOptions {
         amend: args.amend,
         simulated: args.simulated,
+        allow_date: args.allow_date,
     };
     let db = &args.db.db;
     let outcome = import_worksheets(&Workspace::new(db), &args.files, options, &mut |storing| {
@@ -81,12 +95,31 @@ pub fn print_summary(summary: &ImportSummary) {
         t.not_assessed,
         t.not_in_review
     );
+    if t.assessed_elsewhere > 0 {
+        println!(
+            "{} blank row(s) are of searches already assessed (by `grounds record` or another worksheet): \
+             nothing is missing there.",
+            t.assessed_elsewhere
+        );
+    }
+    if t.replaced_saved_answers > 0 {
+        println!(
+            "{} search(es) had unfinished answers saved by `grounds record`: the worksheet's values were \
+             stored; the saved answers stay in the workspace.",
+            t.replaced_saved_answers
+        );
+    }
     if summary.files.len() > 1 {
         for file in &summary.files {
             let c = &file.counts;
             println!(
                 "  {}: {} new, {} amended, {} unchanged, {} not assessed yet, {} not for review",
-                file.file, c.new, c.amended, c.unchanged, c.not_assessed, c.not_in_review
+                grounds::display::visible(&file.file),
+                c.new,
+                c.amended,
+                c.unchanged,
+                c.not_assessed,
+                c.not_in_review
             );
         }
     }
@@ -95,7 +128,7 @@ pub fn print_summary(summary: &ImportSummary) {
 
 fn report_problems(problems: &[Problem]) -> ExitCode {
     for problem in problems {
-        eprintln!("{problem}");
+        eprintln!("{}", grounds::display::visible(&problem.to_string()));
     }
     let files_with: BTreeSet<&str> = problems.iter().map(|p| p.file.as_str()).collect();
     eprintln!(

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use grounds::outputs::{default_workspace, Protected};
 
 /// Print the man page (roff) on stdout, or write one page per subcommand.
 ///
@@ -26,6 +27,15 @@ pub fn run(args: Args, command: clap::Command) -> anyhow::Result<ExitCode> {
         clap_mangen::Man::new(command).render(&mut std::io::stdout())?;
         return Ok(ExitCode::SUCCESS);
     };
+    let protected = Protected::of_workspace(&default_workspace());
+    protected.check(&dir)?;
+    for name in std::iter::once("grounds".to_string()).chain(
+        command
+            .get_subcommands()
+            .map(|s| format!("grounds-{}", s.get_name())),
+    ) {
+        protected.check(&dir.join(format!("{name}.1")))?;
+    }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     clap_mangen::generate_to(command, &dir)
         .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use grounds::display::visible;
 use std::process::ExitCode;
 
 pub mod compare;
@@ -14,6 +15,7 @@ pub mod history;
 pub mod import;
 pub mod interval;
 pub mod man;
+pub mod plan;
 pub mod record;
 pub mod report;
 pub mod sample;
@@ -41,10 +43,21 @@ pub struct DbArg {
 }
 
 /// Prints an error with its chain of causes and returns the exit code for it.
+///
+/// Many errors already end with their cause ("jan.csv: No such file or
+/// directory"): a cause whose text was said is not said again. Messages can
+/// hold text from files (names, values), shown with control characters
+/// escaped so they cannot forge lines or drive the terminal.
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
-    eprintln!("error: {err}");
+    let mut said = err.to_string();
+    eprintln!("error: {}", visible(&said));
     for cause in err.chain().skip(1) {
-        eprintln!("  caused by: {cause}");
+        let text = cause.to_string();
+        if said.contains(&text) {
+            continue;
+        }
+        eprintln!("  caused by: {}", visible(&text));
+        said.push_str(&text);
     }
     ExitCode::from(EXIT_BAD_INPUT)
 }

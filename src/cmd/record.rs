@@ -10,6 +10,7 @@ use anyhow::Result;
 use grounds::assess::fields::Field;
 use grounds::assess::model::parse_review_date;
 use grounds::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
+use grounds::display::visible;
 use grounds::export::YearMonth;
 use grounds::workflow::{ReviewEvent, ReviewOptions, ReviewSession, Workspace};
 
@@ -81,6 +82,10 @@ pub struct Args {
     #[arg(long)]
     pub amend: bool,
 
+    /// Accept a review date after today or before the month drawn.
+    #[arg(long)]
+    pub allow_date: bool,
+
     #[command(flatten)]
     pub db: DbArg,
 }
@@ -122,20 +127,28 @@ pub fn run(args: Args) -> Result<ExitCode> {
         given,
         interactive,
         amend: args.amend,
+        allow_date: args.allow_date,
     };
     let mut session = ReviewSession::open(&Workspace::new(&args.db.db), options)?;
     let (champion, month) = (session.champion().to_string(), session.month().to_string());
     let db = args.db.db.display().to_string();
     session.run(&mut prompts::Terminal, &mut |event| match event {
         ReviewEvent::Recorded(done) => println!(
-            "Saved {} ({champion}'s {month}): grounds {} (version {}) in {db}.",
-            done.record_id, done.grounds, done.version
+            "Saved {} ({}'s {month}): grounds {} (version {}) in {db}.",
+            visible(&done.record_id),
+            visible(&champion),
+            done.grounds,
+            done.version
         ),
         ReviewEvent::Unchanged { record_id, version } => {
-            println!("{record_id}: unchanged (version {version} already says this).")
+            println!(
+                "{}: unchanged (version {version} already says this).",
+                visible(record_id)
+            )
         }
         ReviewEvent::AllAssessed { now } => println!(
-            "All of {champion}'s searches in {month} are assessed{}.",
+            "All of {}'s searches in {month} are assessed{}.",
+            visible(&champion),
             if *now { " now" } else { "" }
         ),
         ReviewEvent::Stopped => {
@@ -153,6 +166,7 @@ mod prompts {
     use grounds::assess::fields::Field;
     use grounds::assess::model::parse_review_date;
     use grounds::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
+    use grounds::display::visible;
     use grounds::workflow::{Prompt, SearchShown};
 
     /// The terminal: the search on stderr, questions through dialoguer.
@@ -163,11 +177,11 @@ mod prompts {
             eprintln!();
             eprintln!(
                 "{} — {}: {} of {} assessed. This search: {} ({} {}).",
-                search.champion,
+                visible(&search.champion),
                 search.month,
                 search.assessed,
                 search.under_review,
-                search.record_id,
+                visible(&search.record_id),
                 search.role,
                 search.position
             );
@@ -180,7 +194,7 @@ mod prompts {
                     .unwrap_or(0);
                 for (name, value) in details.header.iter().zip(&details.fields) {
                     if !value.trim().is_empty() {
-                        eprintln!("  {name:<width$}  {value}");
+                        eprintln!("  {:<width$}  {}", visible(name), visible(value));
                     }
                 }
             }

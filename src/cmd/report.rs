@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use grounds::ethnicity::Scheme;
 use grounds::export::YearMonth;
+use grounds::outputs::Protected;
 use grounds::report::{render, EstimateRules, Report};
 use grounds::stats::{self, Method, StatsError};
 use grounds::workflow::{ReportRequest, Workspace, DEFAULT_TOO_FEW};
@@ -111,6 +112,9 @@ fn parse_confidence(text: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
+    if let Some(out) = &args.out {
+        Protected::of_workspace(&args.db.db).check(out)?;
+    }
     let report = request(&args).resolve(&Workspace::new(&args.db.db))?;
     output(&report, args.format, args.out.as_deref())?;
     Ok(ExitCode::SUCCESS)

@@ -7,7 +7,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono_tz::Tz;
 
+use grounds::assess::workbook::DEFAULT_RETENTION_DAYS;
+use grounds::assess::worksheet::WorksheetFormat;
+use grounds::display::visible;
 use grounds::export::YearMonth;
+use grounds::outputs::Protected;
 use grounds::sample::{SeedSource, PER_CHAMPION_LIMITS, RESERVES_LIMITS};
 use grounds::store::Redraw;
 use grounds::workflow::{draw_month, Draw, DrawOptions, Workspace};
@@ -82,11 +86,30 @@ pub struct Args {
     #[arg(long, requires = "redraw")]
     pub abandon_assessments: bool,
 
+    /// What to write for each champion: an .xlsx workbook (drop-down lists,
+    /// local search times, footage deadlines) or a plain .csv file.
+    #[arg(long, value_enum, default_value_t = WorksheetFormatArg::Xlsx)]
+    pub worksheet_format: WorksheetFormatArg,
+
+    /// Days after a search that its body-worn video is deleted (the force's
+    /// retention period): the workbook shows each search's deadline, and
+    /// `grounds status` warns as it nears.
+    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_RETENTION_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub bwv_retention_days: u32,
+
     #[command(flatten)]
     pub db: DbArg,
 }
 
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorksheetFormatArg {
+    Xlsx,
+    Csv,
+}
+
 pub fn run(args: Args) -> Result<ExitCode> {
+    refuse_protected_outputs(&args)?;
     let bar = byte_progress(total_bytes(&args.export), "reading exports");
     let drawn = draw_month(&Workspace::new(&args.db.db), &options(&args), &|bytes| {
         bar.inc(bytes)
@@ -94,6 +117,33 @@ pub fn run(args: Args) -> Result<ExitCode> {
     bar.finish_and_clear();
     print_summary(&drawn, &args.export);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The worksheet folder must not be the workspace, an export or inside a
+/// draw's folder; the workspace must not be one of the draw's input files.
+fn refuse_protected_outputs(args: &Args) -> Result<()> {
+    let mut inputs = Protected::default().with(&args.champions, "the champions file");
+    for export in &args.export {
+        inputs = inputs.with(
+            export,
+            format!("an export of this draw ({})", export.display()),
+        );
+    }
+    if let Some(columns) = &args.columns {
+        inputs = inputs.with(columns, "the column mapping");
+    }
+    inputs.check(&args.db.db)?;
+    let protected = Protected::of_workspace(&args.db.db);
+    for check in [&protected, &inputs] {
+        check.check(&args.out)?;
+        let folder = args.out.join(args.month.to_string());
+        // An existing folder is refused by the draw itself, or replaced on
+        // purpose by --redraw.
+        if !folder.exists() {
+            check.check(&folder)?;
+        }
+    }
+    Ok(())
 }
 
 fn options(args: &Args) -> DrawOptions {
@@ -113,13 +163,18 @@ fn options(args: &Args) -> DrawOptions {
             (true, false) => Redraw::IfUnused,
             (true, true) => Redraw::AbandoningAssessments,
         },
+        worksheet_format: match args.worksheet_format {
+            WorksheetFormatArg::Xlsx => WorksheetFormat::Xlsx,
+            WorksheetFormatArg::Csv => WorksheetFormat::Csv,
+        },
+        bwv_retention_days: args.bwv_retention_days,
     }
 }
 
 /// Prints what a draw did, and how anyone can check it (also for `grounds demo`).
 pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
     for warning in &outcome.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", visible(warning));
     }
     let manifest = &outcome.manifest;
     let mut table = comfy_table::Table::new();
@@ -127,11 +182,11 @@ pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
     table.set_header(["champion", "eligible", "sample", "reserves", "worksheet"]);
     for (draw, path) in manifest.champions.iter().zip(&outcome.worksheets) {
         table.add_row([
-            draw.champion.name.clone(),
+            visible(&draw.champion.name).into_owned(),
             draw.eligible.to_string(),
             draw.sample.len().to_string(),
             draw.reserves.len().to_string(),
-            path.display().to_string(),
+            visible(&path.display().to_string()).into_owned(),
         ]);
     }
     println!(
@@ -145,7 +200,7 @@ pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
     println!("{table}");
     println!(
         "Seed: {} ({})",
-        manifest.seed,
+        visible(&manifest.seed),
         match manifest.seed_source {
             SeedSource::Given => "given",
             SeedSource::Generated => "generated from the operating system's randomness",
@@ -164,7 +219,7 @@ pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
     if let Some(old) = &manifest.supersedes {
         println!(
             "This draw replaces the one made on {} with seed {} ({} assessment(s) left with it); the manifest records that.",
-            old.created_at, old.seed, old.abandoned_assessments
+            old.created_at, visible(&old.seed), old.abandoned_assessments
         );
     }
     if !manifest.excluded_earlier_draws.is_empty() {
@@ -180,13 +235,13 @@ pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
         if shortfall.sample_missing > 0 || shortfall.reserves_missing > 0 {
             eprintln!(
                 "SHORTFALL: {} got {} fewer searches and {} fewer reserves than asked: their pool has too few eligible searches this month.",
-                shortfall.champion, shortfall.sample_missing, shortfall.reserves_missing
+                visible(&shortfall.champion), shortfall.sample_missing, shortfall.reserves_missing
             );
         }
         if shortfall.minority_missing > 0 || shortfall.minority_reserves_missing > 0 {
             eprintln!(
                 "SHORTFALL (minority stratum): {} got {} fewer minority-ethnic searches and {} fewer minority-ethnic reserves than asked: too few in their pool this month; the rest stratum made up the numbers.",
-                shortfall.champion, shortfall.minority_missing, shortfall.minority_reserves_missing
+                visible(&shortfall.champion), shortfall.minority_missing, shortfall.minority_reserves_missing
             );
         }
     }
@@ -207,7 +262,7 @@ fn print_design(manifest: &grounds::sample::Manifest, design: &grounds::sample::
             let area = s
                 .area
                 .as_deref()
-                .map(|a| format!("{a}, "))
+                .map(|a| format!("{}, ", visible(a)))
                 .unwrap_or_default();
             format!(
                 "{area}{} {} searches ({} drawn)",

@@ -4,8 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use grounds::display::visible;
 use grounds::export::YearMonth;
-use grounds::workflow::{progress, Progress, Workspace};
+use grounds::workflow::{footage_deadlines, progress, FootageDeadline, Progress, Workspace};
 
 use super::{parse_month, DbArg, EXIT_CHECK_FAILED};
 
@@ -13,7 +14,10 @@ use super::{parse_month, DbArg, EXIT_CHECK_FAILED};
 ///
 /// Assigned counts the searches due for review now: the sample, plus reserves
 /// brought in by `grounds substitute`, minus the searches they replaced.
-/// With --check, exits 1 while anything is outstanding (for scripts).
+/// Lists, per champion, searches still to assess whose body-worn video is
+/// deleted within --warn-days (search date + the draw's --bwv-retention-days),
+/// and those whose deadline has passed. With --check, exits 1 while anything
+/// is outstanding (for scripts), saying so when a deadline has passed.
 ///
 /// Example: grounds status --month 2019-01 --check
 #[derive(clap::Args, Debug)]
@@ -31,6 +35,10 @@ pub struct Args {
     #[arg(long)]
     pub check: bool,
 
+    /// Warn about footage deleted within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub warn_days: u32,
+
     #[command(flatten)]
     pub db: DbArg,
 }
@@ -42,12 +50,31 @@ pub enum Format {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let status = progress(&Workspace::new(&args.db.db), args.month)?;
+    let workspace = Workspace::new(&args.db.db);
+    let mut status = progress(&workspace, args.month)?;
+    let today = chrono::Local::now().date_naive();
+    status.footage_deadlines = footage_deadlines(&workspace, args.month, today, args.warn_days)?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&status)?),
-        Format::Table => print_table(&status),
+        Format::Table => {
+            print_table(&status);
+            print_deadlines(&status.footage_deadlines, args.warn_days);
+        }
     }
     if args.check && status.outstanding > 0 {
+        let passed = status.footage_deadlines.iter().filter(|d| d.passed).count();
+        if passed > 0 {
+            eprintln!(
+                "check failed: the footage deadline has passed for {passed} search(es) not yet assessed: \
+                 review them now if the footage was kept, or bring in a reserve \
+                 (grounds substitute --footage-missing)"
+            );
+        } else {
+            eprintln!(
+                "check failed: {} search(es) outstanding",
+                status.outstanding
+            );
+        }
         return Ok(ExitCode::from(EXIT_CHECK_FAILED));
     }
     Ok(ExitCode::SUCCESS)
@@ -75,7 +102,7 @@ pub fn print_table(status: &Progress) {
         ]);
         for c in &month.champions {
             table.add_row([
-                c.champion.clone(),
+                visible(&c.champion).into_owned(),
                 c.assigned.to_string(),
                 c.assessed.to_string(),
                 c.substituted.to_string(),
@@ -113,5 +140,49 @@ pub fn print_table(status: &Progress) {
     }
     if status.simulated {
         println!("*** SIMULATED DATA ***");
+    }
+}
+
+/// Per champion: how many searches still to assess lose their footage soon,
+/// and how many already did.
+fn print_deadlines(deadlines: &[FootageDeadline], warn_days: u32) {
+    if deadlines.is_empty() {
+        return;
+    }
+    println!("Footage deadlines (searches not yet assessed):");
+    let mut groups: Vec<(&str, &str, Vec<&FootageDeadline>)> = Vec::new();
+    for deadline in deadlines {
+        match groups
+            .iter_mut()
+            .find(|(m, c, _)| *m == deadline.month && *c == deadline.champion)
+        {
+            Some(group) => group.2.push(deadline),
+            None => groups.push((&deadline.month, &deadline.champion, vec![deadline])),
+        }
+    }
+    groups.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    for (month, champion, list) in groups {
+        let passed: Vec<&&FootageDeadline> = list.iter().filter(|d| d.passed).collect();
+        let soon: Vec<&&FootageDeadline> = list.iter().filter(|d| !d.passed).collect();
+        let mut parts = Vec::new();
+        if let Some(last) = passed.iter().map(|d| d.deleted_after).max() {
+            parts.push(format!(
+                "{} past the deadline (footage deleted after {} at the latest)",
+                passed.len(),
+                last.format("%d/%m/%Y")
+            ));
+        }
+        if let Some(first) = soon.first() {
+            parts.push(format!(
+                "{} due within {warn_days} days (the first by {})",
+                soon.len(),
+                first.deleted_after.format("%d/%m/%Y")
+            ));
+        }
+        println!(
+            "  {month} {}: {}",
+            grounds::display::visible(champion),
+            parts.join("; ")
+        );
     }
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use grounds::display::visible;
 use grounds::export::YearMonth;
 use grounds::workflow::{substitute, SubstituteRequest, Substituted, Workspace};
 
@@ -60,18 +61,21 @@ pub fn print(done: &Substituted, month: YearMonth) {
     let s = &done.substitution;
     println!(
         "{} of {} is replaced by reserve {} ({}): assess it in the reserve rows of the worksheet.",
-        s.record_id, s.champion, s.reserve_position, s.replacement_id
+        visible(&s.record_id),
+        visible(&s.champion),
+        s.reserve_position,
+        visible(&s.replacement_id)
     );
     println!(
         "Reason: {}{}. {} reserve(s) left for {} in {}.",
-        done.reason,
+        visible(&done.reason),
         if done.footage_missing {
             " (footage missing)"
         } else {
             ""
         },
         s.reserves_left,
-        s.champion,
+        visible(&s.champion),
         month
     );
     if s.other_stratum {

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 
+use grounds::outputs::{default_workspace, Protected};
 use grounds::synth::{self, SynthSpec};
 
 /// Write synthetic data.police.uk stop-and-search exports, one file per month.
@@ -40,6 +41,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         seed: args.seed,
     };
     spec.validate()?;
+    let protected = Protected::of_workspace(&default_workspace());
+    protected.check(&args.out)?;
+    for index in 0..spec.months {
+        let (year, month) = spec.year_month(index);
+        protected.check(&args.out.join(synth::month_file_name(year, month)))?;
+    }
     fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create directory {}", args.out.display()))?;
 

@@ -45,7 +45,7 @@ pub fn print(verification: &Verification) -> ExitCode {
     if !verification.is_verified() {
         eprintln!("NOT VERIFIED: the draw does not match.");
         for problem in &verification.problems {
-            eprintln!("  - {problem}");
+            eprintln!("  - {}", grounds::display::visible(problem));
         }
         return ExitCode::from(EXIT_CHECK_FAILED);
     }

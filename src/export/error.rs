@@ -30,6 +30,19 @@ pub enum ExportError {
         source: std::io::Error,
     },
 
+    #[error("{file} is {kind}, not a saved file: grounds reads an export more than once (to draw, then to read the drawn rows back or verify them), so save it to a file and give that")]
+    NotAFile { file: String, kind: &'static str },
+
+    #[error("{at}: the header names column {name:?} twice (also column {first}); give every column its own name")]
+    DuplicateColumn {
+        at: Location,
+        name: String,
+        first: usize,
+    },
+
+    #[error("{at}: the row has a NUL byte (0x00), which no CSV export has; the file is damaged or not a CSV file")]
+    NulByte { at: Location },
+
     #[error("{file}: the file is empty (no header line); an export needs a header and rows")]
     Empty { file: String },
 

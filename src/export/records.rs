@@ -19,6 +19,12 @@ use sha2::{Digest, Sha256};
 
 const CHUNK: usize = 1 << 20;
 
+/// The longest record read, in bytes. A stop-and-search record is a few
+/// hundred bytes; a file with no line ending for 16 MiB (`/dev/zero`, a
+/// binary file, a quote never closed) is not an export, and reading it whole
+/// would take all memory.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
 /// The fields of one record, either as spans of a line or as csv-core's
 /// unquoted output. A plain line is split lazily: most rows of a national
 /// export are outside the month drawn, and for those only the field count
@@ -153,6 +159,8 @@ pub struct RecordReader<'p, R> {
     eof: bool,
     /// The 1-based line of the next unread byte (lines counted by `\n`).
     line: u64,
+    /// The line the record being read starts on, for the too-long error.
+    record_line: u64,
     /// Bytes dropped from the front of the buffer so far: buffer position
     /// + `shifted` = position in the file.
     shifted: u64,
@@ -182,6 +190,7 @@ impl<'p, R: Read> RecordReader<'p, R> {
             end: 0,
             eof: false,
             line: 1,
+            record_line: 1,
             shifted: 0,
             core: csv_core::Reader::new(),
             output: vec![0; 4096],
@@ -211,7 +220,19 @@ impl<'p, R: Read> RecordReader<'p, R> {
             self.start = 0;
         }
         if self.end == self.buffer.len() {
-            self.buffer.resize(self.buffer.len() * 2, 0);
+            if self.end >= MAX_RECORD_BYTES {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "line {}: a record runs on for more than {} MiB without ending; \
+                         this is not a CSV export (or a quote is never closed)",
+                        self.record_line,
+                        MAX_RECORD_BYTES >> 20
+                    ),
+                ));
+            }
+            self.buffer
+                .resize((self.buffer.len() * 2).min(MAX_RECORD_BYTES), 0);
         }
         let read = loop {
             match self.source.read(&mut self.buffer[self.end..]) {
@@ -241,6 +262,7 @@ impl<'p, R: Read> RecordReader<'p, R> {
             return self.next_with_core();
         }
         loop {
+            self.record_line = self.line;
             let newline = memchr(b'\n', &self.buffer[self.start..self.end]);
             if newline.is_none() && !self.eof {
                 self.fill()?;
@@ -282,6 +304,7 @@ impl<'p, R: Read> RecordReader<'p, R> {
     /// One record through csv-core, reading more input as it needs.
     fn next_with_core(&mut self) -> io::Result<Option<(u64, Fields<'_>)>> {
         let line = self.line;
+        self.record_line = line;
         let offset = self.shifted + self.start as u64;
         // csv-core writes field ends into the slice it is given.
         let room = self.ends.capacity().max(64);
@@ -405,6 +428,23 @@ mod tests {
             fields_only(records(text.as_bytes())),
             with_csv_crate(text.as_bytes())
         );
+    }
+
+    #[test]
+    fn a_record_without_end_is_refused_with_its_line_not_read_whole() {
+        let endless = std::io::repeat(0).take(4 * MAX_RECORD_BYTES as u64);
+        let mut reader = RecordReader::new((&b"a,b\nc,d\n"[..]).chain(endless), &|_| {});
+        reader.next_record().unwrap();
+        reader.next_record().unwrap();
+        let err = reader.next_record().err().expect("refused");
+        assert!(
+            err.to_string().starts_with("line 3: a record runs on"),
+            "{err}"
+        );
+        let quoted = std::io::repeat(b'x').take(4 * MAX_RECORD_BYTES as u64);
+        let mut reader = RecordReader::new((&b"\""[..]).chain(quoted), &|_| {});
+        let err = reader.next_record().err().expect("refused");
+        assert!(err.to_string().starts_with("line 1: "), "{err}");
     }
 
     proptest! {

@@ -18,7 +18,7 @@ use super::error::{ExportError, Location};
 use super::mapping::{ColumnMapping, ResolvedColumns};
 use super::month::{month_of, parse_iso, parse_with_format, MonthWindow, Stamp, YearMonth};
 use super::records::{Fields, RecordReader};
-use super::validate::check_police_uk_row;
+use super::validate::{check_police_uk_row, reformatted_coordinate};
 use crate::ethnicity::Scheme;
 use crate::hashing::{hex, record_content_digest, record_id_from_digest};
 
@@ -116,6 +116,8 @@ pub struct MonthScan {
     pub population: Vec<EthnicityCount>,
     /// The first and last local month with any row, for messages.
     pub covered: Option<(YearMonth, YearMonth)>,
+    /// What a person should know that does not stop a draw.
+    pub warnings: Vec<String>,
 }
 
 /// Reads the exports and keeps the records of `window`'s month.
@@ -134,8 +136,10 @@ pub fn scan_month(
     merge(paths, scans, zone)
 }
 
-/// Refuses the same path given twice (cheap: before any file is read).
+/// Refuses the same path given twice, and anything but a regular file
+/// (cheap: before any file is read).
 pub fn reject_repeated_paths(paths: &[PathBuf]) -> Result<(), ExportError> {
+    require_regular_files(paths)?;
     let mut seen: HashMap<PathBuf, &Path> = HashMap::new();
     for path in paths {
         let canonical = path.canonicalize().map_err(|source| ExportError::Io {
@@ -148,6 +152,28 @@ pub fn reject_repeated_paths(paths: &[PathBuf]) -> Result<(), ExportError> {
                 other: other.display().to_string(),
                 sha256: "(same path)".into(),
             });
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a folder, pipe, socket or device: an export is read more than
+/// once (scan, read-back, verify's hashing), which a pipe cannot give, and
+/// a device such as `/dev/zero` never ends.
+pub fn require_regular_files(paths: &[PathBuf]) -> Result<(), ExportError> {
+    for path in paths {
+        let file = path.display().to_string();
+        let metadata = std::fs::metadata(path).map_err(|source| ExportError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        if !metadata.is_file() {
+            let kind = if metadata.is_dir() {
+                "a folder"
+            } else {
+                "a pipe, socket or device"
+            };
+            return Err(ExportError::NotAFile { file, kind });
         }
     }
     Ok(())
@@ -206,6 +232,8 @@ struct FileScan {
     population: [HashMap<String, u64>; 2],
     earliest: Option<Stamp>,
     latest: Option<Stamp>,
+    /// The first coordinate without data.police.uk's six decimals.
+    reformatted: Option<(Location, String)>,
 }
 
 fn file_name(path: &Path) -> String {
@@ -251,6 +279,7 @@ fn scan_file(
     });
     let no_suspicion = mapping.no_suspicion();
     let mut data_rows = 0u64;
+    let mut reformatted = None;
     let (mut earliest, mut latest): (Option<Stamp>, Option<Stamp>) = (None, None);
     while let Some((line, mut record)) = reader.next_record().map_err(io_error)? {
         data_rows += 1;
@@ -271,6 +300,12 @@ fn scan_file(
                     at: at(line, Some(column)),
                     value: utf8_field(record.get(column).unwrap_or_default()).to_string(),
                     reason,
+                });
+            }
+            if reformatted.is_none() {
+                reformatted = reformatted_coordinate(&record).map(|column| {
+                    let value = utf8_field(record.get(column).unwrap_or_default()).to_string();
+                    (at(line, Some(column)), value)
                 });
             }
         }
@@ -340,6 +375,7 @@ fn scan_file(
         population,
         earliest,
         latest,
+        reformatted,
     })
 }
 
@@ -388,6 +424,12 @@ fn check_shape(
         return Err((
             Some(record.field_at(utf8.valid_up_to())),
             Box::new(|at| ExportError::InvalidUtf8 { at }),
+        ));
+    }
+    if let Some(nul) = memchr::memchr(0, record.bytes()) {
+        return Err((
+            Some(record.field_at(nul)),
+            Box::new(|at| ExportError::NulByte { at }),
         ));
     }
     Ok(())
@@ -452,8 +494,31 @@ fn read_header(fields: &mut Fields<'_>, display: &str) -> Result<Vec<String>, Ex
             },
         });
     }
+    let header_at = |column: usize, name: &str| Location {
+        file: display.to_string(),
+        line: 1,
+        column: Some((column + 1, name.to_string())),
+    };
+    if let Some(nul) = memchr::memchr(0, fields.bytes()) {
+        let column = fields.field_at(nul);
+        return Err(ExportError::NulByte {
+            at: header_at(column, "the header"),
+        });
+    }
     fields.split();
     let header: Vec<String> = fields.iter().map(|f| utf8_field(f).to_string()).collect();
+    // Columns are found by name: two of one name would make one of them
+    // unreachable, and the worksheet ambiguous.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (index, name) in header.iter().enumerate() {
+        if let Some(first) = seen.insert(name.trim(), index) {
+            return Err(ExportError::DuplicateColumn {
+                at: header_at(index, name),
+                name: name.clone(),
+                first: first + 1,
+            });
+        }
+    }
     if header.len() == 1 {
         for (delimiter, delimiter_name) in [(';', "semicolon"), ('\t', "tab"), ('|', "pipe")] {
             if header[0].contains(delimiter) {
@@ -505,6 +570,7 @@ fn merge(paths: &[PathBuf], scans: Vec<FileScan>, zone: Tz) -> Result<MonthScan,
     let mut first_seen: HashMap<String, (usize, u64)> = HashMap::new();
     let mut population: HashMap<(&'static str, String), u64> = HashMap::new();
     let (mut earliest, mut latest) = (None, None);
+    let mut warnings = Vec::new();
     let first_header = scans.first().map(|s| s.header.clone()).unwrap_or_default();
     let columns = scans.first().map(|s| s.columns);
     for (input, scan) in scans.into_iter().enumerate() {
@@ -521,6 +587,13 @@ fn merge(paths: &[PathBuf], scans: Vec<FileScan>, zone: Tz) -> Result<MonthScan,
                 file: display,
                 first: paths[0].display().to_string(),
             });
+        }
+        if let Some((at, value)) = &scan.reformatted {
+            warnings.push(format!(
+                "{at}: {value:?} does not have the six decimals data.police.uk writes: the file looks \
+                 re-saved by a spreadsheet, which reformats numbers, so its record ids will not match \
+                 the published data. Use the file exactly as downloaded."
+            ));
         }
         for stamp in [scan.earliest, scan.latest].into_iter().flatten() {
             extend_range(&mut earliest, &mut latest, stamp);
@@ -589,6 +662,7 @@ fn merge(paths: &[PathBuf], scans: Vec<FileScan>, zone: Tz) -> Result<MonthScan,
         covered: earliest
             .zip(latest)
             .map(|(e, l)| (month_of(e, zone), month_of(l, zone))),
+        warnings,
     })
 }
 

@@ -14,6 +14,22 @@ const RESAVED: &str =
     "The file looks opened and re-saved by a spreadsheet program, which changes values; \
 use the file exactly as downloaded from data.police.uk.";
 
+const COORDINATES: [usize; 2] = [4, 5];
+
+/// The first coordinate column (Latitude, Longitude) whose value does not
+/// have exactly six decimals, as data.police.uk writes them all. A
+/// spreadsheet re-saving the file writes `-0.193440` as `-0.19344`: nothing
+/// a reviewer reads changes, but the record ids (hashes of the row) no
+/// longer match the published file. Only a warning: the file can still be
+/// reviewed, it just cannot be matched to the published data.
+pub fn reformatted_coordinate(record: &Fields<'_>) -> Option<usize> {
+    COORDINATES.into_iter().find(|&column| {
+        let value = record.get(column).unwrap_or_default();
+        !value.is_empty()
+            && memchr::memchr(b'.', value).is_none_or(|dot| value.len() - dot - 1 != 6)
+    })
+}
+
 /// The first damaged value of a row: its 0-based column and what is wrong.
 pub fn check_police_uk_row(record: &Fields<'_>) -> Result<(), (usize, String)> {
     let age = record.get(AGE_RANGE).unwrap_or_default();
@@ -89,5 +105,25 @@ mod tests {
         assert_eq!(column, 13);
         assert!(reason.contains("Excel"), "{reason}");
         assert!(check("18 to 24", "").is_err());
+    }
+
+    fn coordinates(latitude: &str, longitude: &str) -> Option<usize> {
+        let mut fields = vec![""; 15];
+        fields[4] = latitude;
+        fields[5] = longitude;
+        let line = format!("header\n{}\n", fields.join(","));
+        let mut reader = super::super::records::RecordReader::new(line.as_bytes(), &|_| {});
+        reader.next_record().unwrap();
+        let (_, record) = reader.next_record().unwrap().unwrap();
+        reformatted_coordinate(&record)
+    }
+
+    #[test]
+    fn coordinates_without_six_decimals_look_resaved() {
+        assert_eq!(coordinates("51.512345", "-0.193440"), None);
+        assert_eq!(coordinates("", ""), None);
+        assert_eq!(coordinates("51.512345", "-0.19344"), Some(5));
+        assert_eq!(coordinates("51.5", "-0.193440"), Some(4));
+        assert_eq!(coordinates("51", "-0.193440"), Some(4));
     }
 }

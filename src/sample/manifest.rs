@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::draw::ChampionDraw;
 use super::strata::{DrawDesign, Stratum};
 use super::stratified::Design;
+use crate::assess::workbook::DEFAULT_RETENTION_DAYS;
+use crate::assess::worksheet::WorksheetFormat;
 use crate::export::{ColumnMapping, InputSummary, YearMonth};
 use crate::hashing::{ALGORITHM, ALGORITHM_V2};
 
@@ -13,6 +15,18 @@ use crate::hashing::{ALGORITHM, ALGORITHM_V2};
 pub struct Parameters {
     pub per_champion: usize,
     pub reserves: usize,
+    /// What the worksheets were written as; manifests from before workbooks
+    /// have none, and their worksheets were CSV.
+    #[serde(default = "WorksheetFormat::before_workbooks")]
+    pub worksheet_format: WorksheetFormat,
+    /// Days after a search that its body-worn video is deleted: the review's
+    /// deadline, shown in the workbook and warned about by `grounds status`.
+    #[serde(default = "default_retention_days")]
+    pub bwv_retention_days: u32,
+}
+
+fn default_retention_days() -> u32 {
+    DEFAULT_RETENTION_DAYS
 }
 
 /// Where the seed came from: given by a person (e.g. a panel revealing a

@@ -127,6 +127,17 @@ impl Tx<'_> {
         Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every input file of every draw, current or superseded: the path as
+    /// given when drawing and the file's SHA-256. Commands that write files
+    /// refuse to overwrite any of them (see `crate::outputs`).
+    pub fn draw_input_files(&self) -> Result<Vec<(String, String)>> {
+        let mut statement = self
+            .tx
+            .prepare("SELECT DISTINCT path, sha256 FROM draw_inputs ORDER BY path")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The stored manifest of a draw.
     pub fn manifest(&self, draw_id: i64) -> Result<Manifest> {
         let text: String = self.tx.query_row(

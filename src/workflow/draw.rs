@@ -10,8 +10,10 @@ use chrono_tz::Tz;
 use csv::StringRecord;
 
 use super::staging::Staging;
+use super::worksheets::write_worksheets;
 use super::Workspace;
-use crate::assess::worksheet::{write_worksheet, WorksheetRow};
+use crate::assess::workbook::DEFAULT_RETENTION_DAYS;
+use crate::assess::worksheet::WorksheetFormat;
 use crate::ethnicity::{classify, Scheme};
 use crate::export::{
     read_back, reject_repeated_paths, scan_month, ColumnMapping, EthnicityCount, MonthRecord,
@@ -21,7 +23,6 @@ use crate::hashing::{hex, sha256_reader};
 use crate::sample::{
     self, Champion, Design, DrawRequest, Manifest, Parameters, SeedSource, Superseded,
 };
-use crate::spreadsheet::safe_file_stems;
 use crate::store::{self, NewDraw, Redraw, SnapshotRecord, Store};
 
 /// What to draw, and where to put the worksheets.
@@ -45,6 +46,10 @@ pub struct DrawOptions {
     /// K: deal K of each champion's searches from the minority-ethnic
     /// stratum (`hash-rank-v2`); `None`: `hash-rank-v1`.
     pub minority_per_champion: Option<u32>,
+    /// A workbook per champion (the default) or a CSV file.
+    pub worksheet_format: WorksheetFormat,
+    /// Days after a search that its body-worn video is deleted.
+    pub bwv_retention_days: u32,
 }
 
 impl DrawOptions {
@@ -63,6 +68,8 @@ impl DrawOptions {
             timezone: chrono_tz::Europe::London,
             redraw: Redraw::No,
             minority_per_champion: None,
+            worksheet_format: WorksheetFormat::Xlsx,
+            bwv_retention_days: DEFAULT_RETENTION_DAYS,
         }
     }
 }
@@ -130,6 +137,7 @@ pub fn draw_month(
         options.timezone,
         on_bytes,
     )?;
+    warnings.extend(scan.warnings.iter().cloned());
     if scan.records.is_empty() {
         let covered = match scan.covered {
             Some((first, last)) => format!("they cover {first} to {last}"),
@@ -153,6 +161,8 @@ pub fn draw_month(
     let parameters = Parameters {
         per_champion: request.per_champion,
         reserves: request.reserves,
+        worksheet_format: options.worksheet_format,
+        bwv_retention_days: options.bwv_retention_days,
     };
     let manifest = Manifest {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -179,7 +189,13 @@ pub fn draw_month(
     fs::write(staging.path.join("manifest.json"), &manifest_json)
         .with_context(|| format!("writing {}", staging.path.display()))?;
     let drawn = read_drawn(&options.exports, &manifest, &scan)?;
-    let worksheet_names = write_worksheets(&staging.path, &manifest, &scan.header, &drawn)?;
+    let worksheet_names = write_worksheets(
+        &staging.path,
+        &manifest,
+        &scan.header,
+        &drawn,
+        scan.columns.date,
+    )?;
 
     let records = snapshot_records(&scan, &drawn);
     warnings.extend(unrecognised_ethnicity(&scan.population));
@@ -306,51 +322,6 @@ fn earlier_draws(
     };
     let excluded = tx.drawn_record_ids((redraw != Redraw::No).then_some(month))?;
     Ok((excluded, supersedes))
-}
-
-/// Writes one worksheet per champion into `folder`; returns their file names.
-fn write_worksheets(
-    folder: &Path,
-    manifest: &Manifest,
-    header: &[String],
-    drawn: &HashMap<String, StringRecord>,
-) -> Result<Vec<String>> {
-    let stems = safe_file_stems(manifest.champions.iter().map(|c| c.champion.name.as_str()));
-    let mut names = Vec::new();
-    for (draw, stem) in manifest.champions.iter().zip(stems) {
-        let fields = |id: &str| -> Vec<String> { drawn[id].iter().map(String::from).collect() };
-        let cells: Vec<(&str, usize, &String, Vec<String>)> =
-            [("sample", &draw.sample), ("reserve", &draw.reserves)]
-                .into_iter()
-                .flat_map(|(role, ids)| {
-                    ids.iter().enumerate().map(move |(i, id)| (role, i + 1, id))
-                })
-                .map(|(role, position, id)| (role, position, id, fields(id)))
-                .collect();
-        let rows: Vec<WorksheetRow<'_>> = cells
-            .iter()
-            .map(|(role, position, id, fields)| WorksheetRow {
-                record_id: id,
-                role,
-                position: *position,
-                fields,
-            })
-            .collect();
-        let name = format!("{stem}.csv");
-        let path = folder.join(&name);
-        let file =
-            fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-        write_worksheet(
-            std::io::BufWriter::new(file),
-            &draw.champion.name,
-            &manifest.month.to_string(),
-            header,
-            &rows,
-        )
-        .with_context(|| format!("writing {}", path.display()))?;
-        names.push(name);
-    }
-    Ok(names)
 }
 
 /// Every record the draw gave out, sampled or reserve, read back from the exports.

@@ -1,13 +1,15 @@
 //! Importing filled worksheets: every file's assessments stored together in
 //! one transaction, or none of them.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use super::Workspace;
 use crate::assess::import::{awaits_assessment, plan, read_worksheet, Action, Problem, Worksheet};
+use crate::assess::review_date::implausible_review_date;
+use crate::assess::targets::DrawTargets;
 use crate::store::{self, Provenance};
 
 /// How to import.
@@ -17,6 +19,8 @@ pub struct ImportOptions {
     pub amend: bool,
     /// Mark everything imported as simulated data (`grounds demo`).
     pub simulated: bool,
+    /// Accept review dates after today or before the month drawn.
+    pub allow_date: bool,
 }
 
 /// What an import did with one file's rows.
@@ -29,6 +33,13 @@ pub struct ImportCounts {
     pub not_assessed: usize,
     /// Empty rows of reserves not in use and searches replaced.
     pub not_in_review: usize,
+    /// Empty rows of searches already assessed elsewhere (`grounds record`,
+    /// another worksheet, an earlier import): nothing is missing.
+    pub assessed_elsewhere: usize,
+    /// New assessments of searches that had answers saved by `grounds
+    /// record`: the import's values are stored; the saved answers stay in
+    /// the workspace, marked as used by this assessment.
+    pub replaced_saved_answers: usize,
 }
 
 impl ImportCounts {
@@ -38,6 +49,8 @@ impl ImportCounts {
         self.unchanged += other.unchanged;
         self.not_assessed += other.not_assessed;
         self.not_in_review += other.not_in_review;
+        self.assessed_elsewhere += other.assessed_elsewhere;
+        self.replaced_saved_answers += other.replaced_saved_answers;
     }
 }
 
@@ -51,8 +64,7 @@ pub struct FileImport {
 /// What was stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
-    /// Per file, in the order given (a file given twice is counted once,
-    /// and shown with the same counts each time).
+    /// Per file, in the order given (a file given twice is refused).
     pub files: Vec<FileImport>,
     pub total: ImportCounts,
 }
@@ -75,9 +87,25 @@ pub fn import_worksheets(
     options: ImportOptions,
     on_storing: &mut dyn FnMut(usize),
 ) -> Result<ImportOutcome> {
-    let sheets: Vec<Worksheet> = files.iter().map(|p| read_worksheet(p)).collect();
+    if let Some(problem) = repeated_file(files) {
+        return Ok(ImportOutcome::Refused(vec![problem]));
+    }
+    let today = chrono::Local::now().date_naive();
+    let sheets: Vec<Worksheet> = files.iter().map(|p| read_worksheet(p, today)).collect();
     let mut problems: Vec<Problem> = sheets.iter().flat_map(|s| s.problems.clone()).collect();
     let rows: Vec<_> = sheets.iter().flat_map(|s| s.rows.clone()).collect();
+    if !options.allow_date {
+        problems.extend(rows.iter().filter_map(|row| {
+            let month = row.month.parse().ok()?;
+            let why = implausible_review_date(row.assessment.reviewed_on, month, today)?;
+            Some(Problem {
+                file: row.file.clone(),
+                line: Some(row.line),
+                column: Some("reviewed_on".to_string()),
+                reason: why,
+            })
+        }));
+    }
 
     let mut store = workspace.open()?;
     let tx = store.begin()?;
@@ -116,13 +144,21 @@ pub fn import_worksheets(
         .map(|s| (s.file.as_str(), source_of(&s.file, options.simulated)))
         .collect();
     let mut counts: HashMap<&str, ImportCounts> = HashMap::new();
+    let assessed_here: HashSet<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r.month.as_str(), r.record_id.as_str()))
+        .collect();
     for sheet in &sheets {
         let file = counts.entry(&sheet.file).or_default();
         for (month, record_id) in &sheet.empty {
-            if awaits_assessment(&draws, month, record_id) {
-                file.not_assessed += 1;
-            } else {
+            if !awaits_assessment(&draws, month, record_id) {
                 file.not_in_review += 1;
+            } else if is_assessed(&draws, month, record_id)
+                || assessed_here.contains(&(month.as_str(), record_id.as_str()))
+            {
+                file.assessed_elsewhere += 1;
+            } else {
+                file.not_assessed += 1;
             }
         }
     }
@@ -134,7 +170,12 @@ pub fn import_worksheets(
                 file.unchanged += 1;
                 continue;
             }
-            Action::New => file.new += 1,
+            Action::New => {
+                file.new += 1;
+                if !tx.draft_answers(step.draw_id, &row.record_id)?.is_empty() {
+                    file.replaced_saved_answers += 1;
+                }
+            }
             Action::Amend => file.amended += 1,
         }
         let provenance = Provenance {
@@ -163,6 +204,35 @@ pub fn import_worksheets(
             .collect(),
         total,
     }))
+}
+
+/// Whether the search of an empty row already has an assessment stored.
+fn is_assessed(draws: &HashMap<String, DrawTargets>, month: &str, record_id: &str) -> bool {
+    draws
+        .get(month)
+        .and_then(|d| d.targets.get(record_id))
+        .is_some_and(|t| t.current.is_some())
+}
+
+/// The same worksheet named twice (by any path) would count its rows twice:
+/// refused, naming both.
+fn repeated_file(files: &[PathBuf]) -> Option<Problem> {
+    let mut seen: HashMap<PathBuf, &PathBuf> = HashMap::new();
+    for file in files {
+        let key = file.canonicalize().unwrap_or_else(|_| file.clone());
+        if let Some(first) = seen.insert(key, file) {
+            return Some(Problem {
+                file: file.display().to_string(),
+                line: None,
+                column: None,
+                reason: format!(
+                    "is the same file as {}, given earlier: give each worksheet once",
+                    first.display()
+                ),
+            });
+        }
+    }
+    None
 }
 
 /// `import:NAME.csv`: the file name, not the path, which says nothing more

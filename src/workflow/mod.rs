@@ -10,6 +10,7 @@
 
 mod draw;
 mod import;
+mod plan;
 mod progress;
 mod report;
 mod review;
@@ -17,6 +18,7 @@ mod simulate;
 mod staging;
 mod substitute;
 mod verify;
+mod worksheets;
 
 #[cfg(test)]
 mod tests;
@@ -29,10 +31,15 @@ pub use draw::{draw_month, Draw, DrawOptions};
 pub use import::{
     import_worksheets, FileImport, ImportCounts, ImportOptions, ImportOutcome, ImportSummary,
 };
-pub use progress::{progress, MonthProgress, Progress, Totals};
+pub use plan::{
+    plan, ChampionsSource, Composition, CompositionSource, DesignPlan, DesignRequest, DomainPlan,
+    PeriodPlan, Plan, PlanRequest, SchemePlan, DEFAULT_INSUFFICIENT, DEFAULT_MARGIN,
+    DEFAULT_PROPORTION, MAX_MONTHS, PLAN_CONFIDENCE,
+};
+pub use progress::{footage_deadlines, progress, FootageDeadline, MonthProgress, Progress, Totals};
 pub use report::{ReportRequest, DEFAULT_TOO_FEW};
 pub use review::{Prompt, Recorded, ReviewEvent, ReviewOptions, ReviewSession, SearchShown};
-pub use simulate::{fill_worksheet, simulated_assessment};
+pub use simulate::{fill_workbooks, fill_worksheet, simulated_assessment};
 pub use substitute::{mentions_footage, substitute, SubstituteRequest, Substituted};
 pub use verify::{verify_draw, Verification};
 

@@ -1,9 +1,13 @@
 //! Who has assessed what: each champion's progress, per month, with totals.
 
 use anyhow::{bail, Result};
+use chrono::{Days, NaiveDate};
+use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::Workspace;
+use crate::assess::targets::TargetState;
+use crate::assess::workbook::{search_times, SearchedAt};
 use crate::export::YearMonth;
 use crate::store::{ChampionProgress, Period};
 
@@ -33,12 +37,103 @@ pub struct Progress {
     pub months: Vec<MonthProgress>,
     pub outstanding: u64,
     pub complete: bool,
+    /// Unassessed searches whose footage is deleted soon or already was
+    /// (filled by [`footage_deadlines`]; empty until then).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub footage_deadlines: Vec<FootageDeadline>,
+}
+
+/// An unassessed search whose body-worn video is deleted after `deleted_after`.
+#[derive(Serialize, Clone, PartialEq, Eq, Debug)]
+pub struct FootageDeadline {
+    pub month: String,
+    pub champion: String,
+    pub record_id: String,
+    /// The last day the footage is kept: the search's local date plus the
+    /// draw's retention days.
+    pub deleted_after: NaiveDate,
+    /// The deadline is before today: the footage is most likely gone.
+    pub passed: bool,
+}
+
+/// Searches still to assess (sampled, or reserves brought in) whose footage
+/// deadline is before `today + warn_days`, soonest first; for `month` or
+/// every month drawn. The deadline counts from each draw's
+/// `bwv_retention_days` (31 for draws made before it was recorded).
+pub fn footage_deadlines(
+    workspace: &Workspace,
+    month: Option<YearMonth>,
+    today: NaiveDate,
+    warn_days: u32,
+) -> Result<Vec<FootageDeadline>> {
+    let mut store = workspace.open()?;
+    let tx = store.read()?;
+    let horizon = today
+        .checked_add_days(Days::new(u64::from(warn_days)))
+        .unwrap_or(NaiveDate::MAX);
+    let draws = match month {
+        Some(month) => tx.current_draw(&month.to_string())?.into_iter().collect(),
+        None => tx.current_draws()?,
+    };
+    let mut found = Vec::new();
+    for draw in draws {
+        let manifest = tx.manifest(draw.id)?;
+        let zone: Tz = manifest
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Europe::London);
+        let Some(targets) = tx.draw_targets(&draw.month, None)? else {
+            continue;
+        };
+        for (record_id, target) in &targets.targets {
+            if target.state != TargetState::Active || target.current.is_some() {
+                continue;
+            }
+            let Some(details) = tx.search_details(draw.id, record_id)? else {
+                continue;
+            };
+            let date = details
+                .header
+                .iter()
+                .position(|h| h.trim() == manifest.columns.date.trim())
+                .and_then(|i| details.fields.get(i));
+            let Some(at) = date.and_then(|text| {
+                SearchedAt::from_export_field(
+                    text,
+                    manifest.columns.date_format.as_deref(),
+                    manifest.columns.naive_dates,
+                )
+            }) else {
+                continue;
+            };
+            let deleted_after = search_times(at, zone, manifest.parameters.bwv_retention_days)
+                .footage_deleted_after;
+            if deleted_after <= horizon {
+                found.push(FootageDeadline {
+                    month: draw.month.clone(),
+                    champion: target.champion.clone(),
+                    record_id: record_id.clone(),
+                    deleted_after,
+                    passed: deleted_after < today,
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| {
+        (a.deleted_after, &a.month, &a.champion, &a.record_id).cmp(&(
+            b.deleted_after,
+            &b.month,
+            &b.champion,
+            &b.record_id,
+        ))
+    });
+    Ok(found)
 }
 
 /// The progress of `month`'s current draw, or of every month drawn. A month
 /// given that has no draw is an error.
 pub fn progress(workspace: &Workspace, month: Option<YearMonth>) -> Result<Progress> {
-    let mut store = workspace.open()?;
+    let mut store = crate::store::Store::open_read_only(workspace.db())?;
     let tx = store.read()?;
     let month = month.map(|m| m.to_string());
     if let Some(month) = &month {
@@ -83,6 +178,7 @@ impl Progress {
             complete: outstanding == 0,
             outstanding,
             months,
+            footage_deadlines: Vec::new(),
         }
     }
 }

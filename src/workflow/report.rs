@@ -51,7 +51,7 @@ impl Default for ReportRequest {
 impl ReportRequest {
     /// Reads the workspace and builds the report asked for.
     pub fn resolve(&self, workspace: &Workspace) -> Result<Report> {
-        let mut store = workspace.open()?;
+        let mut store = crate::store::Store::open_read_only(workspace.db())?;
         let tx = store.read()?;
         let draws = tx.current_draws()?;
         let (Some(first), Some(last)) = (draws.first(), draws.last()) else {
@@ -67,7 +67,20 @@ impl ReportRequest {
             .to
             .map_or_else(|| last.month.clone(), |m| m.to_string());
         if from > to {
-            bail!("the period {from} to {to} is empty: --from must not be after --to");
+            // Only one end given: the other defaulted to the months drawn,
+            // and saying "--from must not be after --to" about a --to
+            // nobody gave would puzzle.
+            match (self.from.is_some(), self.to.is_some()) {
+                (true, false) => bail!(
+                    "nothing drawn from {from} on: the last month drawn is {to} (months drawn: {} to {to}); give an earlier --from",
+                    first.month
+                ),
+                (false, true) => bail!(
+                    "nothing drawn up to {to}: the first month drawn is {from} (months drawn: {from} to {}); give a later --to",
+                    last.month
+                ),
+                _ => bail!("the period {from} to {to} is empty: --from must not be after --to"),
+            }
         }
         if self.rules.fpc && (from != to || self.champion.is_some()) {
             // Each month is its own sample (20 per champion, whatever the month's

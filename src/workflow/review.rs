@@ -10,6 +10,7 @@ use anyhow::{bail, Context, Result};
 
 use super::Workspace;
 use crate::assess::fields::{clean, parse_cells, Cells, Field};
+use crate::assess::review_date::implausible_review_date;
 use crate::assess::targets::{same_champion, AssessmentVersion};
 use crate::assess::{Assessment, Grounds};
 use crate::export::YearMonth;
@@ -58,6 +59,8 @@ pub struct ReviewOptions {
     pub interactive: bool,
     /// Record a new version for a search already assessed.
     pub amend: bool,
+    /// Accept a review date after today or before the month drawn.
+    pub allow_date: bool,
 }
 
 /// A search recorded.
@@ -314,6 +317,17 @@ impl ReviewSession {
                     .join("; ")
             ),
         };
+        if !self.options.allow_date {
+            let today = chrono::Local::now().date_naive();
+            if let Some(why) =
+                implausible_review_date(assessment.reviewed_on, self.options.month, today)
+            {
+                bail!(
+                    "{record_id}: reviewed_on: {why} (nothing recorded; the other answers are saved: run \
+                     again with --reviewed-on DATE)"
+                );
+            }
+        }
         for field in [Field::Reviewer, Field::ReviewedOn] {
             self.carried.insert(field, field.text(&assessment));
         }

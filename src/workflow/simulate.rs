@@ -8,6 +8,9 @@ use anyhow::{bail, Context, Result};
 use rand::rngs::StdRng;
 use rand::Rng;
 
+use super::worksheets::workbook_content;
+use super::{Draw, Workspace};
+use crate::assess::workbook::write_workbook;
 use crate::assess::worksheet::ASSESSMENT_COLUMNS;
 
 /// Fills the sample rows (but `missing`, the substituted search) and the
@@ -61,6 +64,54 @@ pub fn fill_worksheet(
         writer.flush()?;
     }
     fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+    Ok(filled)
+}
+
+/// Fills a draw's workbooks as [`fill_worksheet`] fills a CSV worksheet:
+/// each is written again, with the same columns, lists and deadlines, and
+/// simulated answers in the rows due. Returns how many rows each got.
+pub fn fill_workbooks(
+    workspace: &Workspace,
+    drawn: &Draw,
+    missing: &str,
+    brought_in: &str,
+    rng: &mut StdRng,
+) -> Result<Vec<usize>> {
+    let mut store = workspace.open()?;
+    let tx = store.read()?;
+    let month = drawn.manifest.month.to_string();
+    let Some(draw) = tx.current_draw(&month)? else {
+        bail!("no draw for {month} in {}", workspace.db().display());
+    };
+    let manifest = &drawn.manifest;
+    let mut filled = Vec::new();
+    for (champion, path) in manifest.champions.iter().zip(&drawn.worksheets) {
+        let mut header = Vec::new();
+        let mut details = std::collections::HashMap::new();
+        for id in champion.sample.iter().chain(&champion.reserves) {
+            if let Some(found) = tx.search_details(draw.id, id)? {
+                header = found.header;
+                details.insert(id.clone(), found.fields);
+            }
+        }
+        let date_column = header
+            .iter()
+            .position(|h| h.trim() == manifest.columns.date.trim())
+            .unwrap_or(0);
+        let mut rows = 0;
+        let content = workbook_content(manifest, champion, &header, date_column, |id| {
+            let fields = details.get(id).cloned().unwrap_or_default();
+            let due =
+                (champion.sample.iter().any(|s| s == id) && id != missing) || id == brought_in;
+            if !due {
+                return (fields, Vec::new());
+            }
+            rows += 1;
+            (fields, simulated_assessment(rng, &champion.champion.name))
+        });
+        write_workbook(path, &content)?;
+        filled.push(rows);
+    }
     Ok(filled)
 }
 

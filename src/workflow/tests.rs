@@ -51,6 +51,8 @@ impl Cycle {
         options.out = self.dir.path().join("worksheets");
         options.per_champion = per_champion;
         options.reserves = reserves;
+        // These tests read and edit the worksheets as text.
+        options.worksheet_format = crate::assess::worksheet::WorksheetFormat::Csv;
         options
     }
 
@@ -205,6 +207,7 @@ fn import_stores_filled_worksheets_once_and_refuses_bad_rows() {
         &cycle.workspace,
         std::slice::from_ref(&filled),
         ImportOptions {
+            allow_date: true,
             amend: true,
             simulated: false,
         },
@@ -255,6 +258,7 @@ const ONE_SEARCH: [Option<&str>; 9] = [
 
 fn review(cycle: &Cycle, prompt: &mut Scripted) -> (usize, Vec<ReviewEvent>) {
     let options = ReviewOptions {
+        allow_date: false,
         month: month(),
         champion: " ps ada ".to_string(),
         record_id: None,
@@ -335,6 +339,7 @@ fn without_a_person_every_required_field_must_be_given() {
     let id = drawn.manifest.champions[0].sample[0].clone();
     let mut given = BTreeMap::from([(Field::Grounds, "reasonable".to_string())]);
     let options = |given: BTreeMap<Field, String>| ReviewOptions {
+        allow_date: false,
         month: month(),
         champion: "PS Ada".to_string(),
         record_id: Some(id.clone()),
@@ -366,6 +371,7 @@ fn without_a_person_every_required_field_must_be_given() {
     let unknown = ReviewSession::open(
         &cycle.workspace,
         ReviewOptions {
+            allow_date: false,
             champion: "PC Nobody".to_string(),
             ..options(BTreeMap::new())
         },
@@ -480,4 +486,86 @@ fn a_substitution_brings_in_the_next_reserve() {
     assert_eq!(status.months[0].totals.substituted, 1);
     assert_eq!(status.months[0].totals.footage_missing, 1);
     assert!(!mentions_footage("record missing"));
+}
+
+#[test]
+fn footage_deadlines_warn_ahead_and_mark_those_passed() {
+    let cycle = Cycle::new(&["PS Ada", "PC Ben"]);
+    let drawn = cycle.draw(10, 2);
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2019, m, d).unwrap();
+    let today = day(2, 10);
+    let found = footage_deadlines(&cycle.workspace, Some(month()), today, 7).unwrap();
+    assert!(!found.is_empty());
+    // Searches of 1 to 17 January (deadlines 1 to 17 February, 31 days on).
+    assert!(found.iter().all(|d| d.deleted_after <= day(2, 17)));
+    assert!(found.iter().any(|d| d.passed) && found.iter().any(|d| !d.passed));
+    assert!(found.iter().all(|d| d.passed == (d.deleted_after < today)));
+    let sampled: Vec<&String> = drawn
+        .manifest
+        .champions
+        .iter()
+        .flat_map(|c| &c.sample)
+        .collect();
+    assert!(
+        found.iter().all(|d| sampled.contains(&&d.record_id)),
+        "reserves not in use are not warned about"
+    );
+    // Before the first deadline comes near, nothing to say.
+    assert!(footage_deadlines(&cycle.workspace, None, day(1, 2), 7)
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn an_import_over_saved_answers_says_so_and_blank_rows_of_recorded_searches_are_not_missing() {
+    let cycle = Cycle::new(&["PS Ada"]);
+    let drawn = cycle.draw(2, 0);
+    // Two answers saved for the first search, then the person stops.
+    let mut stopping = Scripted {
+        answers: vec![Some("reasonable"), Some("reviewed"), None],
+        asked: Vec::new(),
+        shown: Vec::new(),
+    };
+    review(&cycle, &mut stopping);
+    let mut rng = StdRng::seed_from_u64(3);
+    let sheet = &drawn.worksheets[0];
+    fill_worksheet(sheet, &drawn.manifest.champions[0].sample[1], "", &mut rng).unwrap();
+    let options = ImportOptions {
+        allow_date: true,
+        ..ImportOptions::default()
+    };
+    let imported = import_worksheets(
+        &cycle.workspace,
+        std::slice::from_ref(sheet),
+        options,
+        &mut |_| {},
+    )
+    .unwrap();
+    let ImportOutcome::Imported(summary) = imported else {
+        panic!("expected an import")
+    };
+    assert_eq!(summary.total.new, 1);
+    assert_eq!(summary.total.replaced_saved_answers, 1);
+    assert_eq!(summary.total.not_assessed, 1);
+
+    // The second search recorded in a session; its blank row is not missing.
+    let mut finishing = Scripted {
+        answers: ONE_SEARCH.to_vec(),
+        asked: Vec::new(),
+        shown: Vec::new(),
+    };
+    review(&cycle, &mut finishing);
+    let again = import_worksheets(
+        &cycle.workspace,
+        std::slice::from_ref(sheet),
+        options,
+        &mut |_| {},
+    )
+    .unwrap();
+    let ImportOutcome::Imported(summary) = again else {
+        panic!("expected an import")
+    };
+    assert_eq!(summary.total.not_assessed, 0);
+    assert_eq!(summary.total.assessed_elsewhere, 1);
+    assert_eq!(summary.total.unchanged, 1);
 }

@@ -89,6 +89,7 @@ pub fn verify_draw(
         excluded_on_trust: None,
         problems: Vec::new(),
     };
+    crate::export::require_regular_files(exports)?;
     let ordered = match match_inputs(&manifest, exports)? {
         Ok(ordered) => ordered,
         Err(problems) => {

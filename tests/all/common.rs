@@ -114,11 +114,16 @@ impl Workspace {
         found
     }
 
-    /// Draws `month` from `exports` for `champions` with `seed`; asserts success.
+    /// Draws `month` from `exports` for `champions` with `seed`; asserts
+    /// success. The worksheets are CSV, which these tests read and fill as
+    /// text, unless `extra` asks for `--worksheet-format xlsx`.
     pub fn sample(&self, exports: &[PathBuf], month: &str, seed: &str, extra: &[&str]) -> String {
         let mut cmd = self.grounds();
-        cmd.arg("sample")
-            .arg("--export")
+        cmd.arg("sample");
+        if !extra.contains(&"--worksheet-format") {
+            cmd.args(["--worksheet-format", "csv"]);
+        }
+        cmd.arg("--export")
             .args(exports)
             .args(["--month", month, "--champions"]);
         cmd.arg(self.path("champions.csv"))

@@ -54,10 +54,23 @@ fn demo_runs_the_whole_cycle_and_says_simulated() {
     for file in [
         "demo/grounds.db",
         "demo/worksheets/2019-01/manifest.json",
+        "demo/worksheets/2019-01/PC_Ben_Hartley.xlsx",
         "demo/champions.csv",
     ] {
         assert!(ws.path(file).exists(), "{file} missing");
     }
+    // The demo fills the workbooks, and writes the HTML report where it says.
+    assert!(stdout.contains("filled 20 rows of"), "{stdout}");
+    let html = fs::read_to_string(ws.path("demo/report.html")).unwrap();
+    assert!(html
+        .trim_start()
+        .to_lowercase()
+        .starts_with("<!doctype html"));
+    assert!(
+        stdout.contains("report.html"),
+        "the demo says where: {stdout}"
+    );
+    assert!(!ws.path("demo/report.md").exists());
     // The workspace itself knows it is simulated: any later report says so.
     ws.grounds()
         .args(["report", "--db", "demo/grounds.db", "--format", "markdown"])

@@ -1,6 +1,7 @@
 //! The one integration-test binary (as xsv does): every CLI test is a module
 //! here, so polars is linked once, not once per test file.
 
+mod bad_inputs;
 mod browser;
 mod common;
 mod csv_office;
@@ -13,6 +14,7 @@ mod office;
 // The example program's cycle, run as a test (cargo test only builds examples).
 #[path = "../../examples/monthly_cycle.rs"]
 mod monthly_cycle;
+mod plan_cli;
 mod readme;
 mod record_cli;
 mod reliability_cli;
@@ -26,3 +28,4 @@ mod substitute_cli;
 mod synth_cli;
 mod workbook_office;
 mod worksheets;
+mod xlsx_cli;

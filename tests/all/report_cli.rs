@@ -345,6 +345,8 @@ fn ethnicity_values_grounds_cannot_place_are_named_not_hidden() {
     ws.grounds()
         .args([
             "sample",
+            "--worksheet-format",
+            "csv",
             "--month",
             "2025-01",
             "--champions",

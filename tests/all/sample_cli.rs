@@ -92,10 +92,10 @@ fn twenty_each_disjoint_with_disjoint_reserves_on_kent_and_city() {
         .chain(strings(&manifest["champions"][0]["reserves"]))
         .collect();
     assert_eq!(sheet_ids, expected);
-    // Negative longitudes are export cells starting with '-': guarded against formulas.
+    // Negative longitudes are plain numbers: no guard, nothing to strip.
     assert!(
-        sheet.contains(",'-0."),
-        "formula-safe cells expected in a Kent/City worksheet"
+        sheet.contains(",-0.") && !sheet.contains(",'-0."),
+        "plain negative longitudes expected in a Kent/City worksheet"
     );
 }
 
@@ -412,6 +412,8 @@ fn force_export_with_officers_and_areas() {
         .grounds()
         .args([
             "sample",
+            "--worksheet-format",
+            "csv",
             "--month",
             "2025-01",
             "--seed",

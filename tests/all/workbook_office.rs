@@ -45,6 +45,7 @@ fn real_content(export: &str, month: &str, count: usize, pick: &[&str]) -> Workb
                 DateTime::parse_from_rfc3339(&fields[1]).unwrap().to_utc(),
             )),
             fields,
+            answers: Vec::new(),
         })
         .collect();
     WorkbookContent {
@@ -353,7 +354,7 @@ fn fills(content: &WorkbookContent) -> Vec<(u32, Vec<Fill>)> {
 fn check_filled(read: &ReadSheet, content: &WorkbookContent, cleared: u32, what: &str) {
     let fills = fills(content);
     // As the CSV import will read it: the filled rows, on their sheet rows.
-    let imported = parse_worksheet(&read.file, &read.to_csv());
+    let imported = parse_worksheet(&read.file, &read.to_csv(), chrono::Utc::now().date_naive());
     assert!(
         imported.problems.is_empty(),
         "{what}: {:?}",

@@ -60,6 +60,20 @@ pub struct WorkbookRow {
     pub searched_at: Option<SearchedAt>,
     /// The export's fields, in `export_header` order.
     pub fields: Vec<String>,
+    /// Answers already given, in `ASSESSMENT_COLUMNS` order (`grounds demo`
+    /// fills workbooks so); empty for a blank row.
+    pub answers: Vec<String>,
+}
+
+impl WorkbookRow {
+    /// The answer given for an assessment column, if any.
+    pub fn answer(&self, column: &str) -> Option<&str> {
+        crate::assess::worksheet::ASSESSMENT_COLUMNS
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| self.answers.get(i))
+            .map(String::as_str)
+    }
 }
 
 /// When a search happened, as precisely as the export says.

@@ -8,8 +8,9 @@ use calamine::{open_workbook_auto, Data, ExcelDateTime, ExcelDateTimeType, Reade
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
 use super::{WorkbookError, WORKSHEET_SHEET};
-use crate::assess::fields::{clean, REQUIRED};
+use crate::assess::fields::REQUIRED;
 use crate::assess::worksheet::{ASSESSMENT_COLUMNS, IDENTITY_COLUMNS};
+use crate::spreadsheet::formula_safe;
 
 /// Columns whose numbers are dates: a spreadsheet may keep a typed date as
 /// its serial number without a date format.
@@ -39,12 +40,13 @@ pub struct ReadRow {
 }
 
 impl ReadSheet {
-    /// The index of a header column, matched as import matches CSV headers
-    /// (trimmed, guard `'` dropped, any case).
+    /// The index of a header column (trimmed, any case). A workbook cell
+    /// holds its text without a formula guard, so a leading `'` is part of
+    /// the name: an export column `'notes` is not our `notes`.
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.header
             .iter()
-            .position(|h| clean(h).eq_ignore_ascii_case(name))
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
     }
 
     /// A row's text in the named column, "" when there is no such column.
@@ -63,8 +65,9 @@ impl ReadSheet {
     /// The sheet as CSV text that `import::parse_worksheet` reads like a
     /// worksheet saved by a spreadsheet: each row on the line of its sheet
     /// row (blank lines fill the gaps, and CSV readers skip them), so the
-    /// import's "line N" is the spreadsheet's row N. Cells go in as they are:
-    /// formula guards are for spreadsheets opening the file, and none will.
+    /// import's "line N" is the spreadsheet's row N. Every cell is guarded
+    /// as a CSV worksheet's cells are, because the import strips one leading
+    /// `'`: text that starts with `'` in the workbook comes back whole.
     pub fn to_csv(&self) -> Vec<u8> {
         let mut out = Vec::new();
         let mut line = 1;
@@ -77,7 +80,7 @@ impl ReadSheet {
                 .terminator(csv::Terminator::Any(b'\n'))
                 .from_writer(Vec::new());
             // Writing to memory cannot fail; an empty record would be a blank line.
-            let _ = writer.write_record(cells);
+            let _ = writer.write_record(cells.iter().map(|c| formula_safe(c).into_owned()));
             let bytes = writer.into_inner().unwrap_or_default();
             line += bytes.iter().filter(|&&b| b == b'\n').count() as u32;
             out.extend(bytes);
@@ -179,7 +182,7 @@ fn sheet_text(
         .map(|i| first_col + i as u32 + 1)
         .collect();
     for (index, text) in header.iter().enumerate() {
-        let key = clean(text).to_lowercase();
+        let key = text.trim().to_lowercase();
         let Some(&ours) = wanted.iter().find(|w| **w == key) else {
             continue;
         };
@@ -209,7 +212,7 @@ fn sheet_text(
         .map(|h| {
             DATE_COLUMNS
                 .iter()
-                .any(|d| clean(h).eq_ignore_ascii_case(d))
+                .any(|d| h.trim().eq_ignore_ascii_case(d))
         })
         .collect();
     let rows = rows
@@ -251,11 +254,11 @@ fn missing(
     })
 }
 
-/// Empty, or only spaces (and a lone formula guard, as import sees it).
+/// Empty, or only spaces.
 fn blank(cell: &Data) -> bool {
     match cell {
         Data::Empty => true,
-        Data::String(text) => clean(text).is_empty(),
+        Data::String(text) => text.trim().is_empty(),
         _ => false,
     }
 }
@@ -429,7 +432,11 @@ mod tests {
                 },
             ],
         };
-        let parsed = crate::assess::import::parse_worksheet(&sheet.file, &sheet.to_csv());
+        let parsed = crate::assess::import::parse_worksheet(
+            &sheet.file,
+            &sheet.to_csv(),
+            NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+        );
         assert_eq!(parsed.rows.len(), 1);
         assert_eq!(parsed.rows[0].line, 2);
         assert_eq!(parsed.rows[0].assessment.notes, "two\nlines, \"quoted\"");

@@ -135,6 +135,35 @@ fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8)
 }
 
+/// A cell a champion fills in: blank, or an answer already given (a date
+/// cell for `reviewed_on` when it reads as one).
+fn write_answer(
+    sheet: &mut Worksheet,
+    r: u32,
+    c: u16,
+    answer: Option<&str>,
+    column: &str,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let format = if column == "reviewed_on" {
+        &formats.fill_date
+    } else {
+        &formats.fill
+    };
+    match answer.filter(|a| !a.is_empty()) {
+        None => sheet.write_blank(r, c, format).map(drop),
+        Some(text) if column == "reviewed_on" => {
+            match crate::assess::model::parse_review_date(text) {
+                Ok(date) => sheet
+                    .write_datetime_with_format(r, c, excel_date(date)?, format)
+                    .map(drop),
+                Err(_) => sheet.write_string_with_format(r, c, text, format).map(drop),
+            }
+        }
+        Some(text) => sheet.write_string_with_format(r, c, text, format).map(drop),
+    }
+}
+
 fn excel_date_time(at: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
     excel_date(at.date())?.and_hms(at.hour() as u16, at.minute() as u8, at.second())
 }
@@ -186,11 +215,8 @@ fn write_worksheet(sheet: &mut Worksheet, content: &WorkbookContent) -> Result<(
                         &formats.locked,
                     )?;
                 }
-                (Source::Assessment("reviewed_on"), _) => {
-                    sheet.write_blank(r, c, &formats.fill_date)?;
-                }
-                (Source::Assessment(_), _) => {
-                    sheet.write_blank(r, c, &formats.fill)?;
+                (Source::Assessment(column), _) => {
+                    write_answer(sheet, r, c, row.answer(column), column, &formats)?;
                 }
                 (Source::SearchedLocal, Some(t)) if t.has_time => {
                     sheet.write_datetime_with_format(
