@@ -187,7 +187,21 @@ impl Tx<'_> {
     pub fn insert_draw(&self, draw: &NewDraw<'_>, redraw: Redraw) -> Result<i64> {
         let manifest = draw.manifest;
         let month = manifest.month.to_string();
-        if let Some(existing) = self.check_redraw(&month, redraw)? {
+        let existing = self.check_redraw(&month, redraw)?;
+        // The manifest names the draw it replaces, read before this write
+        // transaction began; another redraw may have landed in between.
+        let expected = manifest
+            .supersedes
+            .as_ref()
+            .map(|s| s.manifest_sha256.as_str());
+        let found = existing.as_ref().map(|e| e.manifest_sha256.as_str());
+        if expected != found {
+            return Err(StoreError::DrawnMeanwhile {
+                month,
+                found: existing.map(|e| format!("seed {} at {}", e.seed, e.created_at)),
+            });
+        }
+        if let Some(existing) = existing {
             self.tx.execute(
                 "UPDATE draws SET superseded_at = ?2, superseded_reason = ?3 WHERE id = ?1",
                 params![

@@ -49,6 +49,8 @@ pub enum StoreError {
         month: String,
         activity: DrawActivity,
     },
+    #[error("{0} is not a grounds workspace: the file is empty; only `grounds sample` creates a workspace (delete the empty file, or give the right --db)")]
+    Empty(PathBuf),
     #[error("{path} is not a grounds workspace: {reason}")]
     NotAWorkspace { path: PathBuf, reason: String },
     #[error("cannot open the workspace {path}: {source}")]
@@ -62,6 +64,11 @@ pub enum StoreError {
         path: PathBuf,
         found: i64,
         known: i64,
+    },
+    #[error("{month} was drawn by another command while this one ran ({}); nothing was written: run the command again to see the month as it is now", found.as_deref().unwrap_or("its draw is gone"))]
+    DrawnMeanwhile {
+        month: String,
+        found: Option<String>,
     },
     #[error("workspace database: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -274,10 +281,7 @@ fn check_version(conn: &Connection, path: &Path) -> Result<Version> {
 }
 
 fn empty_workspace(path: &Path) -> StoreError {
-    StoreError::NotAWorkspace {
-        path: path.to_path_buf(),
-        reason: "the file is empty; only `grounds sample` creates a workspace (delete the empty file, or give the right --db)".to_string(),
-    }
+    StoreError::Empty(path.to_path_buf())
 }
 
 fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use chrono_tz::Tz;
 use csv::StringRecord;
 
-use super::staging::Staging;
+use super::staging::{self, Staging};
 use super::worksheets::write_worksheets;
 use super::Workspace;
 use crate::assess::workbook::DEFAULT_RETENTION_DAYS;
@@ -120,6 +120,7 @@ pub fn draw_month(
     )?);
     let (seed, seed_source) = seed(options.seed.as_deref())?;
     let final_folder = options.out.join(&month);
+    finish_an_interrupted_draw(workspace.db(), &options.out, &month, options.redraw)?;
     if final_folder.exists() && options.redraw == Redraw::No {
         bail!(
             "{} already exists: {month} has worksheets from an earlier draw. Give --redraw to replace that draw \
@@ -220,15 +221,23 @@ pub fn draw_month(
         },
         options.redraw,
     )?;
-    let aside = final_folder.exists().then(|| {
-        options.out.join(format!(
-            "{month}.superseded-{}",
-            manifest.created_at.replace([':', '-'], "")
-        ))
-    });
-    staging.publish(&final_folder, aside.as_deref(), || {
-        tx.commit().map_err(anyhow::Error::from)
-    })?;
+    let aside = final_folder
+        .exists()
+        .then(|| superseded_folder(&options.out, &month, &manifest.created_at));
+    // Commit first, then publish: a stop in between leaves a committed draw
+    // with its folder staged, which the next `sample` puts in place; the
+    // other order could leave a folder that verifies but has no draw.
+    let mut staging = staging;
+    tx.commit()?;
+    staging.keep();
+    staging
+        .publish(&final_folder, aside.as_deref())
+        .with_context(|| {
+            format!(
+                "the {month} draw is recorded, but its folder could not be put in place; \
+             run `grounds sample` for {month} again to finish"
+            )
+        })?;
 
     Ok(Draw {
         worksheets: worksheet_names
@@ -239,6 +248,57 @@ pub fn draw_month(
         manifest,
         warnings,
     })
+}
+
+/// The workspace at `db` opened for reading, or `None` when there is none
+/// yet. An empty database is what a `sample` stopped before its first
+/// commit leaves: this `sample` makes the workspace there (every other
+/// command refuses an empty file).
+fn existing_workspace(db: &Path) -> Result<Option<Store>> {
+    if !db.exists() {
+        return Ok(None);
+    }
+    match Store::open(db) {
+        Ok(store) => Ok(Some(store)),
+        Err(store::StoreError::Empty(_)) => Ok(None),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Where a replaced draw's folder is moved.
+fn superseded_folder(out: &Path, month: &str, created_at: &str) -> PathBuf {
+    out.join(format!(
+        "{month}.superseded-{}",
+        created_at.replace([':', '-'], "")
+    ))
+}
+
+/// Finishes or cleans up after a `sample` of `month` that was stopped
+/// (killed, power cut) between recording its draw and publishing its
+/// folder. Without a redraw, a finished publish is the answer to this run:
+/// the month is drawn, and this says so instead of drawing again.
+fn finish_an_interrupted_draw(db: &Path, out: &Path, month: &str, redraw: Redraw) -> Result<()> {
+    let current = match existing_workspace(db)? {
+        Some(mut store) => store.read()?.current_draw(month)?,
+        None => None,
+    };
+    let aside = superseded_folder(out, month, &store::now());
+    let leftovers = staging::finish_interrupted(
+        out,
+        month,
+        current.as_ref().map(|d| d.manifest_sha256.as_str()),
+        &aside,
+    )?;
+    if let (Some(folder), Some(draw), Redraw::No) = (&leftovers.published, &current, redraw) {
+        bail!(
+            "{month} was drawn on {} (seed {}) by a `grounds sample` that was stopped before its \
+             worksheets were put in place; they are now in {}. Nothing new was drawn",
+            draw.created_at,
+            draw.seed,
+            folder.display()
+        );
+    }
+    Ok(())
 }
 
 /// The seed given, or one from the operating system's randomness.
@@ -306,10 +366,9 @@ fn earlier_draws(
     month: &str,
     redraw: Redraw,
 ) -> Result<(HashSet<String>, Option<Superseded>)> {
-    if !db.exists() {
+    let Some(mut store) = existing_workspace(db)? else {
         return Ok((HashSet::new(), None));
-    }
-    let mut store = Store::open(db)?;
+    };
     let tx = store.read()?;
     let supersedes = match tx.check_redraw(month, redraw)? {
         Some(existing) => Some(Superseded {

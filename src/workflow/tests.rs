@@ -569,3 +569,64 @@ fn an_import_over_saved_answers_says_so_and_blank_rows_of_recorded_searches_are_
     assert_eq!(summary.total.assessed_elsewhere, 1);
     assert_eq!(summary.total.unchanged, 1);
 }
+
+#[test]
+fn a_draw_stopped_between_commit_and_publish_is_finished_by_the_next_sample() {
+    let cycle = Cycle::new(&["PS Ada", "PC Ben"]);
+    let drawn = cycle.draw(3, 1);
+    // What a kill -9 after the commit leaves: the draw recorded, its folder
+    // still staged under the name of a process that is gone.
+    let staged = cycle.dir.path().join("worksheets/.2019-01.partial-4194305");
+    fs::rename(&drawn.folder, &staged).unwrap();
+    // And a stale folder of a draw that never committed.
+    let stale = cycle.dir.path().join("worksheets/.2019-01.partial-4194306");
+    fs::create_dir(&stale).unwrap();
+    fs::write(stale.join("manifest.json"), "{}").unwrap();
+
+    let again = draw_month(&cycle.workspace, &cycle.options(3, 1), &|_| {}).unwrap_err();
+    let message = again.to_string();
+    assert!(message.contains("stopped before"), "{message}");
+    assert!(message.contains("Nothing new was drawn"), "{message}");
+    assert_eq!(
+        fs::read(drawn.manifest_path()).unwrap(),
+        drawn.manifest.to_json().into_bytes(),
+        "the committed draw's own folder is in place"
+    );
+    let entries: Vec<_> = fs::read_dir(cycle.dir.path().join("worksheets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, ["2019-01"], "no staging folder is left");
+}
+
+#[test]
+fn a_redraw_that_lost_a_race_is_refused_naming_the_winner() {
+    use crate::store::{NewDraw, Store, StoreError};
+    let cycle = Cycle::new(&["PS Ada"]);
+    let first = cycle.draw(3, 1);
+    // A second redraw read the workspace before the first landed: its
+    // manifest says it replaces nothing, but the month now has a draw.
+    let mut late = first.manifest.clone();
+    late.seed = "the slower redraw".to_string();
+    late.supersedes = None;
+    let json = late.to_json();
+    let mut store = Store::open(cycle.workspace.db()).unwrap();
+    let tx = store.begin().unwrap();
+    let err = tx
+        .insert_draw(
+            &NewDraw {
+                manifest: &late,
+                manifest_json: &json,
+                manifest_sha256: "0",
+                header: &[],
+                input_paths: &[],
+                records: &[],
+                population: &[],
+                created_by: "test",
+            },
+            Redraw::IfUnused,
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::DrawnMeanwhile { .. }), "{err}");
+    assert!(err.to_string().contains("seed library-test"), "{err}");
+}

@@ -183,3 +183,76 @@ fn an_import_killed_mid_transaction_leaves_the_workspace_as_it_was() {
     assert_eq!(stored(&ws), (before.0 + 8000, 1));
     assert_eq!(status(&ws)["months"][0]["totals"]["assessed"], 8000);
 }
+
+/// `sample` killed at any moment, then run again: the month is either not
+/// drawn at all, or drawn with its own folder in place (a stop between the
+/// commit and the publish is finished by the next run), never a folder
+/// without a draw, a draw without its folder, or a staged folder left over.
+#[test]
+fn a_sample_killed_at_any_moment_leaves_a_draw_with_its_folder_or_nothing() {
+    use std::os::unix::process::ExitStatusExt;
+    const KENT: &str = "2019-01-kent-stop-and-search.csv";
+    let sample = |ws: &Workspace| {
+        let mut cmd = grounds_process(ws);
+        cmd.args(["sample", "--worksheet-format", "csv", "--export"])
+            .arg(real(KENT))
+            .args(["--month", "2019-01", "--champions"])
+            .arg(ws.path("champions.csv"))
+            .args(["--per-champion", "20", "--reserves", "5"]);
+        cmd
+    };
+    let timing = Workspace::new();
+    timing.champions(&BIG);
+    let started = std::time::Instant::now();
+    assert!(sample(&timing).output().unwrap().status.success());
+    let full = started.elapsed();
+
+    let mut killed = 0;
+    for step in 0..12u32 {
+        let ws = Workspace::new();
+        ws.champions(&BIG);
+        let mut child = sample(&ws)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full * step / 10);
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        killed += usize::from(status.signal() == Some(9));
+
+        let again = sample(&ws).output().unwrap();
+        let stderr = String::from_utf8_lossy(&again.stderr);
+        assert!(
+            again.status.success()
+                || stderr.contains("already")
+                || stderr.contains("stopped before"),
+            "step {step}: the second sample failed otherwise: {stderr}"
+        );
+        let mut store = Store::open(&ws.db()).expect("a workspace exists after the second run");
+        let draw = store
+            .read()
+            .unwrap()
+            .current_draw("2019-01")
+            .unwrap()
+            .expect("the month is drawn");
+        let manifest = std::fs::read(ws.path("worksheets/2019-01/manifest.json"))
+            .expect("the draw's folder is in place");
+        assert_eq!(
+            grounds::hashing::hex(
+                &grounds::hashing::sha256_reader(manifest.as_slice())
+                    .unwrap()
+                    .0
+            ),
+            draw.manifest_sha256,
+            "step {step}: the folder in place is the recorded draw's"
+        );
+        let leftovers: Vec<String> = ws
+            .files()
+            .into_iter()
+            .filter(|f| f.contains(".partial"))
+            .collect();
+        assert!(leftovers.is_empty(), "step {step}: left over {leftovers:?}");
+    }
+    assert!(killed > 0, "every sample finished before the kill landed");
+}
