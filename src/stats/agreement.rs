@@ -200,7 +200,7 @@ impl Coefficients {
 
         // Both variances in the compact form of Gwet's irrCAC (`kappa2.table`,
         // `gwet.ac1.table`), which expands to Fleiss, Cohen & Everitt (1969)
-        // for kappa and to Gwet (2008), eq. 30 ff., for AC1 (the tests check
+        // for kappa and to Gwet (2008)'s two-rater variance for AC1 (the tests check
         // both expansions):
         //   var = [Σₖₗ pₖₗ (δₖₗ − (1 − c)·uₖₗ)² − (pₐ − 2(1 − c)pₑ)²] / (n(1 − pₑ)²).
         let variance = |coefficient: f64, chance: f64, u: &dyn Fn(usize, usize) -> f64| {
@@ -275,8 +275,8 @@ pub fn reading(a: &Agreement) -> String {
     if lopsided {
         text.push_str(&format!(
             " Of the two reviewers' verdicts taken together, {} were \"reasonable\". \
-             When nearly every search gets the same verdict, kappa assumes that reviewers guessing blindly would already agree \
-             {} of the time, so a few disagreements pull it far down even though the reviewers \
+             When nearly every search gets the same verdict, kappa assumes that reviewers \
+             guessing blindly would already agree {} of the time, so a few disagreements pull it far down even though the reviewers \
              almost always agree: the \"kappa paradox\". AC1 counts chance agreement in a way \
              that does not grow with this imbalance (here {}), so read AC1 as the measure of \
              whether two reviewers judge the same search alike, and kappa only beside it.",
