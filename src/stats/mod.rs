@@ -11,6 +11,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+mod agreement;
 mod design;
 mod difference;
 mod fisher;
@@ -22,6 +23,9 @@ mod design_oracle_tests;
 #[cfg(test)]
 mod oracle_tests;
 
+pub use agreement::{
+    agreement, reading as agreement_reading, Agreement, AgreementError, KappaUndefined, PairTable,
+};
 pub use design::{
     Comparison, Design, DesignError, DomainEstimate, Test, Unit, DETECTION_CONFIDENCE,
     DETECTION_POWER, SELF_WEIGHTING_TOLERANCE, ZERO_DESIGN_EFFECT,

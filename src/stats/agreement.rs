@@ -1,0 +1,608 @@
+//! Agreement between a first and a second review of the same searches.
+//!
+//! Both reviews give a verdict on the grounds, reduced here to two categories:
+//! "reasonable" against "not reasonable or none recorded". (The caller counts
+//! apart the pairs where either reviewer said `insufficient_info`, and leaves
+//! out searches under no-suspicion powers.) From the 2x2 table of pairs this
+//! module gives the observed agreement, Cohen's kappa and Gwet's AC1, each
+//! with a 95% (or other) interval:
+//!
+//! - observed agreement: Wilson score interval, as for every proportion here;
+//! - Cohen's kappa: kappa ± z·SE with the large-sample variance of Fleiss,
+//!   Cohen & Everitt (1969), "Large sample standard errors of kappa and
+//!   weighted kappa", Psychological Bulletin 72:323–327 (the `var_kappa` of
+//!   statsmodels' `cohens_kappa`, and of irrCAC's `kappa2.table`);
+//! - Gwet's AC1: AC1 ± z·SE with the two-rater variance of Gwet (2008),
+//!   "Computing inter-rater reliability and its variance in the presence of
+//!   high agreement", Br J Math Stat Psychol 61:29–48 (as irrCAC's
+//!   `gwet.ac1.table`, with no finite-population correction).
+//!
+//! Both coefficient intervals use the normal quantile z (irrCAC uses Student's
+//! t with n − 1 degrees of freedom: its intervals are a little wider at small
+//! n) and are clipped to `[-1, 1]`. Pure functions, no I/O.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::{alpha_of, proportion_interval, z_two_sided, Method, StatsError};
+
+/// The pairs of verdicts, by what each review said.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PairTable {
+    /// Both reviews found the grounds reasonable.
+    pub both_reasonable: u64,
+    /// The first review found them reasonable, the second did not.
+    pub only_first_reasonable: u64,
+    /// The second review found them reasonable, the first did not.
+    pub only_second_reasonable: u64,
+    /// Neither review found them reasonable (or neither recorded any).
+    pub neither_reasonable: u64,
+}
+
+impl PairTable {
+    /// The number of pairs.
+    pub fn pairs(&self) -> u64 {
+        self.both_reasonable
+            + self.only_first_reasonable
+            + self.only_second_reasonable
+            + self.neither_reasonable
+    }
+
+    /// The pairs on which both reviews gave the same verdict.
+    pub fn agreeing(&self) -> u64 {
+        self.both_reasonable + self.neither_reasonable
+    }
+
+    /// Rows are the first review, columns the second; category 0 is "reasonable".
+    fn counts(&self) -> [[u64; 2]; 2] {
+        [
+            [self.both_reasonable, self.only_first_reasonable],
+            [self.only_second_reasonable, self.neither_reasonable],
+        ]
+    }
+}
+
+/// Why kappa has no value for a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KappaUndefined {
+    /// Both reviews put every search in the same category, so the agreement
+    /// expected by chance is 1 and kappa's denominator 1 − pₑ is zero.
+    OneCategoryOnly,
+}
+
+impl fmt::Display for KappaUndefined {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KappaUndefined::OneCategoryOnly => f.write_str(
+                "Cohen's kappa is undefined: both reviews gave every search the same verdict, \
+                 so the agreement kappa expects by chance is already 100% and there is \
+                 nothing left for it to measure",
+            ),
+        }
+    }
+}
+
+/// Agreement between first and second reviews, with intervals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agreement {
+    pub table: PairTable,
+    pub confidence: f64,
+    pub pairs: u64,
+    /// The share of pairs with the same verdict, with its Wilson interval.
+    pub observed: f64,
+    pub observed_lower: f64,
+    pub observed_upper: f64,
+    /// Cohen's kappa: `None` (with `kappa_undefined` saying why) when the
+    /// agreement expected by chance is 1.
+    pub kappa: Option<f64>,
+    pub kappa_lower: Option<f64>,
+    pub kappa_upper: Option<f64>,
+    pub kappa_undefined: Option<KappaUndefined>,
+    /// The chance agreement kappa corrects for: Σ pₖ. p.ₖ.
+    pub kappa_chance: f64,
+    /// Gwet's AC1: always defined for at least one pair.
+    pub ac1: f64,
+    pub ac1_lower: f64,
+    pub ac1_upper: f64,
+    /// The chance agreement AC1 corrects for: 2π(1 − π) with two categories.
+    pub ac1_chance: f64,
+    /// π: the share of all verdicts (both reviews together) that were "reasonable".
+    pub reasonable_share: f64,
+}
+
+/// Why agreement could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AgreementError {
+    #[error("there are no pairs of first and second reviews to compare")]
+    NoPairs,
+    #[error(transparent)]
+    Stats(#[from] StatsError),
+}
+
+/// Observed agreement, Cohen's kappa and Gwet's AC1 for a table of paired
+/// verdicts, each with an interval at `confidence` (see the module notes for
+/// the formulas).
+pub fn agreement(table: PairTable, confidence: f64) -> Result<Agreement, AgreementError> {
+    let z = z_two_sided(alpha_of(confidence)?);
+    let pairs = table.pairs();
+    if pairs == 0 {
+        return Err(AgreementError::NoPairs);
+    }
+    let observed = proportion_interval(table.agreeing(), pairs, confidence, Method::Wilson)?;
+    let coefficients = Coefficients::of(&table.counts());
+    let interval = |estimate: f64, variance: f64| {
+        // Rounding can leave a variance that should be 0 a hair below it.
+        let half = z * variance.max(0.0).sqrt();
+        (clip(estimate - half), clip(estimate + half))
+    };
+    let (kappa, kappa_lower, kappa_upper, kappa_undefined) = match coefficients.kappa {
+        Some((k, var)) => {
+            let (lower, upper) = interval(k, var);
+            (Some(k), Some(lower), Some(upper), None)
+        }
+        None => (None, None, None, Some(KappaUndefined::OneCategoryOnly)),
+    };
+    let (ac1, ac1_var) = coefficients.ac1;
+    let (ac1_lower, ac1_upper) = interval(ac1, ac1_var);
+    let n = pairs as f64;
+    Ok(Agreement {
+        table,
+        confidence,
+        pairs,
+        observed: coefficients.observed,
+        observed_lower: observed.lower,
+        observed_upper: observed.upper,
+        kappa,
+        kappa_lower,
+        kappa_upper,
+        kappa_undefined,
+        kappa_chance: coefficients.kappa_chance,
+        ac1,
+        ac1_lower,
+        ac1_upper,
+        ac1_chance: coefficients.ac1_chance,
+        reasonable_share: (2 * table.both_reasonable
+            + table.only_first_reasonable
+            + table.only_second_reasonable) as f64
+            / (2.0 * n),
+    })
+}
+
+fn clip(value: f64) -> f64 {
+    value.clamp(-1.0, 1.0)
+}
+
+/// Kappa and AC1 with their variances for a q×q table of two raters (rows the
+/// first, columns the second). Written for any q so that the published
+/// multi-category examples can check it; the report uses q = 2.
+#[derive(Debug, Clone, PartialEq)]
+struct Coefficients {
+    observed: f64,
+    kappa_chance: f64,
+    /// (kappa, variance), or `None` when the chance agreement is 1.
+    kappa: Option<(f64, f64)>,
+    ac1_chance: f64,
+    ac1: (f64, f64),
+}
+
+impl Coefficients {
+    /// The caller makes sure the table has at least one count.
+    fn of<const Q: usize>(counts: &[[u64; Q]; Q]) -> Self {
+        let n = counts.iter().flatten().sum::<u64>() as f64;
+        let p = counts.map(|row| row.map(|c| c as f64 / n));
+        let row: [f64; Q] = std::array::from_fn(|k| p[k].iter().sum());
+        let col: [f64; Q] = std::array::from_fn(|k| p.iter().map(|r| r[k]).sum());
+        let observed: f64 = (0..Q).map(|k| p[k][k]).sum();
+        let cells = || (0..Q).flat_map(|k| (0..Q).map(move |l| (k, l)));
+        let agree = |k: usize, l: usize| if k == l { 1.0 } else { 0.0 };
+
+        // Both variances in the compact form of Gwet's irrCAC (`kappa2.table`,
+        // `gwet.ac1.table`), which expands to Fleiss, Cohen & Everitt (1969)
+        // for kappa and to Gwet (2008)'s two-rater variance for AC1 (the tests check
+        // both expansions):
+        //   var = [Σₖₗ pₖₗ (δₖₗ − (1 − c)·uₖₗ)² − (pₐ − 2(1 − c)pₑ)²] / (n(1 − pₑ)²).
+        let variance = |coefficient: f64, chance: f64, u: &dyn Fn(usize, usize) -> f64| {
+            let sum: f64 = cells()
+                .map(|(k, l)| p[k][l] * (agree(k, l) - (1.0 - coefficient) * u(k, l)).powi(2))
+                .sum();
+            let centre = observed - 2.0 * (1.0 - coefficient) * chance;
+            (sum - centre * centre) / (n * (1.0 - chance).powi(2))
+        };
+
+        let kappa_chance: f64 = (0..Q).map(|k| row[k] * col[k]).sum();
+        // Chance agreement is 1 only when both raters used one and the same
+        // category for everything; compare with a tolerance for rounding.
+        let kappa = (kappa_chance < 1.0 - 1e-12).then(|| {
+            let k = (observed - kappa_chance) / (1.0 - kappa_chance);
+            (k, variance(k, kappa_chance, &|k, l| col[k] + row[l]))
+        });
+
+        let q = Q as f64;
+        let pi: [f64; Q] = std::array::from_fn(|k| (row[k] + col[k]) / 2.0);
+        let ac1_chance = pi.iter().map(|pk| pk * (1.0 - pk)).sum::<f64>() / (q - 1.0);
+        let ac1 = (observed - ac1_chance) / (1.0 - ac1_chance);
+        let ac1_variance = variance(ac1, ac1_chance, &|k, l| {
+            2.0 * (1.0 - (pi[k] + pi[l]) / 2.0) / (q - 1.0)
+        });
+
+        Coefficients {
+            observed,
+            kappa_chance,
+            kappa,
+            ac1_chance,
+            ac1: (ac1, ac1_variance),
+        }
+    }
+}
+
+/// What the figures say, in plain English, for the report.
+pub fn reading(a: &Agreement) -> String {
+    let pct = |v: f64| format!("{:.0}%", v * 100.0);
+    // Rounded first so that a tiny negative value does not print as "-0.00".
+    let coef = |v: f64| format!("{:.2}", (v * 100.0).round() / 100.0 + 0.0);
+    let level = pct(a.confidence);
+    let mut text = format!(
+        "{} searches were reviewed twice. The two reviewers gave the same verdict on {} of them \
+         ({}; {level} interval {} to {}).",
+        a.pairs,
+        a.table.agreeing(),
+        pct(a.observed),
+        pct(a.observed_lower),
+        pct(a.observed_upper),
+    );
+    text.push_str(&format!(
+        " Gwet's AC1, the agreement beyond chance, is {} ({level} interval {} to {}).",
+        coef(a.ac1),
+        coef(a.ac1_lower),
+        coef(a.ac1_upper),
+    ));
+    match (a.kappa, a.kappa_lower, a.kappa_upper, a.kappa_undefined) {
+        (Some(k), Some(lower), Some(upper), _) => text.push_str(&format!(
+            " Cohen's kappa is {} ({level} interval {} to {}).",
+            coef(k),
+            coef(lower),
+            coef(upper),
+        )),
+        (_, _, _, Some(reason)) => text.push_str(&format!(" {reason}.")),
+        _ => {}
+    }
+    // The kappa paradox (Feinstein & Cicchetti 1990): when one verdict
+    // dominates, kappa's chance agreement is near 1 and a handful of
+    // disagreements drags kappa down although reviewers almost always agree.
+    let lopsided = a.reasonable_share >= 0.8 || a.reasonable_share <= 0.2;
+    if lopsided {
+        text.push_str(&format!(
+            " Of the two reviewers' verdicts taken together, {} were \"reasonable\". \
+             When nearly every search gets the same verdict, kappa assumes that reviewers \
+             guessing blindly would already agree {} of the time, so a few disagreements pull it far down even though the reviewers \
+             almost always agree: the \"kappa paradox\". AC1 counts chance agreement in a way \
+             that does not grow with this imbalance (here {}), so read AC1 as the measure of \
+             whether two reviewers judge the same search alike, and kappa only beside it.",
+            pct(a.reasonable_share),
+            pct(a.kappa_chance),
+            pct(a.ac1_chance),
+        ));
+    } else {
+        text.push_str(
+            " Kappa and AC1 correct for the agreement expected by chance in different ways; \
+             with verdicts this mixed they should tell the same story.",
+        );
+    }
+    if a.pairs < 30 {
+        text.push_str(
+            " With fewer than 30 pairs these intervals are wide and rest on large-sample \
+             approximations: treat the figures as a first look.",
+        );
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn table(a: u64, b: u64, c: u64, d: u64) -> PairTable {
+        PairTable {
+            both_reasonable: a,
+            only_first_reasonable: b,
+            only_second_reasonable: c,
+            neither_reasonable: d,
+        }
+    }
+
+    fn close(actual: f64, expected: f64, tol: f64) {
+        assert!(
+            (actual - expected).abs() <= tol,
+            "{actual} is not within {tol} of {expected}"
+        );
+    }
+
+    /// Fleiss, Cohen & Everitt (1969), eq. 13, exactly as printed (unweighted).
+    fn fleiss_cohen_everitt_variance(counts: &[[u64; 2]; 2]) -> f64 {
+        let n = counts.iter().flatten().sum::<u64>() as f64;
+        let p = counts.map(|r| r.map(|c| c as f64 / n));
+        let row = [p[0][0] + p[0][1], p[1][0] + p[1][1]];
+        let col = [p[0][0] + p[1][0], p[0][1] + p[1][1]];
+        let po = p[0][0] + p[1][1];
+        let pe = row[0] * col[0] + row[1] * col[1];
+        let k = (po - pe) / (1.0 - pe);
+        let mut a = 0.0;
+        let mut b = 0.0;
+        for i in 0..2 {
+            a += p[i][i] * (1.0 - (row[i] + col[i]) * (1.0 - k)).powi(2);
+            for j in 0..2 {
+                if i != j {
+                    b += p[i][j] * (col[i] + row[j]).powi(2);
+                }
+            }
+        }
+        let c = (k - pe * (1.0 - k)).powi(2);
+        (a + (1.0 - k).powi(2) * b - c) / (n * (1.0 - pe).powi(2))
+    }
+
+    /// Gwet (2008), the two-rater variance of AC1 as printed (f = 0):
+    /// [pₐ(1−pₐ) − 4(1−γ)(Σₖ pₖₖ(1−πₖ)/(q−1) − pₐpₑ)
+    ///  + 4(1−γ)²(Σₖₗ pₖₗ[1−(πₖ+πₗ)/2]²/(q−1)² − pₑ²)] / (n(1−pₑ)²).
+    fn gwet_2008_variance<const Q: usize>(counts: &[[u64; Q]; Q]) -> f64 {
+        let n = counts.iter().flatten().sum::<u64>() as f64;
+        let q = Q as f64;
+        let p = counts.map(|r| r.map(|c| c as f64 / n));
+        let pi: Vec<f64> = (0..Q)
+            .map(|k| (p[k].iter().sum::<f64>() + p.iter().map(|r| r[k]).sum::<f64>()) / 2.0)
+            .collect();
+        let pa: f64 = (0..Q).map(|k| p[k][k]).sum();
+        let pe = pi.iter().map(|x| x * (1.0 - x)).sum::<f64>() / (q - 1.0);
+        let g = (pa - pe) / (1.0 - pe);
+        let diag: f64 = (0..Q).map(|k| p[k][k] * (1.0 - pi[k])).sum::<f64>() / (q - 1.0);
+        let mut all = 0.0;
+        for k in 0..Q {
+            for l in 0..Q {
+                all += p[k][l] * (1.0 - (pi[k] + pi[l]) / 2.0).powi(2);
+            }
+        }
+        all /= (q - 1.0).powi(2);
+        (pa * (1.0 - pa) - 4.0 * (1.0 - g) * (diag - pa * pe)
+            + 4.0 * (1.0 - g).powi(2) * (all - pe * pe))
+            / (n * (1.0 - pe).powi(2))
+    }
+
+    /// 40 both reasonable, 5 and 5 split, 10 neither: every figure by hand.
+    #[test]
+    fn matches_a_direct_computation() {
+        let t = table(40, 5, 5, 10);
+        let a = agreement(t, 0.95).unwrap();
+        assert_eq!(a.pairs, 60);
+        close(a.observed, 50.0 / 60.0, 1e-15);
+        // Both reviewers: 45 of 60 reasonable. pₑ = .75² + .25² = .625.
+        close(a.kappa_chance, 0.625, 1e-15);
+        close(a.kappa.unwrap(), 5.0 / 9.0, 1e-14);
+        // π = .75, AC1 chance = 2·.75·.25 = .375, AC1 = (5/6 − 3/8)/(5/8) = 11/15.
+        close(a.ac1_chance, 0.375, 1e-15);
+        close(a.ac1, 11.0 / 15.0, 1e-14);
+        close(a.reasonable_share, 0.75, 1e-15);
+
+        let z = 1.959963984540054;
+        let se_k = fleiss_cohen_everitt_variance(&t.counts()).sqrt();
+        close(a.kappa_lower.unwrap(), 5.0 / 9.0 - z * se_k, 1e-12);
+        close(a.kappa_upper.unwrap(), 5.0 / 9.0 + z * se_k, 1e-12);
+        let se_g = gwet_2008_variance(&t.counts()).sqrt();
+        close(a.ac1_lower, 11.0 / 15.0 - z * se_g, 1e-12);
+        close(a.ac1_upper, 11.0 / 15.0 + z * se_g, 1e-12);
+        let wilson = proportion_interval(50, 60, 0.95, Method::Wilson).unwrap();
+        assert_eq!(
+            (a.observed_lower, a.observed_upper),
+            (wilson.lower, wilson.upper)
+        );
+    }
+
+    /// The compact variances equal the printed formulas on varied tables.
+    #[test]
+    fn compact_variances_equal_the_published_formulas() {
+        for t in [
+            table(40, 5, 5, 10),
+            table(90, 3, 6, 1),
+            table(1, 7, 2, 30),
+            table(3, 0, 0, 1),
+            table(0, 4, 5, 0),
+        ] {
+            let c = Coefficients::of(&t.counts());
+            close(
+                c.kappa.unwrap().1,
+                fleiss_cohen_everitt_variance(&t.counts()),
+                1e-14,
+            );
+            close(c.ac1.1, gwet_2008_variance(&t.counts()), 1e-14);
+        }
+    }
+
+    /// Gwet's worked example of two abstractors classifying 100 pregnancies
+    /// into 3 categories (Gwet, Handbook of Inter-Rater Reliability, 4th ed.;
+    /// the `cont3x3abstractors` table of irrCAC), whose documentation prints
+    /// AC1 = 0.84933 with interval (0.76358, 0.93508) from Student's t on 99
+    /// degrees of freedom.
+    #[test]
+    fn gwet_three_category_example() {
+        let counts = [[13, 0, 0], [0, 20, 7], [0, 4, 56]];
+        let c = Coefficients::of(&counts);
+        close(c.ac1.0, 0.84933, 5e-6);
+        let t99 = 1.984216951835; // qt(0.975, 99)
+        let se = c.ac1.1.sqrt();
+        close(c.ac1.0 - t99 * se, 0.76358, 5e-6);
+        close(c.ac1.0 + t99 * se, 0.93508, 5e-6);
+        close(c.ac1.1, gwet_2008_variance(&counts), 1e-14);
+    }
+
+    /// Cohen's (1960) worked example as it is usually reproduced: 200 cases in
+    /// 3 categories, diagonal proportions .44, .20, .06 (observed .70),
+    /// marginals .60/.30/.10 and .50/.30/.20 (chance .41), kappa .492. Only
+    /// the diagonal and the marginals fix these figures; the off-diagonal
+    /// cells here are one table consistent with them.
+    #[test]
+    fn cohen_1960_example() {
+        let counts = [[88, 14, 18], [10, 40, 10], [2, 6, 12]];
+        let c = Coefficients::of(&counts);
+        close(c.observed, 0.70, 1e-12);
+        close(c.kappa_chance, 0.41, 1e-12);
+        let (k, _) = c.kappa.unwrap();
+        assert_eq!(format!("{k:.3}"), "0.492");
+    }
+
+    #[test]
+    fn all_agree_with_mixed_verdicts_is_perfect() {
+        let a = agreement(table(30, 0, 0, 5), 0.95).unwrap();
+        assert_eq!(a.observed, 1.0);
+        assert_eq!(a.kappa, Some(1.0));
+        assert_eq!(a.ac1, 1.0);
+        // The large-sample variances vanish at perfect agreement: the
+        // intervals collapse to the point, as Wald's does at n/n.
+        assert_eq!((a.kappa_lower, a.kappa_upper), (Some(1.0), Some(1.0)));
+        assert_eq!((a.ac1_lower, a.ac1_upper), (1.0, 1.0));
+        assert!(a.observed_lower < 1.0, "Wilson does not collapse");
+    }
+
+    #[test]
+    fn all_reasonable_leaves_kappa_undefined_and_ac1_at_one() {
+        let a = agreement(table(25, 0, 0, 0), 0.95).unwrap();
+        assert_eq!(a.kappa, None);
+        assert_eq!((a.kappa_lower, a.kappa_upper), (None, None));
+        assert_eq!(a.kappa_undefined, Some(KappaUndefined::OneCategoryOnly));
+        assert_eq!(a.ac1, 1.0);
+        assert_eq!(a.ac1_chance, 0.0);
+        let text = reading(&a);
+        assert!(text.contains("kappa is undefined"), "{text}");
+        assert!(text.contains("kappa paradox"), "{text}");
+        let json = serde_json::to_value(&a).unwrap();
+        assert_eq!(json["kappa"], serde_json::Value::Null);
+        assert_eq!(json["kappa_undefined"], "one_category_only");
+        for key in [
+            "pairs",
+            "observed",
+            "observed_lower",
+            "observed_upper",
+            "ac1",
+            "ac1_lower",
+        ] {
+            assert!(json[key].is_number(), "{key}");
+        }
+        // And the same when no review found any search reasonable.
+        let none = agreement(table(0, 0, 0, 7), 0.95).unwrap();
+        assert_eq!(none.kappa_undefined, Some(KappaUndefined::OneCategoryOnly));
+    }
+
+    /// The paradox in numbers: 95 of 100 agree, yet kappa is near 0.
+    #[test]
+    fn high_agreement_low_kappa_is_explained() {
+        let a = agreement(table(95, 3, 2, 0), 0.95).unwrap();
+        close(a.observed, 0.95, 1e-15);
+        assert!(a.kappa.unwrap() < 0.0, "{:?}", a.kappa);
+        assert!(a.ac1 > 0.9, "{}", a.ac1);
+        let text = reading(&a);
+        assert!(text.contains("kappa paradox"), "{text}");
+        assert!(text.contains("95 of them"), "{text}");
+        assert!(text.contains("to 0.00)"), "no negative zero: {text}");
+    }
+
+    #[test]
+    fn mixed_verdicts_do_not_mention_the_paradox() {
+        let text = reading(&agreement(table(40, 5, 5, 30), 0.95).unwrap());
+        assert!(!text.contains("paradox"), "{text}");
+        assert!(!text.contains("fewer than 30"), "{text}");
+    }
+
+    #[test]
+    fn refuses_no_pairs_and_bad_confidence() {
+        assert_eq!(
+            agreement(PairTable::default(), 0.95),
+            Err(AgreementError::NoPairs)
+        );
+        assert!(matches!(
+            agreement(table(1, 0, 0, 1), 95.0),
+            Err(AgreementError::Stats(StatsError::ConfidenceOutOfRange(_)))
+        ));
+    }
+
+    #[derive(serde::Deserialize)]
+    struct OracleRow {
+        a: u64,
+        b: u64,
+        c: u64,
+        d: u64,
+        observed: f64,
+        observed_lower: f64,
+        observed_upper: f64,
+        kappa: Option<f64>,
+        kappa_se: Option<f64>,
+        kappa_se_irrcac: Option<f64>,
+        ac1: f64,
+        ac1_se: Option<f64>,
+    }
+
+    /// Every table of `tests/data/oracle/agreement.csv` (statsmodels 0.15
+    /// `cohens_kappa` and `proportion_confint`, irrCAC 0.4.4 `gwet` and
+    /// `cohen`; see `make_agreement_oracle.py`). An empty standard error is
+    /// a variance the libraries rounded a hair below 0 (NaN there): here the
+    /// interval must collapse to the point.
+    #[test]
+    fn agrees_with_statsmodels_and_irrcac() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/oracle/agreement.csv");
+        let rows: Vec<OracleRow> = csv::Reader::from_path(&path)
+            .unwrap()
+            .deserialize()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(rows.len() > 50, "{} rows", rows.len());
+        let z = 1.959963984540054;
+        let tol = 1e-12;
+        let check = |est: f64, lo: f64, hi: f64, se: Option<f64>| match se {
+            Some(se) => {
+                close(lo, (est - z * se).clamp(-1.0, 1.0), tol);
+                close(hi, (est + z * se).clamp(-1.0, 1.0), tol);
+            }
+            None => close(hi - lo, 0.0, 1e-6),
+        };
+        for r in rows {
+            let a = agreement(table(r.a, r.b, r.c, r.d), 0.95).unwrap();
+            close(a.observed, r.observed, tol);
+            close(a.observed_lower, r.observed_lower, tol);
+            close(a.observed_upper, r.observed_upper, tol);
+            close(a.ac1, r.ac1, tol);
+            check(a.ac1, a.ac1_lower, a.ac1_upper, r.ac1_se);
+            match (a.kappa, r.kappa) {
+                (Some(k), Some(expected)) => {
+                    close(k, expected, tol);
+                    let (lo, hi) = (a.kappa_lower.unwrap(), a.kappa_upper.unwrap());
+                    check(k, lo, hi, r.kappa_se);
+                    check(k, lo, hi, r.kappa_se_irrcac);
+                }
+                (None, None) => assert!(a.kappa_undefined.is_some()),
+                (mine, theirs) => panic!("{:?}: kappa {mine:?} against {theirs:?}", a.table),
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn intervals_contain_their_estimates(
+            a in 0u64..400, b in 0u64..400, c in 0u64..400, d in 0u64..400,
+            confidence in 0.5f64..0.999,
+        ) {
+            prop_assume!(a + b + c + d > 0);
+            let r = agreement(table(a, b, c, d), confidence).unwrap();
+            let inside = |lo: f64, est: f64, hi: f64| {
+                -1.0 <= lo && lo <= est && est <= hi && hi <= 1.0
+            };
+            prop_assert!(inside(r.observed_lower, r.observed, r.observed_upper));
+            prop_assert!(inside(r.ac1_lower, r.ac1, r.ac1_upper));
+            match r.kappa {
+                Some(k) => prop_assert!(inside(
+                    r.kappa_lower.unwrap(), k, r.kappa_upper.unwrap()
+                )),
+                None => prop_assert!(b + c == 0 && (a == 0 || d == 0)),
+            }
+        }
+    }
+}
