@@ -57,14 +57,7 @@ fn month_assignment(c: &mut Criterion) {
 
 fn ranking(c: &mut Criterion) {
     let ids: Vec<String> = (0..45_000).map(|i| format!("h{i:016x}-1")).collect();
-    let candidates: Vec<Candidate<'_>> = ids
-        .iter()
-        .map(|id| Candidate {
-            record_id: id,
-            officer: None,
-            area: None,
-        })
-        .collect();
+    let candidates: Vec<Candidate<'_>> = ids.iter().map(|id| Candidate::plain(id)).collect();
     let mut group = c.benchmark_group("rank");
     group.throughput(Throughput::Elements(candidates.len() as u64));
     group.sample_size(20);

@@ -14,8 +14,11 @@ use sha2::{Digest, Sha256};
 /// in a seed typed by a person or in a month, and almost never in CSV fields.
 pub const UNIT_SEPARATOR: u8 = 0x1F;
 
-/// The algorithm id written in every manifest.
+/// The algorithm id written in every manifest of an unstratified draw.
 pub const ALGORITHM: &str = "hash-rank-v1";
+
+/// The algorithm id of the stratified draw (`--minority-per-champion`).
+pub const ALGORITHM_V2: &str = "hash-rank-v2";
 
 /// Lowercase hex of a byte string.
 pub fn hex(bytes: &[u8]) -> String {
@@ -71,8 +74,15 @@ pub fn record_id_from_digest(digest: &[u8; 32], occurrence: u32) -> String {
 /// `hash-rank-v1` 0x1F seed 0x1F `YYYY-MM` 0x1F record_id.
 /// Compared as bytes it orders like the 256-bit big-endian number.
 pub fn rank_key(seed: &str, month: &str, record_id: &str) -> [u8; 32] {
+    rank_key_of(ALGORITHM, seed, month, record_id)
+}
+
+/// The rank key under a named algorithm: SHA-256 of
+/// algorithm 0x1F seed 0x1F `YYYY-MM` 0x1F record_id (`hash-rank-v2` keys
+/// differ from v1's only in the first part).
+pub fn rank_key_of(algorithm: &str, seed: &str, month: &str, record_id: &str) -> [u8; 32] {
     let mut hasher = Sha256::new();
-    hasher.update(ALGORITHM.as_bytes());
+    hasher.update(algorithm.as_bytes());
     hasher.update([UNIT_SEPARATOR]);
     hasher.update(seed.as_bytes());
     hasher.update([UNIT_SEPARATOR]);
@@ -121,5 +131,9 @@ mod tests {
         let (expected, _) =
             sha256_reader(&b"hash-rank-v1\x1fseed\x1f2019-01\x1fh0123-1"[..]).unwrap();
         assert_eq!(key, expected);
+        let v2 = rank_key_of(ALGORITHM_V2, "seed", "2019-01", "h0123-1");
+        let (expected, _) =
+            sha256_reader(&b"hash-rank-v2\x1fseed\x1f2019-01\x1fh0123-1"[..]).unwrap();
+        assert_eq!(v2, expected);
     }
 }

@@ -16,6 +16,7 @@ pub mod ethnicity;
 pub mod export;
 pub mod hashing;
 pub mod interval_summary;
+pub mod powers;
 pub mod report;
 pub mod sample;
 pub mod spreadsheet;

@@ -17,6 +17,10 @@
 //! [dates]
 //! format = "%d/%m/%Y %H:%M"         # optional strftime format; default ISO 8601
 //! naive = "local"                   # a time without offset is "local" (default) or "utc"
+//!
+//! [powers]
+//! no_suspicion = ["s60 CJPOA"]      # optional: powers needing no grounds, besides
+//!                                   # section 60 CJPOA 1994 and section 47A TA 2000
 //! ```
 
 use std::path::Path;
@@ -72,6 +76,11 @@ pub struct ColumnMapping {
     pub date_format: Option<String>,
     #[serde(default)]
     pub naive_dates: NaiveDates,
+    /// Legislation texts that need no reasonable grounds, besides the
+    /// defaults of [`crate::powers`]. Kept in the manifest: the strata
+    /// depend on it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub no_suspicion_powers: Vec<String>,
 }
 
 impl Default for ColumnMapping {
@@ -86,6 +95,15 @@ struct MappingFile {
     columns: ColumnsSection,
     #[serde(default)]
     dates: DatesSection,
+    #[serde(default)]
+    powers: PowersSection,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PowersSection {
+    #[serde(default)]
+    no_suspicion: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +141,7 @@ impl ColumnMapping {
             object_of_search: Some("Object of search".into()),
             date_format: None,
             naive_dates: NaiveDates::Local,
+            no_suspicion_powers: Vec::new(),
         }
     }
 
@@ -166,7 +185,19 @@ impl ColumnMapping {
             object_of_search: non_empty("object_of_search", columns.object_of_search)?,
             date_format: file.dates.format,
             naive_dates: file.dates.naive,
+            no_suspicion_powers: file
+                .powers
+                .no_suspicion
+                .into_iter()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
         })
+    }
+
+    /// The powers whose searches need no reasonable grounds.
+    pub fn no_suspicion(&self) -> crate::powers::NoSuspicionPowers {
+        crate::powers::NoSuspicionPowers::with_extra(&self.no_suspicion_powers)
     }
 
     pub fn is_police_uk(&self) -> bool {
@@ -267,6 +298,23 @@ mod tests {
                 .unwrap();
         let missing = mapping.resolve(&header(&["Date", "Ref"])).unwrap_err();
         assert_eq!(missing, vec!["When".to_string(), "Officer".to_string()]);
+    }
+
+    #[test]
+    fn a_mapping_lists_more_no_suspicion_powers() {
+        let mapping = ColumnMapping::from_toml(
+            "[columns]\ndate = \"When\"\n[powers]\nno_suspicion = [\"S60 CJPOA\", \" \"]\n",
+        )
+        .unwrap();
+        assert_eq!(mapping.no_suspicion_powers, ["S60 CJPOA"]);
+        let powers = mapping.no_suspicion();
+        assert!(powers.matches("s60 cjpoa"));
+        assert!(powers.matches("Terrorism Act 2000 (section 47A)"));
+        // Old manifests have no such key: the defaults only.
+        let json = serde_json::to_string(&ColumnMapping::police_uk()).unwrap();
+        assert!(!json.contains("no_suspicion"));
+        let back: ColumnMapping = serde_json::from_str(&json).unwrap();
+        assert!(back.no_suspicion_powers.is_empty());
     }
 
     #[test]

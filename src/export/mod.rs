@@ -15,5 +15,6 @@ pub use mapping::{ColumnMapping, ResolvedColumns, POLICE_UK, POLICE_UK_HEADER};
 pub use month::{MonthWindow, NaiveDates, Stamp, YearMonth};
 pub use read_back::read_back;
 pub use scan::{
-    reject_repeated_paths, scan_month, EthnicityCount, InputSummary, MonthRecord, MonthScan,
+    is_minority_officer_defined, reject_repeated_paths, scan_month, EthnicityCount, InputSummary,
+    MonthRecord, MonthScan,
 };

@@ -45,6 +45,23 @@ pub struct MonthRecord {
     pub offset: u64,
     /// Officer and area values, when those columns are mapped.
     pools: Option<Box<Pools>>,
+    /// [`MINORITY`] and [`NO_SUSPICION`]: a byte, not the strings, since
+    /// the draw needs only these two facts about ethnicity and legislation.
+    flags: u8,
+}
+
+const MINORITY: u8 = 1;
+const NO_SUSPICION: u8 = 2;
+
+/// Whether an officer-defined ethnicity is on the minority side of the
+/// stratified draw (`hash-rank-v2`): Black, Asian, Mixed or Other, trimmed,
+/// any case. Exactly these four words, nothing looser, so that anyone can
+/// recompute the strata with `grep -i`.
+pub fn is_minority_officer_defined(value: &str) -> bool {
+    let value = value.trim();
+    ["Black", "Asian", "Mixed", "Other"]
+        .iter()
+        .any(|group| value.eq_ignore_ascii_case(group))
 }
 
 /// The trimmed officer and area values of a record.
@@ -63,6 +80,18 @@ impl MonthRecord {
     /// The area column's trimmed value, when one is mapped.
     pub fn area(&self) -> Option<&str> {
         self.pools.as_ref().and_then(|p| p.area.as_deref())
+    }
+
+    /// The officer-defined ethnicity is Black, Asian, Mixed or Other (false
+    /// when no officer-defined column is mapped).
+    pub fn minority(&self) -> bool {
+        self.flags & MINORITY != 0
+    }
+
+    /// The legislation is a power needing no reasonable grounds (false when
+    /// no legislation column is mapped).
+    pub fn no_suspicion(&self) -> bool {
+        self.flags & NO_SUSPICION != 0
     }
 }
 
@@ -220,6 +249,7 @@ fn scan_file(
         Scheme::Officer => columns.officer_defined_ethnicity,
         Scheme::SelfDefined => columns.self_defined_ethnicity,
     });
+    let no_suspicion = mapping.no_suspicion();
     let mut data_rows = 0u64;
     let (mut earliest, mut latest): (Option<Stamp>, Option<Stamp>) = (None, None);
     while let Some((line, mut record)) = reader.next_record().map_err(io_error)? {
@@ -273,12 +303,23 @@ fn scan_file(
                 area: trimmed(columns.area),
             })
         });
+        let cell = |column: Option<usize>| {
+            column.map(|index| utf8_field(record.get(index).unwrap_or_default()))
+        };
+        let mut flags = 0;
+        if cell(columns.officer_defined_ethnicity).is_some_and(is_minority_officer_defined) {
+            flags |= MINORITY;
+        }
+        if cell(columns.legislation).is_some_and(|text| no_suspicion.matches(text)) {
+            flags |= NO_SUSPICION;
+        }
         rows.push(MonthRecord {
             record_id,
             input: 0,
             line,
             offset: record.offset(),
             pools,
+            flags,
         });
     }
 

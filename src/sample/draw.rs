@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::hashing::rank_key;
+use crate::hashing::{rank_key_of, ALGORITHM};
 
 /// A stop-and-search champion, as the champions file gives them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +43,25 @@ pub struct Candidate<'a> {
     pub officer: Option<&'a str>,
     /// The area column's value, when an area column is mapped.
     pub area: Option<&'a str>,
+    /// Officer-defined ethnicity Black, Asian, Mixed or Other: the
+    /// `minority` stratum of `hash-rank-v2`.
+    pub minority: bool,
+    /// A power that needs no reasonable grounds (section 60, 47A, ...):
+    /// dealt like any search, outside every stratum population.
+    pub no_suspicion: bool,
+}
+
+impl<'a> Candidate<'a> {
+    /// A record with no officer, area, minority or power information.
+    pub fn plain(record_id: &'a str) -> Self {
+        Self {
+            record_id,
+            officer: None,
+            area: None,
+            minority: false,
+            no_suspicion: false,
+        }
+    }
 }
 
 /// What to draw.
@@ -70,24 +89,69 @@ pub struct ChampionDraw {
     pub sample_shortfall: usize,
     /// How many short of `reserves` the reserve list is.
     pub reserve_shortfall: usize,
+    /// The stratum of each sampled record: an index into the manifest's
+    /// `strata`, or `null` for a search under a no-suspicion power (outside
+    /// every stratum). Absent in manifests made before strata were kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sample_strata: Vec<Option<usize>>,
+    /// The same for each reserve.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reserve_strata: Vec<Option<usize>>,
+    /// `hash-rank-v2`: how many short of K minority searches the sample is
+    /// (topped up from the rest stratum).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub minority_shortfall: usize,
+    /// `hash-rank-v2`: how many short of their minority share the reserves are.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub minority_reserve_shortfall: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl ChampionDraw {
+    /// A champion's empty draw, before dealing.
+    pub(super) fn empty(champion: &Champion, candidates: &[Candidate<'_>]) -> Self {
+        Self {
+            champion: champion.clone(),
+            eligible: candidates.iter().filter(|c| champion.can_take(c)).count(),
+            sample: Vec::new(),
+            reserves: Vec::new(),
+            sample_shortfall: 0,
+            reserve_shortfall: 0,
+            sample_strata: Vec::new(),
+            reserve_strata: Vec::new(),
+            minority_shortfall: 0,
+            minority_reserve_shortfall: 0,
+        }
+    }
 }
 
 /// Ranks candidates by ascending `rank_key`; ties (impossible in practice)
 /// fall back to the record id so the order is total.
 pub fn rank<'a>(candidates: &[Candidate<'a>], seed: &str, month: &str) -> Vec<Candidate<'a>> {
-    rank_order(candidates, seed, month)
+    rank_order(candidates, ALGORITHM, seed, month, |_| true)
         .into_iter()
         .map(|i| candidates[i as usize])
         .collect()
 }
 
-/// The candidates' indices in rank order. Keys with indices, not copies of
-/// the candidates: a large force's month has hundreds of thousands.
-fn rank_order(candidates: &[Candidate<'_>], seed: &str, month: &str) -> Vec<u32> {
+/// The indices of the candidates `keep` accepts, in rank order under
+/// `algorithm`. Keys with indices, not copies of the candidates: a large
+/// force's month has hundreds of thousands.
+pub(super) fn rank_order(
+    candidates: &[Candidate<'_>],
+    algorithm: &str,
+    seed: &str,
+    month: &str,
+    keep: impl Fn(&Candidate<'_>) -> bool,
+) -> Vec<u32> {
     let mut keyed: Vec<([u8; 32], u32)> = candidates
         .iter()
         .enumerate()
-        .map(|(i, c)| (rank_key(seed, month, c.record_id), i as u32))
+        .filter(|(_, c)| keep(c))
+        .map(|(i, c)| (rank_key_of(algorithm, seed, month, c.record_id), i as u32))
         .collect();
     keyed.sort_unstable_by(|a, b| {
         a.0.cmp(&b.0).then_with(|| {
@@ -105,17 +169,10 @@ pub fn draw(
     champions: &[Champion],
     request: &DrawRequest<'_>,
 ) -> Vec<ChampionDraw> {
-    let order = rank_order(candidates, request.seed, request.month);
+    let order = rank_order(candidates, ALGORITHM, request.seed, request.month, |_| true);
     let mut draws: Vec<ChampionDraw> = champions
         .iter()
-        .map(|champion| ChampionDraw {
-            champion: champion.clone(),
-            eligible: candidates.iter().filter(|c| champion.can_take(c)).count(),
-            sample: Vec::with_capacity(request.per_champion),
-            reserves: Vec::with_capacity(request.reserves),
-            sample_shortfall: 0,
-            reserve_shortfall: 0,
-        })
+        .map(|champion| ChampionDraw::empty(champion, candidates))
         .collect();
 
     let mut taken = vec![false; order.len()];
@@ -152,7 +209,7 @@ pub fn draw(
 /// examines every record, and that rule left every champion without
 /// reserves; walking again from the top gives the same draw whenever no
 /// record was passed over, and reserves for everyone who can have them.
-fn deal(
+pub(super) fn deal(
     candidates: &[Candidate<'_>],
     order: &[u32],
     taken: &mut [bool],
@@ -201,13 +258,7 @@ mod tests {
     }
 
     fn plain(ids: &[String]) -> Vec<Candidate<'_>> {
-        ids.iter()
-            .map(|id| Candidate {
-                record_id: id,
-                officer: None,
-                area: None,
-            })
-            .collect()
+        ids.iter().map(|id| Candidate::plain(id)).collect()
     }
 
     fn request(per: usize, reserves: usize) -> DrawRequest<'static> {
@@ -241,9 +292,9 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, id)| Candidate {
-                record_id: id,
                 officer: Some(["o1", "o2", "o3"][i % 3]),
                 area: Some(["North", "South"][i % 2]),
+                ..Candidate::plain(id)
             })
             .collect();
         let champions = [
@@ -297,9 +348,8 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, id)| Candidate {
-                record_id: id,
-                officer: None,
                 area: Some(if i < 4 { "Tiny" } else { "Big" }),
+                ..Candidate::plain(id)
             })
             .collect();
         let champions = [
@@ -327,9 +377,8 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, id)| Candidate {
-                record_id: id,
-                officer: None,
                 area: Some(if i % 4 == 0 { "North" } else { "South" }),
+                ..Candidate::plain(id)
             })
             .collect();
         let champions = [

@@ -38,6 +38,17 @@ pub struct Shortfall {
     pub champion: String,
     pub sample_missing: usize,
     pub reserves_missing: usize,
+    /// `hash-rank-v2`: minority searches short of K (made up from the rest
+    /// stratum where it could be).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub minority_missing: usize,
+    /// `hash-rank-v2`: minority reserves short of their share.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub minority_reserves_missing: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,11 +92,18 @@ impl Manifest {
     pub fn shortfalls(champions: &[ChampionDraw]) -> Vec<Shortfall> {
         champions
             .iter()
-            .filter(|c| c.sample_shortfall > 0 || c.reserve_shortfall > 0)
+            .filter(|c| {
+                c.sample_shortfall > 0
+                    || c.reserve_shortfall > 0
+                    || c.minority_shortfall > 0
+                    || c.minority_reserve_shortfall > 0
+            })
             .map(|c| Shortfall {
                 champion: c.champion.name.clone(),
                 sample_missing: c.sample_shortfall,
                 reserves_missing: c.reserve_shortfall,
+                minority_missing: c.minority_shortfall,
+                minority_reserves_missing: c.minority_reserve_shortfall,
             })
             .collect()
     }

@@ -1,15 +1,22 @@
-//! The draw: champions, the `hash-rank-v1` ranking and dealing, reserves,
-//! and the manifest that lets anyone recompute it.
+//! The draw: champions, the `hash-rank-v1` ranking and dealing, the
+//! stratified `hash-rank-v2`, reserves, the strata estimates need, and the
+//! manifest that lets anyone recompute it.
 
 mod champions;
 mod draw;
 mod manifest;
+mod strata;
+mod stratified;
 
 use std::collections::HashSet;
 
 pub use champions::{parse_champions, read_champions, ChampionsError};
 pub use draw::{draw, rank, Candidate, Champion, ChampionDraw, DrawRequest};
 pub use manifest::{Manifest, Parameters, SeedSource, Shortfall, Superseded};
+pub use strata::{design_differences, strata, DrawDesign, SamplingGroup, Stratum};
+pub use stratified::{
+    draw_stratified, draw_with_design, minority_reserves, Dealt, Design, DesignError,
+};
 
 use crate::export::MonthScan;
 
@@ -41,6 +48,8 @@ pub fn candidates<'a>(
             record_id: &record.record_id,
             officer: record.officer(),
             area: record.area(),
+            minority: record.minority(),
+            no_suspicion: record.no_suspicion(),
         })
         .collect();
     (candidates, present)

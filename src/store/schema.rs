@@ -169,4 +169,11 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX draft_answers_open ON draft_answers (draw_id, record_id) WHERE assessment_id IS NULL;
     "#,
+    // 4: a substitution in a stratified draw (`hash-rank-v2`) takes the
+    //    champion's next reserve of the same stratum; when none is left it
+    //    takes one of the other stratum, and says so here.
+    r#"
+    ALTER TABLE substitutions ADD COLUMN other_stratum INTEGER NOT NULL DEFAULT 0
+        CHECK (other_stratum IN (0, 1));
+    "#,
 ];

@@ -20,6 +20,8 @@ mod report_cli;
 mod sample_cli;
 mod sample_errors;
 mod stats_cli;
+mod stratified_cli;
+mod stratified_draw;
 mod substitute_cli;
 mod synth_cli;
 mod workbook_office;

@@ -25,6 +25,16 @@ pub struct Substitution {
     /// The reserve's 1-based position in the champion's reserve order.
     pub reserve_position: i64,
     pub reserves_left: u64,
+    /// A stratified draw had no reserve of the search's stratum left, so
+    /// the replacement is from the other stratum (recorded with it).
+    pub other_stratum: bool,
+}
+
+/// A reserve a substitution can bring in.
+struct NextReserve {
+    record_id: String,
+    position: i64,
+    other_stratum: bool,
 }
 
 /// Why a search cannot be substituted.
@@ -178,15 +188,13 @@ impl Tx<'_> {
              WHERE a.draw_id = ?1 AND a.champion = ?2 AND a.role = 'reserve'
                AND NOT EXISTS (SELECT 1 FROM substitutions s
                                WHERE s.draw_id = a.draw_id AND s.replacement_id = a.record_id)";
-        let next: Option<(String, i64)> = self
-            .tx
-            .query_row(
-                &format!("SELECT a.record_id, a.position {unused} ORDER BY a.position LIMIT 1"),
-                params![draw.id, champion],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        let Some((replacement_id, reserve_position)) = next else {
+        let next = self.next_reserve(draw.id, &champion, record_id, unused)?;
+        let Some(NextReserve {
+            record_id: replacement_id,
+            position: reserve_position,
+            other_stratum,
+        }) = next
+        else {
             let reserves: u64 = self.tx.query_row(
                 "SELECT count(*) FROM assignments WHERE draw_id = ?1 AND champion = ?2 AND role = 'reserve'",
                 params![draw.id, champion],
@@ -200,8 +208,8 @@ impl Tx<'_> {
         };
         self.tx.execute(
             "INSERT INTO substitutions (draw_id, record_id, replacement_id, reason, footage_missing,
-                                        recorded_at, recorded_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                        recorded_at, recorded_by, other_stratum)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 draw.id,
                 record_id,
@@ -209,7 +217,8 @@ impl Tx<'_> {
                 reason,
                 footage_missing,
                 recorded_at,
-                recorded_by
+                recorded_by,
+                other_stratum
             ],
         )?;
         let reserves_left: u64 = self.tx.query_row(
@@ -223,7 +232,75 @@ impl Tx<'_> {
             replacement_id,
             reserve_position,
             reserves_left,
+            other_stratum,
         })
+    }
+
+    /// The champion's next unused reserve: in reserve order for
+    /// `hash-rank-v1`; for `hash-rank-v2` the first of the same stratum
+    /// (area pool when champions draw by area, and minority or rest by the
+    /// officer-defined ethnicity), else the first of any.
+    fn next_reserve(
+        &self,
+        draw_id: i64,
+        champion: &str,
+        record_id: &str,
+        unused: &str,
+    ) -> Result<Option<NextReserve>, SubstitutionError> {
+        let algorithm: String = self.tx.query_row(
+            "SELECT algorithm FROM draws WHERE id = ?1",
+            [draw_id],
+            |row| row.get(0),
+        )?;
+        let by_area: bool = self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM draw_champions WHERE draw_id = ?1 AND area IS NOT NULL)",
+            [draw_id],
+            |row| row.get(0),
+        )?;
+        let stratum = |ethnicity: &str, area: String| {
+            (
+                crate::export::is_minority_officer_defined(ethnicity),
+                by_area.then_some(area),
+            )
+        };
+        let mut statement = self.tx.prepare(&format!(
+            "SELECT a.record_id, a.position, r.officer_defined_ethnicity, r.area {}
+             ORDER BY a.position",
+            unused.replacen(
+                "FROM assignments a",
+                "FROM assignments a JOIN records r ON r.draw_id = a.draw_id AND r.record_id = a.record_id",
+                1
+            )
+        ))?;
+        let reserves: Vec<(String, i64, (bool, Option<String>))> = statement
+            .query_map(params![draw_id, champion], |row| {
+                let ethnicity: String = row.get(2)?;
+                Ok((row.get(0)?, row.get(1)?, stratum(&ethnicity, row.get(3)?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some(first) = reserves.first() else {
+            return Ok(None);
+        };
+        if algorithm != crate::hashing::ALGORITHM_V2 {
+            return Ok(Some(NextReserve {
+                record_id: first.0.clone(),
+                position: first.1,
+                other_stratum: false,
+            }));
+        }
+        let (ethnicity, area): (String, String) = self.tx.query_row(
+            "SELECT officer_defined_ethnicity, area FROM records WHERE draw_id = ?1 AND record_id = ?2",
+            params![draw_id, record_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        let wanted = stratum(&ethnicity, area);
+        let same = reserves.iter().find(|(_, _, s)| *s == wanted);
+        let (id, position, _) = same.unwrap_or(first);
+        Ok(Some(NextReserve {
+            record_id: id.clone(),
+            position: *position,
+            other_stratum: same.is_none(),
+        }))
     }
 
     /// Each champion's progress in each current draw of the period, by
