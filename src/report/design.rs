@@ -81,6 +81,9 @@ impl SampleDesign {
                     }
                     info.coverage_gap += k.coverage_gap;
                     info.no_suspicion_dealt += k.no_suspicion;
+                    if k.from_snapshot {
+                        info.strata_from_snapshot.push(draw.month.clone());
+                    }
                     months.insert(draw.month.as_str(), (offset, Some(k), powers));
                 }
                 _ => {
@@ -108,6 +111,7 @@ impl SampleDesign {
                 });
             };
             let stratum = match kept {
+                Some(k) if k.from_snapshot && powers.matches(&search.legislation) => None,
                 Some(k) => match k.record_strata.get(&search.record_id) {
                     Some(stratum) => stratum.map(|h| offset + h),
                     None => {

@@ -51,9 +51,15 @@ pub struct DrawStrata {
     pub month: String,
     /// Rows of the month in the inputs.
     pub month_records: u64,
-    /// The strata kept at draw time; `None` for a manifest made before
-    /// strata were kept (the report then takes one stratum for the month).
+    /// The strata kept at draw time; for a manifest made before strata
+    /// were kept whose champions drew from area pools, one stratum per area
+    /// with the pool size the manifest gives its champions (`from_snapshot`);
+    /// `None` for an older draw without areas (the report then takes one
+    /// stratum for the month).
     pub strata: Option<Vec<crate::sample::Stratum>>,
+    /// The strata were worked out now from the stored manifest, not kept at
+    /// draw time: no-suspicion searches are found by their legislation.
+    pub from_snapshot: bool,
     /// Dealt searches under a no-suspicion power (strata manifests only).
     pub no_suspicion: u64,
     /// Searches no champion could take (strata manifests only).
@@ -97,6 +103,9 @@ struct ManifestColumns {
 struct ManifestChampion {
     #[serde(default)]
     area: Option<String>,
+    /// The champion's pool size N.
+    #[serde(default)]
+    eligible: usize,
     #[serde(default)]
     sample: Vec<String>,
     #[serde(default)]
@@ -108,7 +117,8 @@ struct ManifestChampion {
 }
 
 impl ManifestDesign {
-    fn into_strata(self, month: String, month_records: u64) -> DrawStrata {
+    fn into_strata(mut self, month: String, month_records: u64) -> DrawStrata {
+        let from_snapshot = self.strata.is_none() && self.area_pools_from_manifest(&month);
         let mut record_strata = HashMap::new();
         if self.strata.is_some() {
             for champion in &self.champions {
@@ -125,6 +135,7 @@ impl ManifestDesign {
         DrawStrata {
             month,
             month_records,
+            from_snapshot,
             strata: self.strata,
             no_suspicion: self.no_suspicion,
             coverage_gap: self.coverage_gap,
@@ -133,6 +144,46 @@ impl ManifestDesign {
             officer_mapped: self.columns.officer.is_some(),
             area_pools: self.champions.iter().any(|c| c.area.is_some()),
         }
+    }
+
+    /// For a manifest without strata whose champions all drew from area
+    /// pools: one stratum per area, its population the largest pool any of
+    /// its champions had (they differ only by each champion's own searches),
+    /// and each dealt record in its champion's area. Returns whether it did.
+    fn area_pools_from_manifest(&mut self, month: &str) -> bool {
+        use crate::sample::{SamplingGroup, Stratum};
+        if self.champions.is_empty() || self.champions.iter().any(|c| c.area.is_none()) {
+            return false;
+        }
+        let mut areas: Vec<(String, usize)> = Vec::new();
+        for champion in &self.champions {
+            let area = champion.area.clone().unwrap_or_default();
+            match areas.iter_mut().find(|(a, _)| *a == area) {
+                Some((_, pool)) => *pool = (*pool).max(champion.eligible),
+                None => areas.push((area, champion.eligible)),
+            }
+        }
+        areas.sort();
+        for champion in &mut self.champions {
+            let area = champion.area.as_deref().unwrap_or_default();
+            let h = areas.iter().position(|(a, _)| a == area);
+            champion.sample_strata = vec![h; champion.sample.len()];
+            champion.reserve_strata = vec![h; champion.reserves.len()];
+        }
+        self.strata = Some(
+            areas
+                .into_iter()
+                .map(|(area, population)| Stratum {
+                    month: month.to_string(),
+                    area: Some(area),
+                    group: SamplingGroup::All,
+                    population,
+                    dealt: 0,
+                    reserves: 0,
+                })
+                .collect(),
+        );
+        true
     }
 }
 

@@ -5,6 +5,7 @@ mod browser;
 mod common;
 mod csv_office;
 mod demo_cli;
+mod design_oracle_cli;
 mod design_report;
 mod html_cli;
 mod import_cli;
