@@ -114,3 +114,98 @@ fn months_of_different_sizes_are_weighted_by_their_searches() {
         assert!(comparison["p_fisher"].is_null());
     }
 }
+
+/// Kent January with every fifth search under section 60 (both
+/// data.police.uk spellings): reviewed for conduct, counted apart, in no
+/// grounds proportion whatever verdict the reviewer gave.
+#[test]
+fn section_60_searches_are_counted_apart() {
+    let ws = Workspace::new();
+    let source = fs::read_to_string(shipped(KENT_JAN)).unwrap();
+    let mut text = String::new();
+    for (i, line) in source.lines().enumerate() {
+        let line = match (i, i % 5) {
+            (0, _) => line.to_string(),
+            (_, 0) => line.replace(
+                "Police and Criminal Evidence Act 1984 (section 1)",
+                if i % 2 == 0 {
+                    "Criminal Justice and Public Order Act 1994 (section 60)"
+                } else {
+                    "section 60 Criminal Justice and Public Order Act 1994"
+                },
+            ),
+            _ => line.to_string(),
+        };
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let export = ws.write("s60.csv", text);
+    ws.champions(&["A Ahmed", "B Brown"]);
+    ws.sample(&[export], "2019-01", "section-60", &[]);
+    let (mut s60, mut judged, mut reasonable) = (0u64, 0u64, 0u64);
+    let mut sheets = Vec::new();
+    for name in ["A_Ahmed", "B_Brown"] {
+        let path = ws.path(&format!("worksheets/2019-01/{name}.csv"));
+        let mut sheet = Sheet::load(&path);
+        for (i, row) in sheet.with_role("sample").into_iter().enumerate() {
+            let no_suspicion = sheet.get(row, "Legislation").contains("section 60");
+            // Section 60 searches get "not_reasonable": were they counted,
+            // the proportion would fall.
+            let verdict = if no_suspicion || i % 4 == 0 {
+                "not_reasonable"
+            } else {
+                "reasonable"
+            };
+            if no_suspicion {
+                s60 += 1;
+            } else {
+                judged += 1;
+                reasonable += u64::from(verdict == "reasonable");
+            }
+            sheet.assess(row, verdict, "");
+        }
+        sheet.save(&path);
+        sheets.push(path);
+    }
+    assert!(s60 > 0, "the draw took some section 60 searches");
+    ws.grounds().arg("import").args(&sheets).assert().success();
+    let output = ws
+        .grounds()
+        .args(["report", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let overall = &json["overall"];
+    assert_eq!(overall["not_required"].as_u64(), Some(s60));
+    assert_eq!(overall["assessed"].as_u64(), Some(judged));
+    assert_eq!(overall["reasonable"].as_u64(), Some(reasonable));
+    let p = overall["proportion"].as_f64().unwrap();
+    assert!((p - reasonable as f64 / judged as f64).abs() < 1e-12);
+    let not_required: u64 = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["not_required"].as_u64().unwrap())
+        .sum();
+    assert_eq!(not_required, s60, "each group counts its own apart");
+    let verdicts = json["breakdowns"]["verdicts"].as_array().unwrap();
+    let counted = verdicts
+        .iter()
+        .find(|v| v["value"] == "not_required")
+        .unwrap();
+    assert_eq!(counted["count"].as_u64(), Some(s60));
+    for row in json["by_legislation"].as_array().unwrap() {
+        if row["value"].as_str().unwrap().contains("section 60") {
+            assert_eq!(row["assessed"], 0);
+            assert!(row["proportion"].is_null());
+        }
+    }
+    ws.grounds()
+        .arg("report")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "under a power that needs no reasonable grounds",
+        ));
+}
