@@ -84,13 +84,15 @@ pub fn make_public(report: &mut Report, suppress_below: u64) {
     // no-suspicion power: small counts of people, and no grounds rate to
     // protect them by, so withheld (the overall count stays, as the process
     // counts do).
-    for estimate in report
-        .groups
-        .iter_mut()
-        .map(|g| &mut g.estimate)
-        .chain(std::iter::once(&mut report.minority))
-    {
-        estimate.not_required = None;
+    if k > 1 {
+        for estimate in report
+            .groups
+            .iter_mut()
+            .map(|g| &mut g.estimate)
+            .chain(std::iter::once(&mut report.minority))
+        {
+            estimate.not_required = None;
+        }
     }
 
     let overall_suppressed = report.overall.suppressed;
