@@ -246,6 +246,19 @@ mod tests {
                 (0, 0, None, None, None),
                 "{label}"
             );
+            // The design-based fields would give the size away (n*, and
+            // the standard error with the rate): they go too.
+            assert_eq!(
+                (
+                    e.standard_error,
+                    e.effective_n,
+                    e.design_effect,
+                    e.weighted,
+                    e.not_required
+                ),
+                (None, None, None, false, None),
+                "{label}"
+            );
         }
         let white = group(&r, "White");
         assert!(!white.suppressed);

@@ -117,7 +117,7 @@ pub fn data_warnings(report: &Report) -> Vec<String> {
     }
     if !report.design.strata_from_snapshot.is_empty() {
         warnings.push(format!(
-            "{}: strata computed from the stored snapshot (one pool per month; the draw predates stored strata).",
+            "{}: strata computed from the stored snapshot (the draw predates stored strata: one pool per area as the manifest sizes it, else one per month of all its searches).",
             report.design.strata_from_snapshot.join(", ")
         ));
     }

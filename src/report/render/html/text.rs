@@ -178,7 +178,7 @@ pub(super) fn weights_paragraphs(report: &Report) -> Vec<String> {
         out.push(format!("{} searches could not be given to any champion (for example the only champion of an area was the officer): the figures do not speak for them.", d.coverage_gap));
     }
     if !d.strata_from_snapshot.is_empty() {
-        out.push(format!("For {} the draw predates stored strata: each month is one pool, its size the month's searches in the stored snapshot (strata computed from the stored snapshot).", d.strata_from_snapshot.join(", ")));
+        out.push(format!("For {} the draw predates stored strata, so the strata were computed from the stored snapshot: one pool per area as the manifest sizes it, or else one pool for the month of all its searches.", d.strata_from_snapshot.join(", ")));
     }
     out
 }
