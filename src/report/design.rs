@@ -240,3 +240,158 @@ fn weighted_because(info: &DesignInfo) -> Vec<String> {
     }
     reasons
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::model::EstimateRules;
+    use crate::sample::{SamplingGroup, Stratum};
+    use crate::stats::Method;
+
+    fn search(month: &str, id: &str, grounds: &str, legislation: &str) -> AssessedSearch {
+        AssessedSearch {
+            month: month.into(),
+            champion: "A".into(),
+            record_id: id.into(),
+            grounds: grounds.into(),
+            bwv: "reviewed".into(),
+            gowisely: "yes".into(),
+            conduct: "good".into(),
+            referral: "none".into(),
+            themes: vec![],
+            notes: String::new(),
+            self_defined_ethnicity: String::new(),
+            officer_defined_ethnicity: String::new(),
+            legislation: legislation.into(),
+            object_of_search: String::new(),
+            simulated: false,
+        }
+    }
+
+    fn draw(month: &str, records: u64) -> DrawRecord {
+        DrawRecord {
+            month: month.into(),
+            seed: "s".into(),
+            created_at: String::new(),
+            manifest_sha256: String::new(),
+            month_records: records,
+            per_champion: 20,
+            inputs: vec![],
+        }
+    }
+
+    fn kept(
+        month: &str,
+        strata: &[(&str, usize)],
+        records: &[(&str, Option<usize>)],
+    ) -> DrawStrata {
+        DrawStrata {
+            month: month.into(),
+            month_records: 0,
+            strata: Some(
+                strata
+                    .iter()
+                    .map(|(area, population)| Stratum {
+                        month: month.into(),
+                        area: Some(area.to_string()),
+                        group: SamplingGroup::All,
+                        population: *population,
+                        dealt: 0,
+                        reserves: 0,
+                    })
+                    .collect(),
+            ),
+            from_snapshot: false,
+            no_suspicion: 1,
+            coverage_gap: 7,
+            record_strata: records.iter().map(|(id, h)| (id.to_string(), *h)).collect(),
+            no_suspicion_powers: vec![],
+            officer_mapped: true,
+            area_pools: true,
+        }
+    }
+
+    const RULES: EstimateRules = EstimateRules {
+        method: Method::Wilson,
+        confidence: 0.95,
+        too_few_below: 10,
+    };
+
+    #[test]
+    fn kept_strata_weigh_each_area_and_leave_no_suspicion_searches_out() {
+        let searches = [
+            search("2019-01", "n1", "reasonable", ""),
+            search("2019-01", "n2", "reasonable", ""),
+            search("2019-01", "s1", "not_reasonable", ""),
+            search("2019-01", "s2", "reasonable", ""),
+            // Under section 60 by the manifest: its verdict does not count.
+            search("2019-01", "x", "not_reasonable", ""),
+            search("2019-01", "i", "insufficient_info", ""),
+        ];
+        let strata = [kept(
+            "2019-01",
+            &[("North", 900), ("South", 100)],
+            &[
+                ("n1", Some(0)),
+                ("n2", Some(0)),
+                ("s1", Some(1)),
+                ("s2", Some(1)),
+                ("x", None),
+                ("i", Some(1)),
+            ],
+        )];
+        let sample = SampleDesign::new(&searches, &[draw("2019-01", 1010)], &strata).unwrap();
+        assert_eq!(
+            sample.no_suspicion,
+            [false, false, false, false, true, false]
+        );
+        let all = sample.estimate(&RULES, |_| true).unwrap().unwrap();
+        assert_eq!(all.judged, 4);
+        // (900 × 1 + 100 × 1/2) / 1000
+        assert!((all.proportion - 0.95).abs() < 1e-12);
+        assert!(all.weighted);
+        let info = &sample.info;
+        assert_eq!(info.strata.len(), 2);
+        assert_eq!(info.strata[0].weight, Some(450.0));
+        assert_eq!(info.strata[1].weight, Some(50.0));
+        assert_eq!((info.coverage_gap, info.no_suspicion_dealt), (7, 1));
+        assert!(info.strata_from_snapshot.is_empty());
+        assert!(info.area_pools && info.officer_excluded && !info.self_weighting);
+    }
+
+    #[test]
+    fn older_draws_take_one_stratum_per_month_and_find_section_60_by_its_text() {
+        let searches = [
+            search("2019-01", "a", "reasonable", ""),
+            search("2019-01", "b", "not_reasonable", ""),
+            search(
+                "2019-01",
+                "c",
+                "not_reasonable",
+                "Criminal Justice and Public Order Act 1994 (section 60)",
+            ),
+            search("2019-02", "d", "reasonable", ""),
+        ];
+        let draws = [draw("2019-01", 100), draw("2019-02", 300)];
+        let sample = SampleDesign::new(&searches, &draws, &[]).unwrap();
+        assert_eq!(sample.no_suspicion, [false, false, true, false]);
+        let all = sample.estimate(&RULES, |_| true).unwrap().unwrap();
+        // (100 × 1/2 + 300 × 1) / 400
+        assert!((all.proportion - 0.875).abs() < 1e-12);
+        assert_eq!(sample.info.strata_from_snapshot, ["2019-01", "2019-02"]);
+        assert!(
+            !sample.info.officer_excluded,
+            "no manifest says an officer column was mapped"
+        );
+    }
+
+    #[test]
+    fn a_search_missing_from_its_manifest_is_an_error() {
+        let searches = [search("2019-01", "stray", "reasonable", "")];
+        let strata = [kept("2019-01", &[("North", 10)], &[])];
+        let err = SampleDesign::new(&searches, &[draw("2019-01", 10)], &strata)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("stray"), "{err}");
+    }
+}
