@@ -180,8 +180,8 @@ fn upper_first(text: &str) -> String {
 
 /// Who the report counts as "minority ethnic".
 pub const MINORITY_DEFINITION: &str = "Minority ethnic means the Black, Asian, Mixed and Other \
-     groups together; people who describe themselves as White (including White minorities such as \
-     White Irish or Gypsy or Irish Traveller) are in White, and Not stated is in neither.";
+     groups together; people recorded as White, including White minorities such as White Irish or \
+     Gypsy or Irish Traveller, are in White, and Not stated is in neither.";
 
 /// The power of a comparison, so that "not distinguishable" is read as
 /// "this sample could only have seen a gap this large".
