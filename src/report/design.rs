@@ -159,7 +159,7 @@ impl SampleDesign {
                 judged: n,
             })
             .collect();
-        info.self_weighting = design.as_ref().map_or(true, Design::is_self_weighting);
+        info.self_weighting = design.as_ref().is_none_or(Design::is_self_weighting);
         info.unrepresented_strata = design
             .as_ref()
             .map_or(0, |d| d.unrepresented_strata().len() as u64);
