@@ -18,8 +18,11 @@ use super::{byte_progress, parse_month, parse_timezone, range_parser, total_byte
 ///
 /// Ranks the month's searches by SHA-256 of the seed and each record id
 /// (algorithm hash-rank-v1, see the README), deals them round-robin to the
-/// champions, then deals ordered reserves. Writes OUT/YYYY-MM/manifest.json
-/// and one worksheet per champion, and records the draw in the workspace.
+/// champions, then deals ordered reserves. With --minority-per-champion K,
+/// K of each champion's searches come from people the officer recorded as
+/// Black, Asian, Mixed or Other (algorithm hash-rank-v2). Writes
+/// OUT/YYYY-MM/manifest.json and one worksheet per champion, and records
+/// the draw in the workspace.
 ///
 /// Example: grounds sample --export 2019-01-kent-stop-and-search.csv --month 2019-01 --champions champions.csv
 #[derive(clap::Args, Debug)]
@@ -44,6 +47,12 @@ pub struct Args {
     /// Ordered reserves per champion, used when a sampled search cannot be reviewed.
     #[arg(long, default_value_t = 5, value_parser = range_parser(RESERVES_LIMITS))]
     pub reserves: u32,
+
+    /// Of each champion's --per-champion searches, deal K from people the officer
+    /// recorded as Black, Asian, Mixed or Other (stratified draw hash-rank-v2), so the
+    /// minority-ethnic figure has a usable interval; reports weight it back.
+    #[arg(long, value_name = "K", value_parser = range_parser(PER_CHAMPION_LIMITS))]
+    pub minority_per_champion: Option<u32>,
 
     /// Seed (any text). Without it, one is made from the operating system's randomness.
     /// A panel can fix the export first and reveal a seed afterwards.
@@ -98,6 +107,7 @@ fn options(args: &Args) -> DrawOptions {
         out: args.out.clone(),
         columns: args.columns.clone(),
         timezone: args.timezone,
+        minority_per_champion: args.minority_per_champion,
         redraw: match (args.redraw, args.abandon_assessments) {
             (false, _) => Redraw::No,
             (true, false) => Redraw::IfUnused,
@@ -163,10 +173,61 @@ pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
             manifest.excluded_earlier_draws.len()
         );
     }
+    if let Some(design) = &manifest.design {
+        print_design(manifest, design);
+    }
     for shortfall in &manifest.shortfall {
+        if shortfall.sample_missing > 0 || shortfall.reserves_missing > 0 {
+            eprintln!(
+                "SHORTFALL: {} got {} fewer searches and {} fewer reserves than asked: their pool has too few eligible searches this month.",
+                shortfall.champion, shortfall.sample_missing, shortfall.reserves_missing
+            );
+        }
+        if shortfall.minority_missing > 0 || shortfall.minority_reserves_missing > 0 {
+            eprintln!(
+                "SHORTFALL (minority stratum): {} got {} fewer minority-ethnic searches and {} fewer minority-ethnic reserves than asked: too few in their pool this month; the rest stratum made up the numbers.",
+                shortfall.champion, shortfall.minority_missing, shortfall.minority_reserves_missing
+            );
+        }
+    }
+}
+
+/// The strata the report will weight by, and what falls outside them.
+fn print_design(manifest: &grounds::sample::Manifest, design: &grounds::sample::DrawDesign) {
+    if let Some(k) = manifest.minority_per_champion {
+        println!(
+            "Stratified draw ({}): {k} of each champion's {} searches from the minority-ethnic stratum.",
+            manifest.algorithm, manifest.parameters.per_champion
+        );
+    }
+    let strata: Vec<String> = design
+        .strata
+        .iter()
+        .map(|s| {
+            let area = s
+                .area
+                .as_deref()
+                .map(|a| format!("{a}, "))
+                .unwrap_or_default();
+            format!(
+                "{area}{} {} searches ({} drawn)",
+                s.group.label(),
+                s.population,
+                s.dealt
+            )
+        })
+        .collect();
+    println!("Strata: {}.", strata.join("; "));
+    if design.no_suspicion > 0 {
+        println!(
+            "{} searches were under a power that needs no reasonable grounds (section 60, 47A, ...): they may be drawn for their conduct, but are outside every grounds figure.",
+            design.no_suspicion
+        );
+    }
+    if design.coverage_gap > 0 {
         eprintln!(
-            "SHORTFALL: {} got {} fewer searches and {} fewer reserves than asked: their pool has too few eligible searches this month.",
-            shortfall.champion, shortfall.sample_missing, shortfall.reserves_missing
+            "COVERAGE GAP: {} searches could not go to any champion (the only champion of their area is the officer, or no champion covers the area); reports state this.",
+            design.coverage_gap
         );
     }
 }

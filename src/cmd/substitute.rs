@@ -74,4 +74,10 @@ pub fn print(done: &Substituted, month: YearMonth) {
         s.champion,
         month
     );
+    if s.other_stratum {
+        println!(
+            "{} had no reserve of the same stratum left, so this reserve is from the other stratum; the workspace records that.",
+            s.champion
+        );
+    }
 }

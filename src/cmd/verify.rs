@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use grounds::hashing::ALGORITHM;
 use grounds::workflow::{verify_draw, Verification};
 
 use super::{byte_progress, total_bytes, EXIT_CHECK_FAILED};
@@ -51,12 +50,13 @@ pub fn print(verification: &Verification) -> ExitCode {
         return ExitCode::from(EXIT_CHECK_FAILED);
     }
     println!(
-        "Verified: the {} draw (seed {:?}, {} champions, {} searches and {} reserves) is exactly what {ALGORITHM} gives for these exports.",
+        "Verified: the {} draw (seed {:?}, {} champions, {} searches and {} reserves) is exactly what {} gives for these exports.",
         verification.month,
         verification.seed,
         verification.champions,
         verification.sampled,
         verification.reserves,
+        verification.algorithm,
     );
     ExitCode::SUCCESS
 }

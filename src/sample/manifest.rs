@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::draw::ChampionDraw;
+use super::strata::{DrawDesign, Stratum};
+use super::stratified::Design;
 use crate::export::{ColumnMapping, InputSummary, YearMonth};
+use crate::hashing::{ALGORITHM, ALGORITHM_V2};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Parameters {
@@ -65,6 +68,9 @@ pub struct Manifest {
     pub inputs: Vec<InputSummary>,
     pub columns: ColumnMapping,
     pub parameters: Parameters,
+    /// `hash-rank-v2`: K, the minority-ethnic searches dealt to each champion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minority_per_champion: Option<usize>,
     /// Rows of the month in the inputs.
     pub month_records: usize,
     /// Records of the month left out because an earlier draw in the
@@ -72,6 +78,10 @@ pub struct Manifest {
     pub excluded_earlier_draws: Vec<String>,
     pub champions: Vec<ChampionDraw>,
     pub shortfall: Vec<Shortfall>,
+    /// `strata`, `no_suspicion` and `coverage_gap`, flattened into the
+    /// manifest; `None` in manifests made before strata were kept.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<DrawDesign>,
     /// The month's previous draw, when this one replaced it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<Superseded>,
@@ -86,6 +96,39 @@ impl Manifest {
 
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
+    }
+
+    /// How the draw was made, from its algorithm and K.
+    pub fn draw_design(&self) -> Result<Design, String> {
+        match (self.algorithm.as_str(), self.minority_per_champion) {
+            (ALGORITHM, None) => Ok(Design::Unstratified),
+            (ALGORITHM_V2, Some(k)) if k <= self.parameters.per_champion => {
+                Ok(Design::Minority { k })
+            }
+            (ALGORITHM_V2, Some(k)) => Err(format!(
+                "minority_per_champion {k} is more than per_champion {}",
+                self.parameters.per_champion
+            )),
+            (ALGORITHM_V2, None) => Err(format!("{ALGORITHM_V2} without minority_per_champion")),
+            (ALGORITHM, Some(_)) => Err(format!("{ALGORITHM} with minority_per_champion")),
+            (other, _) => Err(format!(
+                "algorithm {other:?}; this grounds knows {ALGORITHM} and {ALGORITHM_V2}"
+            )),
+        }
+    }
+
+    /// The stratum a dealt search was drawn from (for its weight N_h / n_h),
+    /// by its champion's position in `champions` and its record id. `None`
+    /// for a search under a no-suspicion power (in no stratum), a record not
+    /// dealt to that champion, or a manifest made before strata were kept.
+    pub fn stratum_of(&self, champion: usize, record_id: &str) -> Option<&Stratum> {
+        let design = self.design.as_ref()?;
+        design.stratum_of(self.champions.get(champion)?, record_id)
+    }
+
+    /// The stratum of a dealt search, whichever champion has it.
+    pub fn stratum_of_record(&self, record_id: &str) -> Option<&Stratum> {
+        (0..self.champions.len()).find_map(|champion| self.stratum_of(champion, record_id))
     }
 
     /// The shortfalls of a draw, champion by champion.

@@ -17,8 +17,10 @@ use crate::export::{
     read_back, reject_repeated_paths, scan_month, ColumnMapping, EthnicityCount, MonthRecord,
     MonthScan, MonthWindow, YearMonth,
 };
-use crate::hashing::{hex, sha256_reader, ALGORITHM};
-use crate::sample::{self, Champion, DrawRequest, Manifest, Parameters, SeedSource, Superseded};
+use crate::hashing::{hex, sha256_reader};
+use crate::sample::{
+    self, Champion, Design, DrawRequest, Manifest, Parameters, SeedSource, Superseded,
+};
 use crate::spreadsheet::safe_file_stems;
 use crate::store::{self, NewDraw, Redraw, SnapshotRecord, Store};
 
@@ -40,6 +42,9 @@ pub struct DrawOptions {
     pub columns: Option<PathBuf>,
     pub timezone: Tz,
     pub redraw: Redraw,
+    /// K: deal K of each champion's searches from the minority-ethnic
+    /// stratum (`hash-rank-v2`); `None`: `hash-rank-v1`.
+    pub minority_per_champion: Option<u32>,
 }
 
 impl DrawOptions {
@@ -57,6 +62,7 @@ impl DrawOptions {
             columns: None,
             timezone: chrono_tz::Europe::London,
             redraw: Redraw::No,
+            minority_per_champion: None,
         }
     }
 }
@@ -94,6 +100,11 @@ pub fn draw_month(
         Some(path) => ColumnMapping::from_toml_file(path)?,
         None => ColumnMapping::police_uk(),
     };
+    let design = Design::new(
+        options.minority_per_champion.map(|k| k as usize),
+        options.per_champion as usize,
+    )?;
+    check_design_against_mapping(design, &mapping, options.columns.as_deref())?;
     let champions = sample::read_champions(&options.champions)?;
     warnings.extend(check_champions_against_mapping(
         &champions,
@@ -137,14 +148,15 @@ pub fn draw_month(
         per_champion: options.per_champion as usize,
         reserves: options.reserves as usize,
     };
-    let draws = sample::draw(&candidates, &champions, &request);
+    let dealt = sample::draw_with_design(&candidates, &champions, &request, design);
+    let draws = dealt.champions;
     let parameters = Parameters {
         per_champion: request.per_champion,
         reserves: request.reserves,
     };
     let manifest = Manifest {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        algorithm: ALGORITHM.to_string(),
+        algorithm: design.algorithm().to_string(),
         seed,
         seed_source,
         month: options.month,
@@ -153,10 +165,12 @@ pub fn draw_month(
         inputs: scan.inputs.clone(),
         columns: mapping,
         parameters,
+        minority_per_champion: design.minority_per_champion(),
         month_records: scan.records.len(),
         excluded_earlier_draws: excluded_present,
         shortfall: Manifest::shortfalls(&draws),
         champions: draws,
+        design: Some(dealt.design),
         supersedes,
     };
     let manifest_json = manifest.to_json();
@@ -221,6 +235,27 @@ fn seed(given: Option<&str>) -> Result<(String, SeedSource)> {
             SeedSource::Generated,
         ),
     })
+}
+
+/// Refuses a stratified draw on an export whose mapping has no
+/// officer-defined ethnicity column: the strata could not be formed.
+fn check_design_against_mapping(
+    design: Design,
+    mapping: &ColumnMapping,
+    columns: Option<&Path>,
+) -> Result<()> {
+    if design == Design::Unstratified || mapping.officer_defined_ethnicity.is_some() {
+        return Ok(());
+    }
+    let file = columns.map_or_else(
+        || "the column mapping".to_string(),
+        |p| p.display().to_string(),
+    );
+    bail!(
+        "--minority-per-champion needs the officer-defined ethnicity column, and {file} maps none: \
+         add officer_defined_ethnicity = \"...\" under [columns] (the column with White, Black, Asian, \
+         Mixed, Other), or draw without --minority-per-champion"
+    )
 }
 
 /// Refuses areas the export cannot place; warns about officer ids it cannot use.

@@ -6,12 +6,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::export::{scan_month, YearMonth};
-use crate::hashing::{sha256_file, ALGORITHM};
+use crate::hashing::sha256_file;
 use crate::sample::{self, Champion, DrawRequest, Manifest, PER_CHAMPION_LIMITS, RESERVES_LIMITS};
 
 /// What a verification found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
+    /// `hash-rank-v1` or `hash-rank-v2`, as the manifest says.
+    pub algorithm: String,
     pub month: YearMonth,
     pub seed: String,
     pub champions: usize,
@@ -45,13 +47,10 @@ pub fn verify_draw(
         .with_context(|| format!("reading {}", manifest_path.display()))?;
     let manifest = Manifest::from_json(&text)
         .with_context(|| format!("{} is not a grounds manifest", manifest_path.display()))?;
-    if manifest.algorithm != ALGORITHM {
-        bail!(
-            "{} uses algorithm {:?}; this grounds knows {ALGORITHM}",
-            manifest_path.display(),
-            manifest.algorithm
-        );
-    }
+    let design = match manifest.draw_design() {
+        Ok(design) => design,
+        Err(problem) => bail!("{}: {problem}", manifest_path.display()),
+    };
     let zone: chrono_tz::Tz = manifest.timezone.parse().map_err(|_| {
         anyhow::anyhow!(
             "unknown time zone {:?}: give an IANA name such as Europe/London",
@@ -81,6 +80,7 @@ pub fn verify_draw(
         );
     }
     let mut verification = Verification {
+        algorithm: manifest.algorithm.clone(),
         month: manifest.month,
         seed: manifest.seed.clone(),
         champions: manifest.champions.len(),
@@ -123,10 +123,16 @@ pub fn verify_draw(
         per_champion: manifest.parameters.per_champion,
         reserves: manifest.parameters.reserves,
     };
-    let recomputed = sample::draw(&candidates, &champions, &request);
+    let recomputed = sample::draw_with_design(&candidates, &champions, &request, design);
     verification
         .problems
-        .extend(manifest.differences(&recomputed));
+        .extend(manifest.differences(&recomputed.champions));
+    verification.problems.extend(sample::design_differences(
+        manifest.design.as_ref(),
+        &manifest.champions,
+        &recomputed.design,
+        &recomputed.champions,
+    ));
     Ok(verification)
 }
 

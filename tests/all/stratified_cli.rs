@@ -124,15 +124,37 @@ fn manifest_equals_an_independent_recomputation() {
             assert_eq!(populations(&manifest), strata);
             assert_eq!(manifest["no_suspicion"], no_suspicion);
             assert_eq!(manifest["coverage_gap"], gap);
-            // Each champion: 10 minority searches first, 3 minority reserves first.
+            // Each champion: 10 minority searches first (fewer when their pool
+            // ran short, as the manifest says), 3 minority reserves first.
             for champion in 0..reviewers.len() {
+                let entry = &manifest["champions"][champion];
+                let short = entry["minority_shortfall"].as_u64().unwrap_or(0) as usize;
+                let short_reserves =
+                    entry["minority_reserve_shortfall"].as_u64().unwrap_or(0) as usize;
                 let sample = dealt_groups(&manifest, champion, "sample_strata");
-                assert!(sample[..10].iter().all(|g| g == "minority"), "{sample:?}");
-                assert!(sample[10..].iter().all(|g| g == "rest"), "{sample:?}");
                 let reserves = dealt_groups(&manifest, champion, "reserve_strata");
-                assert_eq!(
-                    reserves,
-                    ["minority", "minority", "minority", "rest", "rest"]
+                let minority =
+                    |groups: &[String]| groups.iter().filter(|g| *g == "minority").count();
+                assert_eq!(minority(&sample), 10 - short, "{sample:?}");
+                assert!(
+                    sample[..10 - short].iter().all(|g| g == "minority"),
+                    "{sample:?}"
+                );
+                assert_eq!(minority(&reserves), 3 - short_reserves, "{reserves:?}");
+                assert!(reserves[..3 - short_reserves]
+                    .iter()
+                    .all(|g| g == "minority"));
+                if reviewers[champion].area.is_none() {
+                    assert_eq!((short, short_reserves), (0, 0));
+                }
+            }
+            if reviewers.len() == 4 {
+                let shortfalls = manifest["shortfall"].as_array().unwrap();
+                assert!(
+                    shortfalls
+                        .iter()
+                        .any(|s| s["minority_missing"].as_u64() > Some(0)),
+                    "the Female pool has too few minority searches: {shortfalls:?}"
                 );
             }
             let mut verify = ws.grounds();
