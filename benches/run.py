@@ -127,6 +127,62 @@ def report_bench(runs):
         return {name: (statistics.median(w for w, _ in r), max(m for _, m in r)) for name, r in timings.items()}
 
 
+AREA_SHARES = [30, 20, 12, 10, 8, 6, 5, 4, 3, 2]  # percent of each month's searches
+
+
+def with_districts(files, folder):
+    """The synthetic exports with a District column: ten areas of very
+    different sizes (30% down to 2%), so that the report weighs every area."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cumulative = [sum(AREA_SHARES[: i + 1]) for i in range(len(AREA_SHARES))]
+    out = []
+    for f in files:
+        target = folder / f.name
+        if not target.exists():
+            with open(f, newline="", encoding="utf-8-sig") as src, open(target, "w", newline="", encoding="utf-8") as dst:
+                reader, writer = csv.reader(src), csv.writer(dst)
+                writer.writerow(next(reader) + ["District"])
+                for i, row in enumerate(reader):
+                    slot = (i * 37) % 100
+                    area = next(a for a, c in enumerate(cumulative) if slot < c)
+                    writer.writerow(row + [f"Area {area + 1}"])
+        out.append(target)
+    return out
+
+
+def design_report_bench(runs):
+    """`grounds report` on 5 years x 50 champions x 20 assessments across 10
+    areas of different sizes: every figure design-based over 600 strata."""
+    with tempfile.TemporaryDirectory(dir=TARGET) as scratch:
+        scratch = Path(scratch)
+        files = with_districts(ensure_data("report-60x8000", 60, 8000), DATA / "report-60x8000-districts")
+        mapping = scratch / "mapping.toml"
+        mapping.write_text('[columns]\ndate = "Date"\nself_defined_ethnicity = "Self-defined ethnicity"\n'
+                           'officer_defined_ethnicity = "Officer-defined ethnicity"\nlegislation = "Legislation"\n'
+                           'object_of_search = "Object of search"\narea = "District"\n')
+        champions = scratch / "champions.csv"
+        champions.write_text("champion,area\n" + "".join(f"Reviewer {i + 1},Area {i % 10 + 1}\n" for i in range(50)))
+        db = scratch / "grounds.db"
+        for f in files:
+            month = f.name[:7]
+            sh(GROUNDS, "sample", "--export", f, "--month", month, "--champions", champions, "--columns", mapping,
+               "--seed", "bench", "--db", db, "--out", scratch / "ws", "--reserves", 0, stdout=subprocess.DEVNULL)
+            fill(scratch / "ws" / month)
+        sheets = sorted((scratch / "ws").glob("*/*.csv"))
+        sh(GROUNDS, "import", "--db", db, *sheets, stdout=subprocess.DEVNULL)
+        timings = {}
+        for _ in range(runs):
+            for name, command in [
+                ("grounds report (table), 60 x 50 x 20 over 10 areas", [GROUNDS, "report", "--db", db]),
+                ("grounds report (json), 60 x 50 x 20 over 10 areas",
+                 [GROUNDS, "report", "--db", db, "--format", "json"]),
+                ("grounds report (html), 60 x 50 x 20 over 10 areas",
+                 [GROUNDS, "report", "--db", db, "--format", "html"]),
+            ]:
+                timings.setdefault(name, []).append(measure(command))
+        return {name: (statistics.median(w for w, _ in r), max(m for _, m in r)) for name, r in timings.items()}
+
+
 def fill(folder):
     verdicts = ["reasonable"] * 8 + ["not_reasonable", "insufficient_info"]
     for sheet in folder.glob("*.csv"):
@@ -165,7 +221,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="small inputs, 3 runs")
+    parser.add_argument("--design-report-only", action="store_true",
+                        help="only the design-based report benchmark (5 years x 50 champions x 10 areas)")
     args = parser.parse_args()
+    if args.design_report_only:
+        sh("cargo", "build", "--release", cwd=ROOT)
+        for name, (wall, rss) in design_report_bench(args.runs).items():
+            print(f"| {name} | {wall:.3f} | {rss:.0f} |")
+        return
     runs = 3 if args.quick else args.runs
     sh("cargo", "build", "--release", cwd=ROOT)
     python = ensure_venv()
@@ -181,6 +244,10 @@ def main():
     sections.append("### Workspace of 12 months x 15 champions x 20 assessments\n\n"
                     + "| command | median wall (s) | peak memory (MiB) |\n|---|---:|---:|\n"
                     + "\n".join(f"| {n} | {w:.3f} | {m:.0f} |" for n, (w, m) in report.items()))
+    design = design_report_bench(runs)
+    sections.append("### Design-based report: 5 years x 50 champions x 20 assessments across 10 areas\n\n"
+                    + "| command | median wall (s) | peak memory (MiB) |\n|---|---:|---:|\n"
+                    + "\n".join(f"| {n} | {w:.3f} | {m:.0f} |" for n, (w, m) in design.items()))
     text = f"""# Benchmark results
 
 Produced by `python3 benches/run.py` on {time.strftime('%Y-%m-%d')}.

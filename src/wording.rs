@@ -109,6 +109,26 @@ pub fn difference_reading(
     first: &str,
     second: &str,
 ) -> String {
+    difference_reading_by(
+        difference,
+        p_fisher,
+        "Fisher's exact test",
+        confidence,
+        first,
+        second,
+    )
+}
+
+/// [`difference_reading`] with the p-value of the named test (Fisher's
+/// exact test, or the design-based Wald test of a weighted sample).
+pub fn difference_reading_by(
+    difference: &Difference,
+    p_fisher: f64,
+    test: &str,
+    confidence: f64,
+    first: &str,
+    second: &str,
+) -> String {
     let level = level(confidence);
     let d = difference;
     let mut text = if d.lower > 0.0 {
@@ -137,7 +157,8 @@ pub fn difference_reading(
     let fisher_rejects = p_fisher < 1.0 - confidence;
     if fisher_rejects != distinguishable(d) {
         text.push_str(&format!(
-            " Fisher's exact test (p = {}) {} at this level, so treat the evidence as borderline.",
+            " {} (p = {}) {} at this level, so treat the evidence as borderline.",
+            upper_first(test),
             p_text(p_fisher),
             if fisher_rejects {
                 "does find a difference"
@@ -147,6 +168,49 @@ pub fn difference_reading(
         ));
     }
     text
+}
+
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Who the report counts as "minority ethnic".
+pub const MINORITY_DEFINITION: &str = "Minority ethnic means the Black, Asian, Mixed and Other \
+     groups together; people recorded as White, including White minorities such as White Irish or \
+     Gypsy or Irish Traveller, are in White, and Not stated is in neither.";
+
+/// The power of a comparison, so that "not distinguishable" is read as
+/// "this sample could only have seen a gap this large".
+pub fn detectable_sentence(detectable: Option<f64>) -> String {
+    match detectable {
+        Some(d) => format!(
+            "With these samples, a shortfall for minority ethnic groups of {} points or more below the \
+             White rate would have been detected 80% of the time; a smaller gap could easily go unseen.",
+            points(d)
+        ),
+        None => "These samples are too small to detect a shortfall for minority ethnic groups of any size \
+                 with 80% power."
+            .to_string(),
+    }
+}
+
+/// Why the sample is weighted, for people: each reason as a phrase.
+pub fn weighted_sentence(reasons: &[String]) -> String {
+    if reasons.is_empty() {
+        "Every reviewed search stands for the same number of searches, so the figures are the plain \
+         proportions of the reviews."
+            .to_string()
+    } else {
+        format!(
+            "The figures are weighted: {}. So each reviewed search counts for the number of searches \
+             it stands for (its pool's searches divided by that pool's reviewed searches), not once.",
+            reasons.join("; ")
+        )
+    }
 }
 
 #[cfg(test)]

@@ -76,8 +76,8 @@ pub struct Args {
     #[arg(long, default_value_t = 0.95, value_parser = parse_confidence)]
     pub confidence: f64,
 
-    /// Use Wald intervals with the finite population correction from the month's known number of searches.
-    #[arg(long)]
+    /// Deprecated, does nothing: the finite population correction is part of every variance.
+    #[arg(long, hide = true)]
     pub fpc: bool,
 
     /// Flag groups with fewer assessed searches than this as "too few to judge".
@@ -115,10 +115,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if let Some(out) = &args.out {
         Protected::of_workspace(&args.db.db).check(out)?;
     }
+    if args.fpc {
+        eprintln!("{FPC_DEPRECATED}");
+    }
     let report = request(&args).resolve(&Workspace::new(&args.db.db))?;
     output(&report, args.format, args.out.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// What `--fpc` prints: the flag stays so that old scripts run.
+pub const FPC_DEPRECATED: &str =
+    "note: --fpc is deprecated and does nothing: every interval is now \
+     design-based, with the finite population correction of each month and area in its variance \
+     (see the README, \"Statistics\")";
 
 /// Renders the report and writes it to `out`, or to standard output.
 pub fn output(report: &Report, format: Format, out: Option<&Path>) -> Result<()> {
@@ -153,7 +162,6 @@ fn request(args: &Args) -> ReportRequest {
             method: args.method,
             confidence: args.confidence,
             too_few_below: args.too_few,
-            fpc: args.fpc,
         },
         public_below: args.public.then_some(args.suppress_below),
     }

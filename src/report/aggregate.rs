@@ -12,6 +12,8 @@ pub struct Tally {
     pub not_reasonable: u64,
     pub none_recorded: u64,
     pub insufficient_info: u64,
+    /// Reviewed searches under a no-suspicion power, whatever their verdict.
+    pub not_required: u64,
 }
 
 impl Tally {
@@ -25,6 +27,7 @@ impl Tally {
         self.not_reasonable += other.not_reasonable;
         self.none_recorded += other.none_recorded;
         self.insufficient_info += other.insufficient_info;
+        self.not_required += other.not_required;
     }
 }
 
@@ -34,21 +37,41 @@ pub struct SearchFrame {
     frame: DataFrame,
 }
 
-const VERDICTS: [&str; 4] = [
+/// The verdict columns; `not_required` counts every search under a
+/// no-suspicion power (whatever verdict it carries, which is then not
+/// counted under that verdict).
+const VERDICTS: [&str; 5] = [
     "reasonable",
     "not_reasonable",
     "none_recorded",
     "insufficient_info",
+    "not_required",
 ];
 
 impl SearchFrame {
-    pub fn new(searches: &[AssessedSearch], groups: &[&str]) -> PolarsResult<Self> {
+    /// `no_suspicion[i]`: search i is under a power needing no grounds.
+    pub fn new(
+        searches: &[AssessedSearch],
+        groups: &[&str],
+        no_suspicion: &[bool],
+    ) -> PolarsResult<Self> {
         let text =
             |f: fn(&AssessedSearch) -> &str| -> Vec<&str> { searches.iter().map(f).collect() };
+        let outside = |i: usize, s: &AssessedSearch| {
+            no_suspicion.get(i).copied().unwrap_or(false) || s.grounds == VERDICTS[4]
+        };
         let flag = |verdict: &str| -> Vec<u32> {
             searches
                 .iter()
-                .map(|s| u32::from(s.grounds == verdict))
+                .enumerate()
+                .map(|(i, s)| {
+                    let counted = if verdict == VERDICTS[4] {
+                        outside(i, s)
+                    } else {
+                        !outside(i, s) && s.grounds == verdict
+                    };
+                    u32::from(counted)
+                })
                 .collect()
         };
         let frame = df![
@@ -65,6 +88,7 @@ impl SearchFrame {
             VERDICTS[1] => flag(VERDICTS[1]),
             VERDICTS[2] => flag(VERDICTS[2]),
             VERDICTS[3] => flag(VERDICTS[3]),
+            VERDICTS[4] => flag(VERDICTS[4]),
         ]?;
         Ok(Self { frame })
     }
@@ -96,6 +120,7 @@ impl SearchFrame {
                     not_reasonable: at(1),
                     none_recorded: at(2),
                     insufficient_info: at(3),
+                    not_required: at(4),
                 };
                 (keys.get(i).unwrap_or_default().to_string(), tally)
             })
@@ -158,7 +183,7 @@ mod tests {
             search("2019-01", "insufficient_info", "s1"),
             search("2019-02", "none_recorded", "s1"),
         ];
-        let frame = SearchFrame::new(&searches, &["White"; 5]).unwrap();
+        let frame = SearchFrame::new(&searches, &["White"; 5], &[false; 5]).unwrap();
         let by_month = frame.tallies_by("month").unwrap();
         assert_eq!(by_month.len(), 2);
         assert_eq!(by_month[0].0, "2019-01");
@@ -168,7 +193,8 @@ mod tests {
                 reasonable: 1,
                 not_reasonable: 1,
                 none_recorded: 0,
-                insufficient_info: 1
+                insufficient_info: 1,
+                not_required: 0
             }
         );
         assert_eq!(by_month[1].1.judged(), 2);
@@ -179,8 +205,30 @@ mod tests {
     }
 
     #[test]
+    fn no_suspicion_searches_are_counted_apart_whatever_their_verdict() {
+        let searches = vec![
+            search("2019-01", "reasonable", "s60"),
+            search("2019-01", "not_reasonable", "s60"),
+            search("2019-01", "reasonable", "s23"),
+        ];
+        let frame = SearchFrame::new(&searches, &["White"; 3], &[true, true, false]).unwrap();
+        let by_month = frame.tallies_by("month").unwrap();
+        assert_eq!(
+            by_month[0].1,
+            Tally {
+                reasonable: 1,
+                not_reasonable: 0,
+                none_recorded: 0,
+                insufficient_info: 0,
+                not_required: 2
+            }
+        );
+        assert_eq!(by_month[0].1.judged(), 1);
+    }
+
+    #[test]
     fn an_empty_frame_has_no_groups() {
-        let frame = SearchFrame::new(&[], &[]).unwrap();
+        let frame = SearchFrame::new(&[], &[], &[]).unwrap();
         assert!(frame.tallies_by("group").unwrap().is_empty());
     }
 }

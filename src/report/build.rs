@@ -4,16 +4,24 @@ use std::collections::BTreeMap;
 
 use crate::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
 use crate::ethnicity::{broad_group, classify, Group, Scheme};
-use crate::stats::StatsError;
-use crate::store::{AssessedSearch, ChampionProgress, DrawRecord, MonthPopulation, ReplacedDraw};
+use crate::stats::{DesignError, StatsError};
+use crate::store::{
+    AssessedSearch, ChampionProgress, DrawRecord, DrawStrata, MonthPopulation, ReplacedDraw,
+};
 
 use super::aggregate::{SearchFrame, Tally};
+use super::design::{SampleDesign, SampleDesignError};
 use super::model::*;
 
 /// What the workspace holds for the period.
 #[derive(Debug, Clone, Default)]
 pub struct ReportInput {
+    /// The assessed searches of the period, every champion's: the design
+    /// weighs each by its whole stratum even in a report on one champion.
     pub searches: Vec<AssessedSearch>,
+    /// What each draw's manifest keeps of its strata (a draw missing here
+    /// gets one stratum for its month).
+    pub strata: Vec<DrawStrata>,
     pub progress: Vec<ChampionProgress>,
     pub draws: Vec<DrawRecord>,
     pub populations: Vec<MonthPopulation>,
@@ -42,6 +50,10 @@ pub enum ReportError {
     },
     #[error(transparent)]
     Stats(#[from] StatsError),
+    #[error(transparent)]
+    Design(#[from] DesignError),
+    #[error(transparent)]
+    SampleDesign(#[from] SampleDesignError),
     #[error("aggregating the assessments: {0}")]
     Polars(#[from] polars::error::PolarsError),
 }
@@ -59,68 +71,105 @@ const NOT_RECORDED: &str = "(not recorded)";
 pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, ReportError> {
     let rules = &options.rules;
     let completeness = completeness(&input.progress);
-    if input.searches.is_empty() {
+    let in_report: Vec<bool> = input
+        .searches
+        .iter()
+        .map(|s| options.champion.as_ref().is_none_or(|c| &s.champion == c))
+        .collect();
+    if !in_report.contains(&true) {
         return Err(ReportError::NoAssessments {
             from: options.from.clone(),
             to: options.to.clone(),
             outstanding: completeness.outstanding,
         });
     }
-    let (groups, unrecognised) = classify_searches(&input.searches, options.scheme);
-    let frame = SearchFrame::new(&input.searches, &groups)?;
+    let sample = SampleDesign::new(&input.searches, &input.draws, &input.strata)?;
+    let (all_groups, unrecognised) = classify_searches(&input.searches, &in_report, options.scheme);
+    let pick = |i: usize| in_report[i];
+    let searches: Vec<AssessedSearch> = (0..input.searches.len())
+        .filter(|&i| pick(i))
+        .map(|i| input.searches[i].clone())
+        .collect();
+    let groups: Vec<&str> = (0..all_groups.len())
+        .filter(|&i| pick(i))
+        .map(|i| all_groups[i])
+        .collect();
+    let no_suspicion: Vec<bool> = (0..all_groups.len())
+        .filter(|&i| pick(i))
+        .map(|i| sample.no_suspicion[i])
+        .collect();
+    let frame = SearchFrame::new(&searches, &groups, &no_suspicion)?;
+    let domains = Domains {
+        sample: &sample,
+        searches: &input.searches,
+        groups: &all_groups,
+        in_report: &in_report,
+        rules,
+    };
 
-    // Populations are only a sampling frame for the whole force: with one
-    // champion's searches, the correction would be wrong, so it is not made.
-    let whole_force = options.champion.is_none();
     let population: u64 = input.draws.iter().map(|d| d.month_records).sum();
     let group_population = group_populations(&input.populations, options.scheme);
-    let ethnic = ethnic_groups(&frame, &group_population, rules, whole_force)?;
+    let ethnic = ethnic_groups(&frame, &group_population, &domains)?;
+    let minority_in = |i: usize| {
+        crate::ethnicity::Group::ALL
+            .iter()
+            .any(|g| g.is_minority() == Some(true) && g.label() == all_groups[i])
+    };
+    let white_in = |i: usize| all_groups[i] == Group::White.label();
+    let minority_estimate = domains.estimate(&ethnic.minority, minority_in)?;
+    let comparison = match (
+        domains.mask(minority_in),
+        domains.mask(white_in),
+        sample.design.as_ref(),
+    ) {
+        (Some(first), Some(second), Some(design)) => {
+            let compared = design.compare(&first, &second, rules.confidence)?;
+            let p = |e: &Estimate| e.proportion.unwrap_or(0.0);
+            let white = ethnic
+                .rows
+                .iter()
+                .find(|r| r.group == Group::White.label())
+                .map(|r| p(&r.estimate))
+                .unwrap_or(0.0);
+            Some(comparison(
+                (&ethnic.minority, p(&minority_estimate)),
+                (&ethnic.white, white),
+                &compared,
+                rules.confidence,
+            ))
+        }
+        _ => None,
+    };
 
     Ok(Report {
-        simulated: input.simulated || input.searches.iter().any(|s| s.simulated),
+        simulated: input.simulated || searches.iter().any(|s| s.simulated),
         period: PeriodOut {
             from: options.from.clone(),
             to: options.to.clone(),
         },
         champion: options.champion.clone(),
         ethnicity: options.scheme.to_string(),
-        method: if rules.fpc {
-            "normal_fpc".into()
-        } else {
-            rules.method.name().into()
-        },
-        method_label: if rules.fpc {
-            format!(
-                "Wald with finite population correction (overall, ethnic groups, month), {} elsewhere",
-                rules.method.label()
-            )
-        } else {
-            rules.method.label().into()
-        },
+        method: rules.method.name().into(),
+        method_label: rules.method.label().into(),
         confidence: rules.confidence,
-        fpc: rules.fpc,
         too_few_below: rules.too_few_below,
         public: false,
         suppressed_below: None,
-        overall: Estimate::from_tally(
-            &ethnic.overall,
-            rules,
-            Some(population).filter(|_| whole_force),
-        )?,
+        overall: domains.estimate(&ethnic.overall, |_| true)?,
         population,
         groups: ethnic.rows,
-        minority: Estimate::from_tally(
-            &ethnic.minority,
-            rules,
-            ethnic.minority_population.filter(|_| whole_force),
-        )?,
+        minority: minority_estimate,
         minority_population: ethnic.minority_population,
-        comparison: compare(&ethnic.minority, &ethnic.white, rules.confidence)?,
-        by_month: month_rows(&frame, input, rules, whole_force)?,
-        by_champion: champion_rows(&frame, &input.progress, rules)?,
-        by_legislation: value_rows(frame.tallies_by("legislation")?, rules)?,
-        by_object: value_rows(frame.tallies_by("object_of_search")?, rules)?,
-        breakdowns: breakdowns(&frame, &ethnic.overall, &input.searches, &input.progress)?,
+        comparison,
+        by_month: month_rows(&frame, input, &domains)?,
+        by_champion: champion_rows(&frame, &input.progress, &domains)?,
+        by_legislation: value_rows(frame.tallies_by("legislation")?, &domains, |s| {
+            &s.legislation
+        })?,
+        by_object: value_rows(frame.tallies_by("object_of_search")?, &domains, |s| {
+            &s.object_of_search
+        })?,
+        breakdowns: breakdowns(&frame, &ethnic.overall, &searches, &input.progress)?,
         completeness,
         unrecognised_ethnicity: unrecognised
             .into_iter()
@@ -136,25 +185,57 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             .map(replaced_draw_info)
             .collect(),
         draws: input.draws.iter().map(draw_info).collect(),
-        notes: notes(&input.searches),
+        notes: notes(&searches),
+        design: sample.info.clone(),
     })
+}
+
+/// Domains of the design: the report's searches (one champion's, or all)
+/// that a predicate on the search's input index picks.
+struct Domains<'a> {
+    sample: &'a SampleDesign,
+    searches: &'a [AssessedSearch],
+    groups: &'a [&'static str],
+    in_report: &'a [bool],
+    rules: &'a EstimateRules,
+}
+
+impl Domains<'_> {
+    fn mask(&self, mut in_domain: impl FnMut(usize) -> bool) -> Option<Vec<bool>> {
+        self.sample.mask(|i| self.in_report[i] && in_domain(i))
+    }
+
+    /// The counts of `tally` with the design-based figures of the domain.
+    fn estimate(
+        &self,
+        tally: &Tally,
+        mut in_domain: impl FnMut(usize) -> bool,
+    ) -> Result<Estimate, DesignError> {
+        let design = self
+            .sample
+            .estimate(self.rules, |i| self.in_report[i] && in_domain(i))?;
+        Ok(Estimate::from_tally(tally, self.rules, design.as_ref()))
+    }
 }
 
 /// One classification per search, in order: its group's label, or (for a
 /// value grounds does not recognise) Not stated and a count to report.
-fn classify_searches(
-    searches: &[AssessedSearch],
+fn classify_searches<'s>(
+    searches: &'s [AssessedSearch],
+    in_report: &[bool],
     scheme: Scheme,
-) -> (Vec<&'static str>, BTreeMap<&str, u64>) {
+) -> (Vec<&'static str>, BTreeMap<&'s str, u64>) {
     let mut unrecognised: BTreeMap<&str, u64> = BTreeMap::new();
     let mut groups: Vec<&'static str> = Vec::with_capacity(searches.len());
-    for search in searches {
+    for (search, &counted) in searches.iter().zip(in_report) {
         let value = match scheme {
             Scheme::Officer => &search.officer_defined_ethnicity,
             Scheme::SelfDefined => &search.self_defined_ethnicity,
         };
         let group = classify(scheme, value).unwrap_or_else(|_| {
-            *unrecognised.entry(value.as_str()).or_default() += 1;
+            if counted {
+                *unrecognised.entry(value.as_str()).or_default() += 1;
+            }
             Group::NotStated
         });
         groups.push(group.label());
@@ -195,8 +276,7 @@ struct EthnicGroups {
 fn ethnic_groups(
     frame: &SearchFrame,
     group_population: &BTreeMap<Group, u64>,
-    rules: &EstimateRules,
-    whole_force: bool,
+    domains: &Domains<'_>,
 ) -> Result<EthnicGroups, ReportError> {
     let by_group: BTreeMap<String, Tally> = frame.tallies_by("group")?.into_iter().collect();
     let mut overall = Tally::default();
@@ -219,7 +299,7 @@ fn ethnic_groups(
             reviewed_share: group_searches
                 .filter(|&n| n > 0)
                 .map(|n| (tally.judged() + tally.insufficient_info) as f64 / n as f64),
-            estimate: Estimate::from_tally(&tally, rules, group_searches.filter(|_| whole_force))?,
+            estimate: domains.estimate(&tally, |i| domains.groups[i] == group.label())?,
         });
     }
     let white = by_group
@@ -239,8 +319,7 @@ fn ethnic_groups(
 fn month_rows(
     frame: &SearchFrame,
     input: &ReportInput,
-    rules: &EstimateRules,
-    whole_force: bool,
+    domains: &Domains<'_>,
 ) -> Result<Vec<MonthRow>, ReportError> {
     let month_tallies: BTreeMap<String, Tally> = frame.tallies_by("month")?.into_iter().collect();
     let mut by_month = Vec::new();
@@ -256,11 +335,7 @@ fn month_rows(
             population: draw.month_records,
             assigned,
             outstanding: assigned.saturating_sub(assessed),
-            estimate: Estimate::from_tally(
-                &tally,
-                rules,
-                Some(draw.month_records).filter(|_| whole_force),
-            )?,
+            estimate: domains.estimate(&tally, |i| domains.searches[i].month == draw.month)?,
         });
     }
     Ok(by_month)
@@ -271,7 +346,7 @@ fn month_rows(
 fn champion_rows(
     frame: &SearchFrame,
     progress: &[ChampionProgress],
-    rules: &EstimateRules,
+    domains: &Domains<'_>,
 ) -> Result<Vec<ChampionRow>, ReportError> {
     let champion_tallies: BTreeMap<String, Tally> =
         frame.tallies_by("champion")?.into_iter().collect();
@@ -288,7 +363,7 @@ fn champion_rows(
             champion: champion.to_string(),
             assigned,
             outstanding: assigned.saturating_sub(assessed),
-            estimate: Estimate::from_tally(&tally, rules, None)?,
+            estimate: domains.estimate(&tally, |i| domains.searches[i].champion == champion)?,
         });
     }
     Ok(by_champion)
@@ -341,21 +416,23 @@ fn notes(searches: &[AssessedSearch]) -> Vec<Note> {
 /// Rows per export value, most assessed first (ties by name).
 fn value_rows(
     tallies: Vec<(String, Tally)>,
-    rules: &EstimateRules,
-) -> Result<Vec<ValueRow>, StatsError> {
+    domains: &Domains<'_>,
+    field: fn(&AssessedSearch) -> &String,
+) -> Result<Vec<ValueRow>, DesignError> {
     let mut rows = tallies
         .into_iter()
         .map(|(value, tally)| {
+            let estimate = domains.estimate(&tally, |i| *field(&domains.searches[i]) == value)?;
             Ok(ValueRow {
                 value: if value.trim().is_empty() {
                     NOT_RECORDED.to_string()
                 } else {
                     value
                 },
-                estimate: Estimate::from_tally(&tally, rules, None)?,
+                estimate,
             })
         })
-        .collect::<Result<Vec<_>, StatsError>>()?;
+        .collect::<Result<Vec<_>, DesignError>>()?;
     rows.sort_by(|a, b| {
         let size = |r: &ValueRow| r.estimate.assessed + r.estimate.insufficient_info;
         size(b).cmp(&size(a)).then_with(|| a.value.cmp(&b.value))
@@ -382,7 +459,7 @@ fn breakdowns(
     searches: &[AssessedSearch],
     progress: &[ChampionProgress],
 ) -> Result<Breakdowns, ReportError> {
-    let verdicts = vec![
+    let mut verdicts = vec![
         Count {
             value: Grounds::Reasonable.as_str().into(),
             count: overall.reasonable,
@@ -404,6 +481,14 @@ fn breakdowns(
             suppressed: false,
         },
     ];
+    // Only where there are any: most forces' periods have none.
+    if overall.not_required > 0 {
+        verdicts.push(Count {
+            value: "not_required".into(),
+            count: overall.not_required,
+            suppressed: false,
+        });
+    }
     let mut themes: Vec<(String, u64)> = Vec::new();
     for theme in searches.iter().flat_map(|s| &s.themes) {
         match themes

@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 mod build;
+pub mod design;
 pub mod model;
 pub mod public;
 pub mod render;

@@ -3,28 +3,47 @@
 use serde::Serialize;
 
 use crate::ethnicity::Group;
-use crate::stats::{self, Method, StatsError};
-use crate::wording::{difference_reading, distinguishable, level, p_text, percent, signed_points};
+use crate::stats::{Comparison as DesignComparison, Difference, DomainEstimate, Method, Test};
+use crate::wording::{
+    detectable_sentence, difference_reading_by, distinguishable, level, p_text, percent,
+    signed_points,
+};
 
 use super::aggregate::Tally;
 
-/// A proportion of searches with reasonable grounds, with its interval.
+/// A proportion of searches with reasonable grounds, with its interval:
+/// design-based (`../shared/DESIGN.md`, "Design-based estimates"). The counts
+/// are the reviews as recorded; the proportion weighs each judged search by
+/// the searches of its stratum it stands for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Estimate {
-    /// Searches with a judgement: reasonable + not reasonable + none recorded.
+    /// Searches with a judgement: reasonable + not reasonable + none recorded
+    /// (searches under a no-suspicion power are never judged here).
     pub assessed: u64,
     pub reasonable: u64,
     pub not_reasonable: u64,
     pub none_recorded: u64,
     /// Reviewed but not judgeable: shown, never in the denominator.
     pub insufficient_info: u64,
+    /// Reviewed searches under a no-suspicion power (section 60, 47A):
+    /// outside every grounds proportion whatever verdict they carry.
+    /// `None` when a public report withholds it.
+    pub not_required: Option<u64>,
     pub proportion: Option<f64>,
     pub lower: Option<f64>,
     pub upper: Option<f64>,
+    /// The design-based standard error of `proportion` (finite population
+    /// correction included).
+    pub standard_error: Option<f64>,
+    /// n*: the number of simple-random-sample searches this estimate is worth.
+    pub effective_n: Option<f64>,
+    /// Variance over the variance of a simple random sample of the same size.
+    pub design_effect: Option<f64>,
+    /// The searches weigh differently (areas, months or groups of different
+    /// sizes were sampled at different rates).
+    pub weighted: bool,
     /// Fewer assessed searches than the threshold: too few to judge.
     pub too_few: bool,
-    /// The interval used the finite population correction.
-    pub fpc: bool,
     /// Withheld from a public report because a count is below the threshold.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub suppressed: bool,
@@ -36,49 +55,34 @@ pub struct EstimateRules {
     pub method: Method,
     pub confidence: f64,
     pub too_few_below: u64,
-    pub fpc: bool,
 }
 
 impl Estimate {
-    /// `population` is the number of searches the assessed ones were drawn
-    /// from, when known; with `rules.fpc` it narrows a Wald interval.
+    /// The counts of `tally` with the design-based figures of `design`
+    /// (`None` when the domain has no judged search).
     pub fn from_tally(
         tally: &Tally,
         rules: &EstimateRules,
-        population: Option<u64>,
-    ) -> Result<Self, StatsError> {
+        design: Option<&DomainEstimate>,
+    ) -> Self {
         let n = tally.judged();
-        let x = tally.reasonable;
-        let mut fpc = false;
-        let interval = if n == 0 {
-            None
-        } else {
-            match population.filter(|&big_n| rules.fpc && big_n >= n) {
-                Some(big_n) => {
-                    fpc = true;
-                    Some(stats::wald_fpc_interval(x, n, big_n, rules.confidence)?)
-                }
-                None => Some(stats::proportion_interval(
-                    x,
-                    n,
-                    rules.confidence,
-                    rules.method,
-                )?),
-            }
-        };
-        Ok(Self {
+        Self {
             assessed: n,
-            reasonable: x,
+            reasonable: tally.reasonable,
             not_reasonable: tally.not_reasonable,
             none_recorded: tally.none_recorded,
             insufficient_info: tally.insufficient_info,
-            proportion: (n > 0).then(|| x as f64 / n as f64),
-            lower: interval.map(|i| i.lower),
-            upper: interval.map(|i| i.upper),
+            not_required: Some(tally.not_required),
+            proportion: design.map(|d| d.proportion),
+            lower: design.map(|d| d.lower),
+            upper: design.map(|d| d.upper),
+            standard_error: design.map(|d| d.standard_error),
+            effective_n: design.map(|d| d.effective_n),
+            design_effect: design.map(|d| d.design_effect),
+            weighted: design.is_some_and(|d| d.weighted),
             too_few: n < rules.too_few_below,
-            fpc,
             suppressed: false,
-        })
+        }
     }
 }
 
@@ -131,11 +135,22 @@ pub struct Comparison {
     pub n1: u64,
     pub x2: u64,
     pub n2: u64,
-    /// p1 − p2 (group minus reference).
+    /// p1 − p2 (group minus reference), design-based.
     pub difference: f64,
+    /// Newcombe's interval from the two design-based intervals.
     pub lower: f64,
     pub upper: f64,
-    pub p_fisher: f64,
+    pub p_value: f64,
+    /// `fisher` (self-weighting sample) or `design_wald`.
+    pub test: Test,
+    /// Fisher's exact p, only when the sample is self-weighting.
+    pub p_fisher: Option<f64>,
+    /// The design-based standard error of the difference.
+    pub standard_error: f64,
+    /// The smallest shortfall of the group below the reference's observed
+    /// rate that this comparison detects with 80% power (two-sided 5%
+    /// test); `None` when even a rate of 0 would not be.
+    pub detectable_difference: Option<f64>,
     /// One sentence that claims no more than the interval supports.
     pub statement: String,
 }
@@ -232,7 +247,6 @@ pub struct Report {
     pub method: String,
     pub method_label: String,
     pub confidence: f64,
-    pub fpc: bool,
     pub too_few_below: u64,
     /// Made for publication: small cells suppressed, names and notes dropped.
     pub public: bool,
@@ -257,59 +271,118 @@ pub struct Report {
     pub draws: Vec<DrawInfo>,
     pub replaced_draws: Vec<ReplacedDrawInfo>,
     pub notes: Vec<Note>,
+    /// How the sample was drawn and weighted.
+    pub design: DesignInfo,
 }
 
-/// The comparison of minority ethnic groups with White, and a sentence for
-/// people that stays within what the interval shows.
-pub fn compare(
-    minority: &Tally,
-    white: &Tally,
+/// One stratum of the period: a (month, area pool, sampling group) with its
+/// searches needing reasonable grounds (N_h) and its judged searches (n_h).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StratumInfo {
+    pub month: String,
+    /// `null`: one pool for the whole force.
+    pub area: Option<String>,
+    /// `all`, `minority` or `rest`.
+    pub group: String,
+    pub population: u64,
+    pub judged: u64,
+    /// N_h / n_h: how many searches each judged search stands for; `null`
+    /// when none was judged.
+    pub weight: Option<f64>,
+}
+
+/// The design the estimates come from, for the methodology section.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DesignInfo {
+    /// Every judged search weighs the same: raw counts are the estimate.
+    pub self_weighting: bool,
+    /// Why not (empty when self-weighting), for people.
+    pub weighted_because: Vec<String>,
+    pub strata: Vec<StratumInfo>,
+    /// Searches of the period's months no champion could take: outside
+    /// every stratum, so the figures do not speak for them.
+    pub coverage_gap: u64,
+    /// Dealt searches under a no-suspicion power, counted apart.
+    pub no_suspicion_dealt: u64,
+    /// Months whose manifest predates draw-time strata: one stratum for the
+    /// month, its population the month's searches in the stored snapshot.
+    pub strata_from_snapshot: Vec<String>,
+    /// Some champion drew from an area pool.
+    pub area_pools: bool,
+    /// Every draw of the period mapped an officer column, so no champion
+    /// was given their own searches.
+    pub officer_excluded: bool,
+    /// Strata with searches but none judged: the figures cannot speak for them.
+    pub unrepresented_strata: u64,
+}
+
+/// The comparison of minority ethnic groups with White from the design's
+/// comparison, and a sentence for people that stays within what the
+/// interval shows and says what the comparison could have detected.
+pub fn comparison(
+    minority: (&Tally, f64),
+    white: (&Tally, f64),
+    compared: &DesignComparison,
     confidence: f64,
-) -> Result<Option<Comparison>, StatsError> {
+) -> Comparison {
+    let ((minority, p1), (white, p2)) = (minority, white);
     let (n1, n2) = (minority.judged(), white.judged());
-    if n1 == 0 || n2 == 0 {
-        return Ok(None);
-    }
     let (x1, x2) = (minority.reasonable, white.reasonable);
-    let stats::ProportionComparison {
-        difference,
-        p_fisher,
-    } = stats::compare_proportions(x1, n1, x2, n2, confidence)?;
+    let difference = Difference {
+        estimate: compared.difference,
+        lower: compared.lower,
+        upper: compared.upper,
+    };
+    let test = match compared.test {
+        Test::Fisher => "Fisher's exact test",
+        Test::DesignWald => "design-based Wald test",
+    };
+    let rate = |p: f64| match compared.test {
+        Test::Fisher => percent(p),
+        Test::DesignWald => format!("weighted estimate {}", percent(p)),
+    };
     let mut statement = format!(
-        "Reasonable grounds were evident in {x1} of {n1} searches of people from minority ethnic groups ({}) \
-         and {x2} of {n2} searches of White people ({}): a difference of {} ({} interval {} to {}, \
-         Fisher's exact test p = {}). ",
-        percent(x1 as f64 / n1 as f64),
-        percent(x2 as f64 / n2 as f64),
+        "Reasonable grounds were evident in {x1} of {n1} searches of people from minority ethnic groups \
+         ({}) and {x2} of {n2} searches of White people ({}): a difference of {} ({} interval {} to {}, \
+         {test} p = {}). ",
+        rate(p1),
+        rate(p2),
         signed_points(difference.estimate, true),
         level(confidence),
         signed_points(difference.lower, false),
         signed_points(difference.upper, false),
-        p_text(p_fisher),
+        p_text(compared.p_value),
     );
-    statement.push_str(&difference_reading(
+    statement.push_str(&difference_reading_by(
         &difference,
-        p_fisher,
+        compared.p_value,
+        test,
         confidence,
         "minority ethnic groups",
         "White people",
     ));
+    statement.push(' ');
+    statement.push_str(&detectable_sentence(compared.detectable_difference));
     statement.push_str(if distinguishable(&difference) {
         " With samples this size, treat it as a reason to look closer, not as a measure of the gap."
     } else {
         " Not finding a difference is not evidence that there is none."
     });
-    Ok(Some(Comparison {
+    Comparison {
         group: "Minority ethnic".into(),
         reference: Group::White.label().into(),
         x1,
         n1,
         x2,
         n2,
-        difference: difference.estimate,
-        lower: difference.lower,
-        upper: difference.upper,
-        p_fisher,
+        difference: compared.difference,
+        lower: compared.lower,
+        upper: compared.upper,
+        p_value: compared.p_value,
+        test: compared.test,
+        p_fisher: compared.p_fisher,
+        standard_error: compared.standard_error,
+        detectable_difference: compared.detectable_difference,
         statement,
-    }))
+    }
 }

@@ -80,6 +80,20 @@ pub fn make_public(report: &mut Report, suppress_below: u64) {
 
     cells::withhold_estimates(report, k);
     withhold_unrecognised(report, k);
+    // How many reviewed searches of each ethnic group were under a
+    // no-suspicion power: small counts of people, and no grounds rate to
+    // protect them by, so withheld (the overall count stays, as the process
+    // counts do).
+    if k > 1 {
+        for estimate in report
+            .groups
+            .iter_mut()
+            .map(|g| &mut g.estimate)
+            .chain(std::iter::once(&mut report.minority))
+        {
+            estimate.not_required = None;
+        }
+    }
 
     let overall_suppressed = report.overall.suppressed;
     let b = &mut report.breakdowns;
@@ -230,6 +244,19 @@ mod tests {
             assert_eq!(
                 (e.assessed, e.reasonable, e.proportion, e.lower, e.upper),
                 (0, 0, None, None, None),
+                "{label}"
+            );
+            // The design-based fields would give the size away (n*, and
+            // the standard error with the rate): they go too.
+            assert_eq!(
+                (
+                    e.standard_error,
+                    e.effective_n,
+                    e.design_effect,
+                    e.weighted,
+                    e.not_required
+                ),
+                (None, None, None, false, None),
                 "{label}"
             );
         }

@@ -23,7 +23,9 @@ pub use assessments::{
     SubstitutionRecord,
 };
 pub use draws::{DrawActivity, DrawSummary, NewDraw, Redraw, SnapshotRecord};
-pub use report_data::{AssessedSearch, DrawRecord, MonthPopulation, Period, ReplacedDraw};
+pub use report_data::{
+    AssessedSearch, DrawRecord, DrawStrata, MonthPopulation, Period, ReplacedDraw,
+};
 
 /// How long a command waits for another process's transaction to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

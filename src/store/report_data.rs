@@ -1,7 +1,10 @@
 //! What reports read: current assessments of active searches in current
 //! draws, the progress of each draw, and the month's population counts.
 
+use std::collections::HashMap;
+
 use rusqlite::params;
+use serde::Deserialize;
 
 use super::{Result, Tx};
 use crate::assess::{Bwv, Conduct, Gowisely, Grounds, InvalidValue, Referral};
@@ -39,6 +42,149 @@ pub struct AssessedSearch {
     pub legislation: String,
     pub object_of_search: String,
     pub simulated: bool,
+}
+
+/// What a report needs of a current draw's design (`../shared/DESIGN.md`,
+/// "Design-based estimates"), read from its stored manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawStrata {
+    pub month: String,
+    /// Rows of the month in the inputs.
+    pub month_records: u64,
+    /// The strata kept at draw time; for a manifest made before strata
+    /// were kept whose champions drew from area pools, one stratum per area
+    /// with the pool size the manifest gives its champions (`from_snapshot`);
+    /// `None` for an older draw without areas (the report then takes one
+    /// stratum for the month).
+    pub strata: Option<Vec<crate::sample::Stratum>>,
+    /// The strata were worked out now from the stored manifest, not kept at
+    /// draw time: no-suspicion searches are found by their legislation.
+    pub from_snapshot: bool,
+    /// Dealt searches under a no-suspicion power (strata manifests only).
+    pub no_suspicion: u64,
+    /// Searches no champion could take (strata manifests only).
+    pub coverage_gap: u64,
+    /// Each dealt record's stratum index: `None` for a no-suspicion search.
+    /// Empty for a manifest without strata.
+    pub record_strata: HashMap<String, Option<usize>>,
+    /// Legislation texts the draw's mapping adds to the default no-suspicion powers.
+    pub no_suspicion_powers: Vec<String>,
+    /// An officer column was mapped, so champions never got their own searches.
+    pub officer_mapped: bool,
+    /// Champions drew from area pools.
+    pub area_pools: bool,
+}
+
+/// The parts of a stored manifest a report reads; the rest is ignored, so
+/// manifests of every version read.
+#[derive(Deserialize)]
+struct ManifestDesign {
+    #[serde(default)]
+    strata: Option<Vec<crate::sample::Stratum>>,
+    #[serde(default)]
+    no_suspicion: u64,
+    #[serde(default)]
+    coverage_gap: u64,
+    #[serde(default)]
+    columns: ManifestColumns,
+    #[serde(default)]
+    champions: Vec<ManifestChampion>,
+}
+
+#[derive(Deserialize, Default)]
+struct ManifestColumns {
+    #[serde(default)]
+    officer: Option<String>,
+    #[serde(default)]
+    no_suspicion_powers: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ManifestChampion {
+    #[serde(default)]
+    area: Option<String>,
+    /// The champion's pool size N.
+    #[serde(default)]
+    eligible: usize,
+    #[serde(default)]
+    sample: Vec<String>,
+    #[serde(default)]
+    reserves: Vec<String>,
+    #[serde(default)]
+    sample_strata: Vec<Option<usize>>,
+    #[serde(default)]
+    reserve_strata: Vec<Option<usize>>,
+}
+
+impl ManifestDesign {
+    fn into_strata(mut self, month: String, month_records: u64) -> DrawStrata {
+        let from_snapshot = self.strata.is_none() && self.area_pools_from_manifest(&month);
+        let mut record_strata = HashMap::new();
+        if self.strata.is_some() {
+            for champion in &self.champions {
+                for (ids, strata) in [
+                    (&champion.sample, &champion.sample_strata),
+                    (&champion.reserves, &champion.reserve_strata),
+                ] {
+                    for (id, stratum) in ids.iter().zip(strata) {
+                        record_strata.insert(id.clone(), *stratum);
+                    }
+                }
+            }
+        }
+        DrawStrata {
+            month,
+            month_records,
+            from_snapshot,
+            strata: self.strata,
+            no_suspicion: self.no_suspicion,
+            coverage_gap: self.coverage_gap,
+            record_strata,
+            no_suspicion_powers: self.columns.no_suspicion_powers,
+            officer_mapped: self.columns.officer.is_some(),
+            area_pools: self.champions.iter().any(|c| c.area.is_some()),
+        }
+    }
+
+    /// For a manifest without strata whose champions all drew from area
+    /// pools: one stratum per area, its population the largest pool any of
+    /// its champions had (they differ only by each champion's own searches),
+    /// and each dealt record in its champion's area. Returns whether it did.
+    fn area_pools_from_manifest(&mut self, month: &str) -> bool {
+        use crate::sample::{SamplingGroup, Stratum};
+        if self.champions.is_empty() || self.champions.iter().any(|c| c.area.is_none()) {
+            return false;
+        }
+        let mut areas: Vec<(String, usize)> = Vec::new();
+        for champion in &self.champions {
+            let area = champion.area.clone().unwrap_or_default();
+            match areas.iter_mut().find(|(a, _)| *a == area) {
+                Some((_, pool)) => *pool = (*pool).max(champion.eligible),
+                None => areas.push((area, champion.eligible)),
+            }
+        }
+        areas.sort();
+        for champion in &mut self.champions {
+            let area = champion.area.as_deref().unwrap_or_default();
+            let h = areas.iter().position(|(a, _)| a == area);
+            champion.sample_strata = vec![h; champion.sample.len()];
+            champion.reserve_strata = vec![h; champion.reserves.len()];
+        }
+        self.strata = Some(
+            areas
+                .into_iter()
+                .map(|(area, population)| Stratum {
+                    month: month.to_string(),
+                    area: Some(area),
+                    group: SamplingGroup::All,
+                    population,
+                    dealt: 0,
+                    reserves: 0,
+                })
+                .collect(),
+        );
+        true
+    }
 }
 
 /// A current draw, for the methodology section.
@@ -159,6 +305,25 @@ impl Tx<'_> {
             result.push(draw);
         }
         Ok(result)
+    }
+
+    /// The design of each current draw of the period, oldest first.
+    pub fn draw_strata(&self, period: &Period) -> Result<Vec<DrawStrata>> {
+        let sql = format!(
+            "SELECT d.month, d.month_records, d.manifest FROM draws d WHERE {IN_PERIOD} ORDER BY d.month"
+        );
+        let mut statement = self.tx.prepare(&sql)?;
+        let rows: Vec<(String, u64, String)> = statement
+            .query_map(params![period.from, period.to], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(month, month_records, manifest)| {
+                let design: ManifestDesign = serde_json::from_str(&manifest)?;
+                Ok(design.into_strata(month, month_records))
+            })
+            .collect()
     }
 
     /// Population counts of the period's current draws.

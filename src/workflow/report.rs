@@ -41,7 +41,6 @@ impl Default for ReportRequest {
                 method: Method::Wilson,
                 confidence: 0.95,
                 too_few_below: DEFAULT_TOO_FEW,
-                fpc: false,
             },
             public_below: None,
         }
@@ -82,15 +81,6 @@ impl ReportRequest {
                 _ => bail!("the period {from} to {to} is empty: --from must not be after --to"),
             }
         }
-        if self.rules.fpc && (from != to || self.champion.is_some()) {
-            // Each month is its own sample (20 per champion, whatever the month's
-            // size), and one champion's searches are not a sample of the force:
-            // the correction with a pooled N would claim precision nobody has.
-            bail!(
-                "--fpc needs one month and the whole force (--from and --to the same month, no --champion): \
-                 the correction uses that month's known number of searches"
-            );
-        }
         if self.public_below.is_some() && self.champion.is_some() {
             bail!("a public report cannot be about one champion: champion names do not leave the force. Drop --champion or --public");
         }
@@ -126,7 +116,10 @@ impl ReportRequest {
             }
         }
         let input = ReportInput {
-            searches: tx.assessed_searches(&period)?,
+            // Every champion's: the design weighs a champion's searches by
+            // their whole strata; the report then keeps the champion's.
+            searches: tx.assessed_searches(&all_champions)?,
+            strata: tx.draw_strata(&all_champions)?,
             progress: tx.progress(&period)?,
             draws: tx.draw_records(&all_champions)?,
             populations: tx.month_populations(&all_champions)?,

@@ -11,11 +11,14 @@ use grounds::ethnicity::{broad_group, Group, Scheme};
 use crate::common::*;
 use crate::worksheets::Sheet;
 
-const EIGHT: [&str; 8] = [
+const THIRTEEN: [&str; 13] = [
     "A Ahmed", "B Brown", "C Clarke", "D Davies", "E Evans", "F Fraser", "G Green", "H Hughes",
+    "I Iqbal", "J Jones", "K Khan", "L Lewis", "M Morgan",
 ];
 
-/// Kent January and February, 8 champions x 20 each month, assessed so that
+/// Kent January, one pool and one month (so the sample is self-weighting
+/// and the design-based figures are the raw ones), 13 champions x 20,
+/// assessed so that
 /// 161 of 184 judged searches had reasonable grounds: 26 of 28 for people
 /// from minority ethnic groups (self-defined) and 135 of 156 for White
 /// people; every other sampled search is `insufficient_info`.
@@ -28,12 +31,11 @@ fn inspection() -> &'static Inspection {
     static BUILT: OnceLock<Inspection> = OnceLock::new();
     BUILT.get_or_init(|| {
         let ws = Workspace::new();
-        ws.champions(&EIGHT);
+        ws.champions(&THIRTEEN);
         ws.sample(&[shipped(KENT_JAN)], "2019-01", "inspection-jan", &[]);
-        ws.sample(&[shipped(KENT_FEB)], "2019-02", "inspection-feb", &[]);
         let (mut minority, mut white, mut insufficient) = (0, 0, 0);
         let mut sheets = Vec::new();
-        for month in ["2019-01", "2019-02"] {
+        for month in ["2019-01"] {
             for entry in fs::read_dir(ws.path(&format!("worksheets/{month}"))).unwrap() {
                 let path = entry.unwrap().path();
                 if path.extension().is_some_and(|e| e == "csv") {
@@ -114,7 +116,7 @@ fn close(value: &serde_json::Value, expected: f64, tolerance: f64) -> bool {
 fn json_gives_the_inspection_figures() {
     let json = report_json(&[]);
     assert_eq!(json["period"]["from"], "2019-01");
-    assert_eq!(json["period"]["to"], "2019-02");
+    assert_eq!(json["period"]["to"], "2019-01");
     assert_eq!(json["method"], "wilson");
     assert_eq!(json["confidence"], 0.95);
     let overall = &json["overall"];
@@ -158,6 +160,16 @@ fn json_gives_the_inspection_figures() {
         "{}",
         comparison["p_fisher"]
     );
+    assert_eq!(comparison["test"], "fisher");
+    assert_eq!(comparison["p_value"], comparison["p_fisher"]);
+    assert!(comparison["detectable_difference"].as_f64().unwrap() > 0.1);
+    assert_eq!(overall["weighted"], false);
+    assert_eq!(overall["effective_n"], 184.0);
+    assert_eq!(overall["not_required"], 0);
+    let design = &json["design"];
+    assert_eq!(design["self_weighting"], true);
+    assert_eq!(design["strata"].as_array().unwrap().len(), 1);
+    assert_eq!(design["strata"][0]["judged"], 184);
     let groups = json["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 6);
     let white = groups.iter().find(|g| g["group"] == "White").unwrap();
@@ -165,8 +177,8 @@ fn json_gives_the_inspection_figures() {
         (white["reasonable"].as_u64(), white["assessed"].as_u64()),
         (Some(135), Some(156))
     );
-    assert_eq!(json["by_month"].as_array().unwrap().len(), 2);
-    assert_eq!(json["by_champion"].as_array().unwrap().len(), 8);
+    assert_eq!(json["by_month"].as_array().unwrap().len(), 1);
+    assert_eq!(json["by_champion"].as_array().unwrap().len(), 13);
     assert_eq!(json["completeness"]["outstanding"], 0);
 }
 
@@ -201,16 +213,19 @@ fn other_methods_levels_and_filters() {
         beta["overall"]["lower"].as_f64() > Some(0.8194),
         "a 90% interval is narrower"
     );
-    let fpc = report_json(&["--fpc", "--from", "2019-01", "--to", "2019-01"]);
-    assert_eq!(fpc["method"], "normal_fpc");
-    assert_eq!(fpc["overall"]["fpc"], true);
+    // --fpc is a deprecated no-op: the same figures, and a note saying so.
+    let plain = report_json(&[]);
+    let fpc = report_json(&["--fpc"]);
+    assert_eq!(fpc, plain);
     inspection()
         .ws
         .grounds()
         .args(["report", "--fpc"])
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--fpc needs one month"));
+        .success()
+        .stderr(predicate::str::contains(
+            "--fpc is deprecated and does nothing",
+        ));
     let january = report_json(&["--from", "2019-01", "--to", "2019-01"]);
     assert_eq!(january["by_month"].as_array().unwrap().len(), 1);
     let one = report_json(&["--champion", "C Clarke"]);

@@ -182,11 +182,15 @@ fn suppress(estimate: &mut Estimate) {
         not_reasonable: 0,
         none_recorded: 0,
         insufficient_info: 0,
+        not_required: None,
         proportion: None,
         lower: None,
         upper: None,
+        standard_error: None,
+        effective_n: None,
+        design_effect: None,
+        weighted: false,
         too_few: false,
-        fpc: false,
         suppressed: true,
     };
 }

@@ -218,6 +218,7 @@ pub fn input() -> ReportInput {
         searches,
     };
     ReportInput {
+        strata: Vec::new(),
         progress: vec![
             progress("2019-01", ada, count("2019-01", ada)),
             progress("2019-01", ben, count("2019-01", ben)),
@@ -255,7 +256,6 @@ pub fn options() -> ReportOptions {
             method: Method::Wilson,
             confidence: 0.95,
             too_few_below: 10,
-            fpc: false,
         },
     }
 }

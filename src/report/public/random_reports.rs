@@ -129,7 +129,6 @@ pub fn options(months: usize) -> ReportOptions {
             method: Method::Wilson,
             confidence: 0.95,
             too_few_below: 10,
-            fpc: false,
         },
     }
 }

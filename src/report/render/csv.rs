@@ -4,8 +4,9 @@
 use super::{public_note, OVERALL_LABEL};
 use crate::report::model::{Count, Estimate, Report};
 use crate::spreadsheet::formula_safe;
+use crate::stats::Test;
 
-const HEADER: [&str; 16] = [
+const HEADER: [&str; COLUMNS] = [
     "section",
     "label",
     "assessed",
@@ -22,11 +23,22 @@ const HEADER: [&str; 16] = [
     "count",
     "difference",
     "p_fisher",
+    "not_required",
+    "standard_error",
+    "effective_n",
+    "design_effect",
+    "weighted",
+    "p_value",
+    "test",
+    "detectable_difference",
+    "weight",
 ];
+
+const COLUMNS: usize = 25;
 
 #[derive(Default)]
 struct Row {
-    cells: [String; 16],
+    cells: [String; COLUMNS],
 }
 
 impl Row {
@@ -53,6 +65,11 @@ impl Row {
         self.cells[9] = float(e.upper);
         self.cells[10] = e.too_few.to_string();
         self.cells[11] = "false".into();
+        self.cells[16] = e.not_required.map(|n| n.to_string()).unwrap_or_default();
+        self.cells[17] = float(e.standard_error);
+        self.cells[18] = float(e.effective_n);
+        self.cells[19] = float(e.design_effect);
+        self.cells[20] = e.weighted.to_string();
         self
     }
 
@@ -70,6 +87,13 @@ fn counts(rows: &mut Vec<Row>, section: &str, counts: &[Count]) {
         } else {
             row.set(13, c.count)
         });
+    }
+}
+
+fn test_name(test: Test) -> &'static str {
+    match test {
+        Test::Fisher => "fisher",
+        Test::DesignWald => "design_wald",
     }
 }
 
@@ -97,7 +121,15 @@ pub fn render(report: &Report) -> String {
                 .set(8, c.lower)
                 .set(9, c.upper)
                 .set(14, c.difference)
-                .set(15, c.p_fisher),
+                .set(15, c.p_fisher.map(|p| p.to_string()).unwrap_or_default())
+                .set(21, c.p_value)
+                .set(22, test_name(c.test))
+                .set(
+                    23,
+                    c.detectable_difference
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                ),
         );
     }
     for m in &report.by_month {
@@ -144,6 +176,25 @@ pub fn render(report: &Report) -> String {
     rows.push(
         Row::new("outstanding", "searches still to review")
             .set(13, report.completeness.outstanding),
+    );
+    for s in &report.design.strata {
+        let label = format!(
+            "{} {} {}",
+            s.month,
+            s.area.as_deref().unwrap_or("(one pool)"),
+            s.group
+        );
+        let row = Row::new("stratum", &label)
+            .set(12, s.population)
+            .set(13, s.judged);
+        rows.push(match s.weight {
+            Some(w) => row.set(24, w),
+            None => row,
+        });
+    }
+    rows.push(
+        Row::new("coverage_gap", "searches no champion could take")
+            .set(13, report.design.coverage_gap),
     );
 
     let mut writer = csv::Writer::from_writer(Vec::new());

@@ -8,7 +8,10 @@ use std::fmt;
 use askama::Template;
 
 mod text;
-use text::{caveats, coverage, interval_method, no_comparison, subtitle, verify_command, words};
+use text::{
+    caveats, coverage, interval_method, no_comparison, own_searches_sentence, share_sentence,
+    subtitle, verify_command, weights_paragraphs, words,
+};
 
 use super::{
     data_warnings, estimate_cells, estimate_header, group_rows, headline, interval_cell,
@@ -16,6 +19,7 @@ use super::{
 };
 use crate::report::model::{Count, Estimate, Report};
 use crate::report::svg::{self, BarItem, IntervalPoint};
+use crate::stats::Test;
 use crate::wording::{level, percent};
 
 /// Chart markup from [`svg`], escaped there: the one kind of value the
@@ -99,6 +103,8 @@ struct Page {
     groups_chart: Chart,
     groups_table: TableView,
     share_sentence: String,
+    own_searches: String,
+    weights: Vec<String>,
     comparison: Option<ComparisonView>,
     no_comparison: String,
     trend_chart: Chart,
@@ -188,7 +194,9 @@ fn page(report: &Report) -> Page {
         level: level.clone(),
         groups_chart: groups_chart(report),
         groups_table: groups_table(report),
-        share_sentence: "The share reviewed shows how well the sample covers each group. The draw does not look at ethnicity, so the shares should be similar; the differences between them are chance.".into(),
+        share_sentence: share_sentence(report),
+        own_searches: own_searches_sentence(report),
+        weights: weights_paragraphs(report),
         comparison: comparison(report, &level),
         no_comparison: no_comparison(report),
         trend_chart: trend_chart(report),
@@ -384,8 +392,21 @@ fn comparison(report: &Report, level: &str) -> Option<ComparisonView> {
                     ],
                 ),
                 row(
-                    "Fisher's exact test (two-sided)",
-                    vec![format!("p = {:.3}", c.p_fisher), String::new()],
+                    match c.test {
+                        Test::Fisher => "Fisher's exact test (two-sided)",
+                        Test::DesignWald => "Design-based Wald test (two-sided)",
+                    },
+                    vec![format!("p = {:.3}", c.p_value), String::new()],
+                ),
+                row(
+                    "Smallest shortfall detectable (80% power)",
+                    vec![
+                        c.detectable_difference
+                            .map_or("none within reach".into(), |d| {
+                                format!("{:.1} points", d * 100.0)
+                            }),
+                        String::new(),
+                    ],
                 ),
             ],
             left: false,

@@ -21,9 +21,10 @@ pub fn headline(report: &Report) -> String {
     }
     let mut text = match (overall.proportion, overall.lower, overall.upper) {
         (Some(p), Some(lower), Some(upper)) => format!(
-            "Reasonable grounds were evident in {} of the {} searches assessed ({}; {level} interval {} to {}).",
+            "Reasonable grounds were evident in {} of the {} searches assessed ({}{}; {level} interval {} to {}).",
             overall.reasonable,
             overall.assessed,
+            if overall.weighted { "weighted estimate " } else { "" },
             percent(p),
             percent(lower),
             percent(upper)
@@ -97,6 +98,29 @@ pub fn data_warnings(report: &Report) -> Vec<String> {
             values.join(", ")
         ));
     }
+    if !report.design.self_weighting {
+        warnings.push(crate::wording::weighted_sentence(
+            &report.design.weighted_because,
+        ));
+    }
+    if let Some(n) = report.overall.not_required.filter(|&n| n > 0) {
+        warnings.push(format!(
+            "{n} reviewed {} under a power that needs no reasonable grounds (section 60, section 47A): counted apart, in no reasonable-grounds percentage.",
+            if n == 1 { "search was" } else { "searches were" }
+        ));
+    }
+    if report.design.coverage_gap > 0 {
+        warnings.push(format!(
+            "{} searches of the period could not be given to any champion: the figures do not speak for them.",
+            report.design.coverage_gap
+        ));
+    }
+    if !report.design.strata_from_snapshot.is_empty() {
+        warnings.push(format!(
+            "{}: strata computed from the stored snapshot (the draw predates stored strata: one pool per area as the manifest sizes it, else one per month of all its searches).",
+            report.design.strata_from_snapshot.join(", ")
+        ));
+    }
     for replaced in &report.replaced_draws {
         warnings.push(format!(
             "{} was drawn more than once: the draw made {} with seed {:?} (manifest SHA-256 {}) was replaced on {} ({}). The figures use the later draw; its manifest names the one it replaced.",
@@ -145,11 +169,13 @@ pub fn title(report: &Report) -> String {
 /// How intervals were made, in one line.
 pub fn method_line(report: &Report) -> String {
     format!(
-        "{} ethnicity; {} {} intervals; groups with fewer than {} assessed searches are flagged \"too few to judge\".",
+        "{} ethnicity; {} {} intervals{}; groups with fewer than {} assessed searches are flagged \"too few to judge\". {}",
         capitalise(&report.ethnicity),
         level(report.confidence),
         report.method_label,
-        report.too_few_below
+        if report.design.self_weighting { "" } else { ", design-weighted" },
+        report.too_few_below,
+        crate::wording::MINORITY_DEFINITION
     )
 }
 

@@ -5,6 +5,7 @@ Run once in a throwaway environment (versions used for the committed files):
     python3 -m venv /tmp/venv-oracle
     /tmp/venv-oracle/bin/pip install samplics==0.6.1 statsmodels==0.15.0 numpy scipy
     /tmp/venv-oracle/bin/python tests/data/oracle/make_design_oracle.py
+    /tmp/venv-oracle/bin/python tests/data/oracle/make_design_oracle.py workspace
 
 It writes, next to itself:
   design_strata.csv       design, stratum, population (N_h)
@@ -236,5 +237,70 @@ def main():
     )
 
 
+def workspace():
+    """Expected figures of the CLI test tests/all/design_oracle_cli.rs, from
+    its judged searches (design_workspace_units.csv: month, district, N_h,
+    group, reasonable): strata month x district, w = N_h / n_h, samplics'
+    Taylor estimates with each stratum's FPC; Wilson at (p n*, n*);
+    Newcombe, the design-based Wald test and the detectable difference as in
+    main(). Writes design_workspace_expected.csv."""
+    with open(os.path.join(HERE, "design_workspace_units.csv")) as f:
+        rows = list(csv.DictReader(f))
+    keys = sorted({(r["month"], r["district"]) for r in rows})
+    index = {k: i for i, k in enumerate(keys)}
+    stratum = np.array([index[(r["month"], r["district"])] for r in rows])
+    population = {index[(r["month"], r["district"])]: int(r["population"]) for r in rows}
+    y = np.array([int(r["reasonable"]) for r in rows], dtype=float)
+    group = np.array([r["group"] for r in rows])
+    month = np.array([r["month"] for r in rows])
+    district = np.array([r["district"] for r in rows])
+    judged = {h: int((stratum == h).sum()) for h in population}
+    w = np.array([population[h] / judged[h] for h in stratum])
+    psu = np.arange(len(rows))
+    fpc = {h: 1 - judged[h] / population[h] for h in sorted(judged)}
+    masks = {"all": np.ones(len(rows), bool), "minority": group == "minority",
+             "white": group == "white"}
+    for m in sorted(set(month.tolist())):
+        masks[m] = month == m
+    for d in sorted(set(district.tolist())):
+        masks[d] = district == d
+    header = ["domain", "proportion", "standard_error", "effective_n", "lower", "upper",
+              "difference", "p_value", "detectable_difference"]
+    out_rows, found = [], {}
+    for name, mask in masks.items():
+        p, se, population_d = domain_estimate(y, w, stratum, psu, fpc, mask)
+        v = se * se
+        n_d = int(mask.sum())
+        n_star = effective(p, v, n_d, w[mask])
+        lower, upper = proportion_confint(min(p * n_star, n_star), n_star, alpha=0.05,
+                                          method="wilson")
+        out_rows.append([name, p, se, n_star, float(lower), float(upper), "", "", ""])
+        found[name] = (p, v, n_star, (float(lower), float(upper)), population_d, mask)
+    (p1, v1, n1, (l1, u1), pop1, m1) = found["minority"]
+    (p2, v2, n2, (l2, u2), pop2, m2) = found["white"]
+    diff = p1 - p2
+    lower = max(-1.0, diff - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2))
+    upper = min(1.0, diff + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
+    z = np.where(m1, y - p1, 0.0) / pop1 - np.where(m2, y - p2, 0.0) / pop2
+    shift = float(np.abs(z).max()) or 1.0
+    v_diff = float(taylor(z + shift, w, stratum, psu, fpc, None, PopParam.total).stderror ** 2)
+    se_diff = math.sqrt(max(v_diff, 0.0))
+    p_wald = float(2 * stats.norm.sf(abs(diff) / se_diff))
+    h = (stats.norm.isf(0.025) + stats.norm.ppf(0.8)) * math.sqrt(1 / n2 + 1 / n1)
+    angle = math.asin(math.sqrt(p2)) - h / 2
+    detectable = "" if angle < 0 else p2 - math.sin(angle) ** 2
+    out_rows.append(["comparison", "", se_diff, "", lower, upper, diff, p_wald, detectable])
+    with open(os.path.join(HERE, "design_workspace_expected.csv"), "w", newline="") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(header)
+        out.writerows([repr(float(v)) if isinstance(v, float) else v for v in r] for r in out_rows)
+    print(f"samplics {samplics.__version__}: {len(out_rows)} rows for the CLI workspace")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:] == ["workspace"]:
+        workspace()
+    else:
+        main()

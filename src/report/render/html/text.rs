@@ -2,7 +2,7 @@
 
 use crate::report::model::Report;
 use crate::report::render::share;
-use crate::wording::level;
+use crate::wording::{level, weighted_sentence, MINORITY_DEFINITION};
 
 pub(super) fn subtitle(report: &Report) -> String {
     if report.public {
@@ -101,12 +101,11 @@ pub(super) fn interval_method(report: &Report) -> String {
     let level = level(report.confidence);
     let why = match report.method.as_str() {
         "wilson" => " (Brown, Cai and DasGupta 2001): it behaves well with small samples and with percentages near 100%, where the simple textbook (Wald) interval is too narrow",
-        "normal_fpc" => ": the number of searches each month is known from the export, so the interval is narrowed by the share of them that was reviewed. With samples this small the Wald interval can be too narrow; the default, Wilson, is safer",
         "normal" => ": the simple textbook interval, which is too narrow with small samples and percentages near 100%",
         _ => "",
     };
     format!(
-        "Every percentage comes with a {level} {} interval{why}. Differences between two groups use Newcombe's hybrid score interval, with Fisher's exact test alongside.",
+        "Every percentage comes with a {level} {} interval{why}. Each interval is built at the estimate's effective size, so it allows for the weights and for the share of each pool reviewed. Differences between two groups use Newcombe's hybrid score interval, with Fisher's exact test alongside when every search weighs the same and the design-based Wald test otherwise.",
         report.method_label
     )
 }
@@ -131,4 +130,55 @@ pub(super) fn caveats(report: &Report) -> Vec<String> {
         ));
     }
     caveats
+}
+
+/// What the share reviewed says: "similar" only when the draw was blind to
+/// ethnicity and to area, so every group had the same chance.
+pub(super) fn share_sentence(report: &Report) -> String {
+    let blind = !report.design.area_pools
+        && report.design.strata.iter().all(|s| s.group == "all")
+        && report
+            .design
+            .strata
+            .iter()
+            .map(|s| &s.month)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            <= 1;
+    if blind {
+        "The share reviewed shows how well the sample covers each group. The draw does not look at ethnicity, so the shares should be similar; the differences between them are chance.".into()
+    } else {
+        "The share reviewed shows how well the sample covers each group. In this period searches were sampled at different rates (by area, month or group), so the shares differ by design; the weights in the figures make up for it.".into()
+    }
+}
+
+/// "Never their own searches" only when every draw could tell.
+pub(super) fn own_searches_sentence(report: &Report) -> String {
+    if report.design.officer_excluded {
+        "A champion is never given their own searches.".into()
+    } else {
+        "The export named no officer for each search, so the draw could not keep champions from their own searches; a champion who meets one says so and it is replaced by a reserve.".into()
+    }
+}
+
+/// How the weights work, in plain English.
+pub(super) fn weights_paragraphs(report: &Report) -> Vec<String> {
+    let d = &report.design;
+    let mut out = vec![weighted_sentence(&d.weighted_because)];
+    if !d.self_weighting {
+        out.push("An example: if one area had 900 searches and 20 were reviewed, each of those stands for 45 searches; if another had 60 searches and 20 were reviewed, each stands for 3. A figure for the force adds the first area's reviews 15 times as heavily as the second's, as the searches themselves are. Without the weights, the small area would count as much as the large one.".into());
+        out.push("Weights cost precision: the effective number of searches (shown as effective n in the data) is how many searches of a simple random sample the weighted figure is worth, and the intervals are built from it.".into());
+    }
+    out.push("Each interval also allows for the share of a pool that was reviewed: reviewing 20 of 40 searches tells more about those 40 than 20 of 4,000 (the finite population correction).".into());
+    out.push(MINORITY_DEFINITION.into());
+    if d.no_suspicion_dealt > 0 || report.overall.not_required.unwrap_or(0) > 0 {
+        out.push("Searches under powers that need no reasonable grounds (section 60 of the Criminal Justice and Public Order Act 1994, section 47A of the Terrorism Act 2000) are reviewed for conduct but counted apart: they are in no reasonable-grounds percentage.".into());
+    }
+    if d.coverage_gap > 0 {
+        out.push(format!("{} searches could not be given to any champion (for example the only champion of an area was the officer): the figures do not speak for them.", d.coverage_gap));
+    }
+    if !d.strata_from_snapshot.is_empty() {
+        out.push(format!("For {} the draw predates stored strata, so the strata were computed from the stored snapshot: one pool per area as the manifest sizes it, or else one pool for the month of all its searches.", d.strata_from_snapshot.join(", ")));
+    }
+    out
 }
