@@ -71,7 +71,15 @@ fn districts_of_different_sizes_match_samplics() {
     let mut units = String::from("month,district,population,group,reasonable\n");
     for month in ["2019-01", "2019-02"] {
         ws.grounds()
-            .args(["sample", "--month", month, "--seed", "districts"])
+            .args([
+                "sample",
+                "--worksheet-format",
+                "csv",
+                "--month",
+                month,
+                "--seed",
+                "districts",
+            ])
             .arg("--export")
             .arg(&export)
             .arg("--columns")
