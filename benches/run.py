@@ -112,7 +112,8 @@ def report_bench(runs):
         for f in files:
             month = f.name[:7]
             sh(GROUNDS, "sample", "--export", f, "--month", month, "--champions", champions,
-               "--seed", "bench", "--db", db, "--out", scratch / "ws", "--reserves", 0, stdout=subprocess.DEVNULL)
+               "--seed", "bench", "--db", db, "--out", scratch / "ws", "--reserves", 0,
+               "--worksheet-format", "csv", stdout=subprocess.DEVNULL)
             fill(scratch / "ws" / month)
         sheets = sorted((scratch / "ws").glob("*/*.csv"))
         sh(GROUNDS, "import", "--db", db, *sheets, stdout=subprocess.DEVNULL)
