@@ -87,7 +87,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 
-    /// Make a report for publication: suppress small cells, drop champion names and notes.
+    /// Make a report for publication: suppress small cells (and cells that would reveal them), drop champion names, notes, learning themes and unrecognised ethnicity values.
     #[arg(long)]
     pub public: bool,
 
