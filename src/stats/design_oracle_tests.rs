@@ -2,29 +2,13 @@
 //! (samplics' Taylor estimator, statsmodels and scipy; see
 //! `make_design_oracle.py` and `tests/data/README.md`).
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
+use super::oracle_tests::rows;
 use super::*;
 
 const TOLERANCE: f64 = 1e-9;
-
-fn rows<T: DeserializeOwned>(name: &str) -> Vec<T> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/oracle")
-        .join(name);
-    let mut reader = csv::Reader::from_path(&path)
-        .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
-    let rows: Vec<T> = reader
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(!rows.is_empty(), "{name} has no rows");
-    rows
-}
 
 #[derive(Deserialize)]
 struct StratumRow {

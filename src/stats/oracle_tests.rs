@@ -15,7 +15,8 @@ const CLOSED_FORM_TOL: f64 = 1e-12;
 /// Beta quantiles come from different root finders here and in scipy.
 const BETA_TOL: f64 = 1e-9;
 
-fn rows<T: DeserializeOwned>(name: &str) -> Vec<T> {
+/// Every row of a reference file in `tests/data/oracle/`, which must have some.
+pub(super) fn rows<T: DeserializeOwned>(name: &str) -> Vec<T> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/oracle")
         .join(name);
