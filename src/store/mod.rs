@@ -40,6 +40,14 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error(
+        "{path}: upgrading the workspace from schema {from} failed: {reason}; nothing was changed"
+    )]
+    Migration {
+        path: PathBuf,
+        from: i64,
+        reason: String,
+    },
     #[error("{month} was already drawn on {created_at} (seed {seed}); give --redraw to replace that draw (it is kept as history)")]
     AlreadyDrawn {
         month: String,
@@ -313,6 +321,17 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     if version == known {
         return Ok(());
     }
+    // A migration may rebuild a table that others refer to, which SQLite
+    // allows only with foreign keys off; the pragma cannot change inside a
+    // transaction, so it is turned off around it and every key is checked
+    // before the commit (SQLite's documented way to change a table).
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let migrated = apply_migrations(conn, path, known);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrated
+}
+
+fn apply_migrations(conn: &mut Connection, path: &Path, known: i64) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Another process may have migrated while this one waited for the lock.
     let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
@@ -325,6 +344,16 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     }
     for migration in &schema::MIGRATIONS[version as usize..] {
         tx.execute_batch(migration)?;
+    }
+    let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+        row.get(0)
+    })?;
+    if broken > 0 {
+        return Err(StoreError::Migration {
+            path: path.to_path_buf(),
+            from: version,
+            reason: format!("{broken} row(s) would refer to rows that no longer exist"),
+        });
     }
     tx.pragma_update(None, "user_version", known)?;
     tx.commit()?;

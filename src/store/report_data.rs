@@ -242,6 +242,7 @@ impl Tx<'_> {
              FROM active_assignments x
              JOIN draws d ON d.id = x.draw_id
              JOIN current_assessments c ON c.draw_id = x.draw_id AND c.record_id = x.record_id
+                                       AND c.review = 'first'
              JOIN records r ON r.draw_id = x.draw_id AND r.record_id = x.record_id
              WHERE {IN_PERIOD} AND (?3 IS NULL OR x.champion = ?3)
              ORDER BY d.month, x.champion, x.role DESC, x.position"

@@ -176,4 +176,72 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE substitutions ADD COLUMN other_stratum INTEGER NOT NULL DEFAULT 0
         CHECK (other_stratum IN (0, 1));
     "#,
+    // 5: second reviews (`sample --second-review K`) and the `not_required`
+    //    verdict (a search under a power that needs no suspicion). The
+    //    assessments table is rebuilt because SQLite cannot change a CHECK or
+    //    a UNIQUE constraint in place; `migrate` turns foreign keys off around
+    //    it and checks them before committing. Existing assessments are first
+    //    reviews and keep their ids, which draft_answers refer to.
+    r#"
+    DROP VIEW current_assessments;
+
+    CREATE TABLE assessments_v5 (
+        id          INTEGER PRIMARY KEY,
+        draw_id     INTEGER NOT NULL,
+        record_id   TEXT NOT NULL,
+        review      TEXT NOT NULL DEFAULT 'first' CHECK (review IN ('first', 'second')),
+        version     INTEGER NOT NULL,  -- 1, 2, ... within (record, review): an amendment adds a version
+        grounds     TEXT NOT NULL CHECK (grounds IN ('reasonable', 'not_reasonable', 'none_recorded',
+                                                     'insufficient_info', 'not_required')),
+        bwv         TEXT NOT NULL CHECK (bwv IN ('reviewed', 'not_available', 'not_reviewed')),
+        gowisely    TEXT NOT NULL CHECK (gowisely IN ('yes', 'partial', 'no', 'not_visible')),
+        conduct     TEXT NOT NULL CHECK (conduct IN ('good', 'adequate', 'concern')),
+        themes      TEXT NOT NULL,
+        referral    TEXT NOT NULL CHECK (referral IN ('none', 'feedback', 'supervisor', 'professional_standards')),
+        notes       TEXT NOT NULL,
+        reviewer    TEXT NOT NULL,
+        reviewed_on TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        simulated   INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (draw_id, record_id, review, version),
+        FOREIGN KEY (draw_id, record_id) REFERENCES assignments (draw_id, record_id)
+    );
+    INSERT INTO assessments_v5 (id, draw_id, record_id, review, version, grounds, bwv, gowisely, conduct,
+                                themes, referral, notes, reviewer, reviewed_on, recorded_at, recorded_by,
+                                source, simulated)
+        SELECT id, draw_id, record_id, 'first', version, grounds, bwv, gowisely, conduct,
+               themes, referral, notes, reviewer, reviewed_on, recorded_at, recorded_by,
+               source, simulated
+        FROM assessments;
+    DROP TABLE assessments;
+    ALTER TABLE assessments_v5 RENAME TO assessments;
+
+    CREATE VIEW current_assessments AS
+        SELECT a.* FROM assessments a
+        WHERE a.version = (SELECT max(b.version) FROM assessments b
+                           WHERE b.draw_id = a.draw_id AND b.record_id = a.record_id
+                             AND b.review = a.review);
+
+    -- A sampled search dealt a second time, blind, to another champion. The
+    -- first review (in assessments with review 'first') is the one every
+    -- proportion estimates; the second only measures agreement.
+    CREATE TABLE second_reviews (
+        draw_id   INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        champion  TEXT NOT NULL,
+        position  INTEGER NOT NULL,  -- 1-based, within the champion's second reviews
+        PRIMARY KEY (draw_id, record_id),
+        UNIQUE (draw_id, champion, position),
+        FOREIGN KEY (draw_id, record_id) REFERENCES assignments (draw_id, record_id),
+        FOREIGN KEY (draw_id, champion) REFERENCES draw_champions (draw_id, name)
+    );
+
+    ALTER TABLE draft_answers ADD COLUMN review TEXT NOT NULL DEFAULT 'first'
+        CHECK (review IN ('first', 'second'));
+    DROP INDEX draft_answers_open;
+    CREATE INDEX draft_answers_open ON draft_answers (draw_id, record_id, review)
+        WHERE assessment_id IS NULL;
+    "#,
 ];
