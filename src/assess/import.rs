@@ -403,7 +403,13 @@ pub fn plan(
             no_draw.insert(key, (at, 0));
             continue;
         };
-        let target = match draw.assessable(&row.record_id, &row.champion) {
+        let target = match draw
+            .assessable(&row.record_id, &row.champion)
+            .and_then(|target| {
+                target
+                    .accepts(&row.record_id, row.assessment.grounds)
+                    .map(|()| target)
+            }) {
             Ok(target) => target,
             Err(why) => {
                 refuse(why.column(), why.to_string());

@@ -99,6 +99,10 @@ vocabulary! {
         NoneRecorded = "none_recorded" | "none" | "not_recorded" | "no_grounds_recorded" | "no_grounds",
         /// Not enough information to judge: counted apart, never in the proportion.
         InsufficientInfo = "insufficient_info" | "insufficient" | "insufficient_information" | "unable_to_assess" | "cannot_assess",
+        /// The search was under a power that needs no suspicion (section 60,
+        /// section 47A): there were no grounds to judge. Accepted only for
+        /// such searches; they are counted apart, never in a proportion.
+        NotRequired = "not_required" | "not_needed" | "no_grounds_needed",
     }
 }
 
@@ -250,7 +254,7 @@ mod tests {
             let err = Grounds::parse(ambiguous).unwrap_err();
             assert_eq!(
                 err.allowed,
-                "reasonable, not_reasonable, none_recorded, insufficient_info"
+                "reasonable, not_reasonable, none_recorded, insufficient_info, not_required"
             );
         }
         assert!(

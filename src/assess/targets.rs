@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::Assessment;
+use super::{Assessment, Grounds};
 
 /// One stored version of an assessment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,12 @@ pub struct Target {
     pub position: i64,
     pub state: TargetState,
     pub current: Option<AssessmentVersion>,
+    /// Made under a power that needs no suspicion (section 60, section 47A,
+    /// or one the draw's mapping lists): the only searches that may be
+    /// given the verdict `not_required`.
+    pub no_suspicion: bool,
+    /// The power the search was made under, as the export gives it.
+    pub legislation: String,
 }
 
 /// Every record of a month's current draw, by record id.
@@ -83,6 +89,15 @@ pub enum NotAssessable {
         replacement_id: String,
         reason: String,
     },
+    #[error(
+        "{record_id}: not_required is only for a search under a power that needs no suspicion (section 60, \
+         section 47A); this one was made under \"{legislation}\", so its grounds must be judged: reasonable, \
+         not_reasonable, none_recorded or insufficient_info"
+    )]
+    GroundsRequired {
+        record_id: String,
+        legislation: String,
+    },
 }
 
 impl NotAssessable {
@@ -90,8 +105,24 @@ impl NotAssessable {
     pub fn column(&self) -> &'static str {
         match self {
             NotAssessable::OtherChampion { .. } => "champion",
+            NotAssessable::GroundsRequired { .. } => "grounds",
             _ => "record_id",
         }
+    }
+}
+
+impl Target {
+    /// Whether `grounds` is a verdict this search can be given: every
+    /// verdict for a search under a no-suspicion power (its grounds are left
+    /// out of every figure anyway), all but `not_required` for the others.
+    pub fn accepts(&self, record_id: &str, grounds: Grounds) -> Result<(), NotAssessable> {
+        if grounds == Grounds::NotRequired && !self.no_suspicion {
+            return Err(NotAssessable::GroundsRequired {
+                record_id: record_id.to_string(),
+                legislation: self.legislation.clone(),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -143,6 +174,8 @@ mod tests {
             position: 1,
             state,
             current: None,
+            no_suspicion: false,
+            legislation: "Misuse of Drugs Act 1971 (section 23)".to_string(),
         }
     }
 
@@ -192,5 +225,29 @@ mod tests {
             err("c", "PS Ada").to_string(),
             "c was replaced by reserve d (reason: no BWV): assess that one instead"
         );
+    }
+
+    #[test]
+    fn not_required_is_accepted_only_under_a_no_suspicion_power() {
+        let mut drugs = target("PC A", "sample", TargetState::Active);
+        let err = drugs
+            .accepts("r1", Grounds::NotRequired)
+            .expect_err("section 23 needs grounds");
+        assert_eq!(err.column(), "grounds");
+        assert!(err
+            .to_string()
+            .contains("Misuse of Drugs Act 1971 (section 23)"));
+        drugs
+            .accepts("r1", Grounds::NoneRecorded)
+            .expect("any other verdict");
+
+        drugs.no_suspicion = true;
+        drugs.legislation = "Criminal Justice and Public Order Act 1994 (section 60)".to_string();
+        drugs
+            .accepts("r1", Grounds::NotRequired)
+            .expect("section 60 needs no suspicion");
+        drugs
+            .accepts("r1", Grounds::Reasonable)
+            .expect("a champion may still judge the grounds: the report leaves them out");
     }
 }

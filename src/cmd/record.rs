@@ -42,7 +42,7 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     pub record_id: Option<String>,
 
-    /// Were reasonable grounds evident: reasonable, not_reasonable, none_recorded, insufficient_info.
+    /// Were reasonable grounds evident: reasonable, not_reasonable, none_recorded, insufficient_info, or not_required (only for a search under a power that needs no suspicion, such as section 60).
     #[arg(long, value_parser = vocabulary(|t| Grounds::parse(t).map(Grounds::as_str)))]
     pub grounds: Option<String>,
 

@@ -90,11 +90,14 @@ impl Tx<'_> {
         let Some(draw) = self.current_draw(month)? else {
             return Ok(None);
         };
+        let no_suspicion = self.manifest(draw.id)?.columns.no_suspicion();
         let mut statement = self.tx.prepare(
             "SELECT a.record_id, a.champion, a.role, a.position, s.replacement_id, s.reason,
                     EXISTS (SELECT 1 FROM substitutions b
-                            WHERE b.draw_id = a.draw_id AND b.replacement_id = a.record_id)
+                            WHERE b.draw_id = a.draw_id AND b.replacement_id = a.record_id),
+                    r.legislation
              FROM assignments a
+             JOIN records r ON r.draw_id = a.draw_id AND r.record_id = a.record_id
              LEFT JOIN substitutions s ON s.draw_id = a.draw_id AND s.record_id = a.record_id
              WHERE a.draw_id = ?1 AND (?2 IS NULL OR a.record_id = ?2)",
         )?;
@@ -112,6 +115,7 @@ impl Tx<'_> {
                 None if role == "sample" || brought_in => TargetState::Active,
                 None => TargetState::UnusedReserve,
             };
+            let legislation: String = row.get(7)?;
             targets.insert(
                 row.get::<_, String>(0)?,
                 Target {
@@ -120,6 +124,8 @@ impl Tx<'_> {
                     position: row.get(3)?,
                     state,
                     current: None,
+                    no_suspicion: no_suspicion.matches(&legislation),
+                    legislation,
                 },
             );
         }

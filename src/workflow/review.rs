@@ -317,6 +317,16 @@ impl ReviewSession {
                     .join("; ")
             ),
         };
+        let targets = self
+            .store
+            .read()?
+            .draw_targets(&self.month, Some(record_id))?
+            .with_context(|| format!("no draw for {}", self.month))?;
+        if let Some(target) = targets.targets.get(record_id) {
+            if let Err(why) = target.accepts(record_id, assessment.grounds) {
+                bail!("{why} (nothing recorded; the other answers are saved)");
+            }
+        }
         if !self.options.allow_date {
             let today = chrono::Local::now().date_naive();
             if let Some(why) =

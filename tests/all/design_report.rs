@@ -124,9 +124,9 @@ fn months_of_different_sizes_are_weighted_by_their_searches() {
 /// Kent January with every fifth search under section 60 (both
 /// data.police.uk spellings): reviewed for conduct, counted apart, in no
 /// grounds proportion whatever verdict the reviewer gave.
-#[test]
-fn section_60_searches_are_counted_apart() {
-    let ws = Workspace::new();
+/// Kent January with every fifth search under section 60, in both
+/// data.police.uk spellings.
+fn kent_with_section_60(ws: &Workspace) -> std::path::PathBuf {
     let source = fs::read_to_string(shipped(KENT_JAN)).unwrap();
     let mut text = String::new();
     for (i, line) in source.lines().enumerate() {
@@ -145,7 +145,13 @@ fn section_60_searches_are_counted_apart() {
         text.push_str(&line);
         text.push('\n');
     }
-    let export = ws.write("s60.csv", text);
+    ws.write("s60.csv", text)
+}
+
+#[test]
+fn section_60_searches_are_counted_apart() {
+    let ws = Workspace::new();
+    let export = kent_with_section_60(&ws);
     ws.champions(&["A Ahmed", "B Brown"]);
     ws.sample(&[export], "2019-01", "section-60", &[]);
     let (mut s60, mut judged, mut reasonable) = (0u64, 0u64, 0u64);
@@ -214,4 +220,134 @@ fn section_60_searches_are_counted_apart() {
         .stdout(predicates::str::contains(
             "under a power that needs no reasonable grounds",
         ));
+}
+
+/// `not_required` is the verdict for a search under a no-suspicion power and
+/// is refused, naming the line and the power, for any other search.
+#[test]
+fn not_required_is_accepted_for_section_60_and_refused_elsewhere() {
+    let ws = Workspace::new();
+    let export = kent_with_section_60(&ws);
+    ws.champions(&["A Ahmed"]);
+    ws.sample(&[export], "2019-01", "not-required", &[]);
+    let path = ws.path("worksheets/2019-01/A_Ahmed.csv");
+    let original = fs::read_to_string(&path).unwrap();
+    let mut sheet = Sheet::load(&path);
+    let rows = sheet.with_role("sample");
+    let (mut s60, mut judged) = (0u64, 0u64);
+    let mut wrong_line = None;
+    let mut wrong_power = String::new();
+    for (i, row) in rows.into_iter().enumerate() {
+        if sheet.get(row, "Legislation").contains("section 60") {
+            s60 += 1;
+            sheet.assess(row, "not_required", "");
+        } else {
+            judged += 1;
+            if wrong_line.is_none() {
+                // A data row's line: the header is line 1.
+                wrong_line = Some(i + 2);
+                wrong_power = sheet.get(row, "Legislation").to_string();
+                sheet.assess(row, "not_required", "");
+            } else {
+                sheet.assess(row, "reasonable", "");
+            }
+        }
+    }
+    assert!(s60 > 0 && judged > 0);
+    sheet.save(&path);
+    let refused = ws.grounds().arg("import").arg(&path).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("not_required is only for a search under a power that needs no suspicion"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("made under \"{wrong_power}\"")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("line {}", wrong_line.unwrap())),
+        "names the line: {stderr}"
+    );
+
+    // `record` applies the same rule, and saves the other answers.
+    let mut s60_id = String::new();
+    let mut other_id = String::new();
+    for row in sheet.with_role("sample") {
+        let id = sheet.get(row, "record_id").to_string();
+        if sheet.get(row, "Legislation").contains("section 60") {
+            s60_id = id;
+        } else if other_id.is_empty() {
+            other_id = id;
+        }
+    }
+    let record = |id: &str| {
+        ws.grounds()
+            .args([
+                "record",
+                "--month",
+                "2019-01",
+                "--champion",
+                "A Ahmed",
+                "--record-id",
+                id,
+            ])
+            .args([
+                "--grounds",
+                "not_required",
+                "--bwv",
+                "reviewed",
+                "--gowisely",
+                "yes",
+            ])
+            .args([
+                "--conduct",
+                "good",
+                "--referral",
+                "none",
+                "--reviewer",
+                "A Ahmed",
+            ])
+            .args(["--reviewed-on", "2019-02-04"])
+            .output()
+            .unwrap()
+    };
+    let refused = record(&other_id);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not_required is only for"));
+    let saved = record(&s60_id);
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+
+    // The same worksheet with a judged verdict on that row imports.
+    fs::write(&path, &original).unwrap();
+    let mut sheet = Sheet::load(&path);
+    for row in sheet.with_role("sample") {
+        let verdict = if sheet.get(row, "Legislation").contains("section 60") {
+            "not_required"
+        } else {
+            "reasonable"
+        };
+        sheet.assess(row, verdict, "");
+    }
+    sheet.save(&path);
+    // --amend: the section 60 search recorded above differs from its row.
+    ws.grounds()
+        .args(["import", "--amend"])
+        .arg(&path)
+        .assert()
+        .success();
+    let output = ws
+        .grounds()
+        .args(["report", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["overall"]["not_required"].as_u64(), Some(s60));
+    assert_eq!(json["overall"]["assessed"].as_u64(), Some(judged));
+    assert_eq!(json["overall"]["proportion"].as_f64(), Some(1.0));
 }

@@ -206,10 +206,11 @@ pub const VOCABULARIES: [Vocabulary; 5] = [
             "not_reasonable",
             "none_recorded",
             "insufficient_info",
+            "not_required",
         ],
         meaning:
-            "Were reasonable grounds evident? not_reasonable: grounds recorded but not reasonable; \
-                  insufficient_info: counted apart, never in the proportion",
+            "Were reasonable grounds evident? insufficient_info: counted apart; \
+                  not_required: only for a search under a power needing no suspicion (s60, s47A)",
     },
     Vocabulary {
         column: "bwv",
