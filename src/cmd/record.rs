@@ -21,7 +21,8 @@ use super::{parse_month, DbArg};
 /// Shows each of the champion's searches not assessed yet, as drawn from the
 /// export, and asks for each field. Every answer is saved as soon as it is
 /// given: run the same command again to carry on where you stopped (Esc or q
-/// in a list stops). Fields given as flags are not asked; --reviewer and
+/// in a list stops; so does Ctrl-C, which says where it stopped and exits
+/// with 130). Fields given as flags are not asked; --reviewer and
 /// --reviewed-on apply to every search of the session. With --record-id, or
 /// any of --grounds ... --notes, one search is recorded. Without a terminal,
 /// every required field must come from flags (or answers saved earlier).
@@ -132,7 +133,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut session = ReviewSession::open(&Workspace::new(&args.db.db), options)?;
     let (champion, month) = (session.champion().to_string(), session.month().to_string());
     let db = args.db.db.display().to_string();
-    session.run(&mut prompts::Terminal, &mut |event| match event {
+    let mut terminal = prompts::Terminal::new(interactive)?;
+    session.run(&mut terminal, &mut |event| match event {
         ReviewEvent::Recorded(done) => println!(
             "Saved {} ({}'s {month}): grounds {} (version {}) in {db}.",
             visible(&done.record_id),
@@ -155,11 +157,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
             eprintln!("Stopped. Every answer given is saved: run the same command to carry on.")
         }
     })?;
+    if terminal.interrupted() {
+        // The shells' convention for a command stopped by Ctrl-C (128 + SIGINT).
+        return Ok(ExitCode::from(130));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The questions, one per field, through dialoguer.
 mod prompts {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
     use anyhow::Result;
     use dialoguer::{Input, Select};
 
@@ -170,10 +179,39 @@ mod prompts {
     use grounds::workflow::{Prompt, SearchShown};
 
     /// The terminal: the search on stderr, questions through dialoguer.
-    pub struct Terminal;
+    pub struct Terminal {
+        /// Set by Ctrl-C. dialoguer reads keys in raw mode and, on Ctrl-C,
+        /// raises SIGINT itself; with this flag as the handler the question
+        /// fails with `Interrupted` instead of the process dying, so the
+        /// session can say where it stopped (every answer is already saved).
+        /// A second Ctrl-C while one is pending ends the process at once.
+        ctrl_c: Arc<AtomicBool>,
+        /// The search on screen.
+        showing: Option<String>,
+    }
+
+    impl Terminal {
+        pub fn new(interactive: bool) -> Result<Self> {
+            let ctrl_c = Arc::new(AtomicBool::new(false));
+            if interactive {
+                use signal_hook::consts::SIGINT;
+                signal_hook::flag::register_conditional_shutdown(SIGINT, 130, Arc::clone(&ctrl_c))?;
+                signal_hook::flag::register(SIGINT, Arc::clone(&ctrl_c))?;
+            }
+            Ok(Self {
+                ctrl_c,
+                showing: None,
+            })
+        }
+
+        pub fn interrupted(&self) -> bool {
+            self.ctrl_c.load(Ordering::SeqCst)
+        }
+    }
 
     impl Prompt for Terminal {
         fn show(&mut self, search: &SearchShown) -> Result<()> {
+            self.showing = Some(search.record_id.clone());
             eprintln!();
             eprintln!(
                 "{} — {}: {} of {} assessed. This search: {} ({} {}).",
@@ -208,11 +246,49 @@ mod prompts {
         }
 
         fn ask(&mut self, field: Field, default: Option<&str>) -> Result<Option<String>> {
-            ask(field, default)
+            let answer = if self.interrupted() {
+                Err(Asked::Interrupted)
+            } else {
+                ask(field, default)
+            };
+            match answer {
+                Ok(answer) => Ok(answer),
+                Err(Asked::Interrupted) => {
+                    // dialoguer hides the cursor in a list and cannot show
+                    // it again when the question fails.
+                    let _ = dialoguer::console::Term::stderr().show_cursor();
+                    self.ctrl_c.store(true, Ordering::SeqCst);
+                    eprintln!();
+                    eprintln!(
+                        "Ctrl-C: stopped at {} of {}; the answers before it are saved.",
+                        field.name(),
+                        visible(self.showing.as_deref().unwrap_or("the search"))
+                    );
+                    Ok(None)
+                }
+                Err(Asked::Failed(err)) => Err(err),
+            }
         }
     }
 
-    fn choose(prompt: &str, items: &[&str], default: Option<&str>) -> Result<Option<String>> {
+    /// Why a question gave no answer.
+    enum Asked {
+        Interrupted,
+        Failed(anyhow::Error),
+    }
+
+    impl From<dialoguer::Error> for Asked {
+        fn from(err: dialoguer::Error) -> Self {
+            match err {
+                dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+                    Asked::Interrupted
+                }
+                err => Asked::Failed(err.into()),
+            }
+        }
+    }
+
+    fn choose(prompt: &str, items: &[&str], default: Option<&str>) -> Answer {
         let start = default
             .and_then(|d| items.iter().position(|i| *i == d))
             .unwrap_or(0);
@@ -227,7 +303,7 @@ mod prompts {
     }
 
     /// The end of the terminal's input (Ctrl-D) stops the session like Esc.
-    fn stopped_on_eof<T>(result: dialoguer::Result<T>) -> Result<Option<T>> {
+    fn stopped_on_eof<T>(result: dialoguer::Result<T>) -> Result<Option<T>, Asked> {
         match result {
             Ok(value) => Ok(Some(value)),
             Err(dialoguer::Error::IO(err)) if err.kind() == std::io::ErrorKind::UnexpectedEof => {
@@ -237,7 +313,10 @@ mod prompts {
         }
     }
 
-    fn text(prompt: &str, default: Option<&str>, required: bool) -> Result<Option<String>> {
+    /// An answer, none when the person stops, or why there is none.
+    type Answer = std::result::Result<Option<String>, Asked>;
+
+    fn text(prompt: &str, default: Option<&str>, required: bool) -> Answer {
         let mut input = Input::<String>::new()
             .with_prompt(prompt)
             .allow_empty(!required);
@@ -248,7 +327,7 @@ mod prompts {
     }
 
     /// Asks for one field; `None` when the person stops.
-    fn ask(field: Field, default: Option<&str>) -> Result<Option<String>> {
+    fn ask(field: Field, default: Option<&str>) -> Answer {
         match field {
             Field::Grounds => choose(
                 "Reasonable grounds evident?",

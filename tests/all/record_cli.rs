@@ -203,6 +203,44 @@ impl Terminal {
 
 const DOWN: &str = "\x1b[B";
 
+/// Ctrl-C at a question stops like Esc, says which question of which
+/// search it stopped at, keeps every answer given, and exits with 130.
+#[test]
+#[cfg(target_os = "linux")]
+fn ctrl_c_says_where_it_stopped_and_keeps_the_answers() {
+    let ws = kent_workspace();
+    let sheet = Sheet::load(&sheet_path(&ws, "2019-01", CHAMPIONS[1]));
+    let first = sheet.get(0, "record_id").to_string();
+    let args = "record --month 2019-01 --champion 'PC Ben Hartley'";
+
+    let mut term = Terminal::start(&ws, args);
+    term.expect("Reasonable grounds evident?");
+    term.keys("\r");
+    term.expect("Body-worn video");
+    term.keys("\r");
+    term.expect("Search explained (GOWISELY)");
+    term.keys("\x03");
+    term.expect(&format!(
+        "Ctrl-C: stopped at gowisely of {first}; the answers before it are saved."
+    ));
+    term.expect("Stopped. Every answer given is saved");
+    assert_eq!(term.finish(), Some(130));
+    assert_eq!(count(&ws, "SELECT count(*) FROM draft_answers"), 2);
+
+    // In a text question too.
+    let mut term = Terminal::start(&ws, args);
+    term.expect("Search explained (GOWISELY)");
+    term.keys("\r");
+    term.expect("Conduct of the search");
+    term.keys("\r");
+    term.expect("Learning themes");
+    term.keys("\x03");
+    term.expect(&format!("Ctrl-C: stopped at themes of {first}"));
+    assert_eq!(term.finish(), Some(130));
+    assert_eq!(count(&ws, "SELECT count(*) FROM draft_answers"), 4);
+    assert_eq!(count(&ws, "SELECT count(*) FROM assessments"), 0);
+}
+
 #[test]
 #[cfg(target_os = "linux")]
 fn interactive_answers_are_saved_as_given_and_the_session_resumes() {

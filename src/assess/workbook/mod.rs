@@ -208,8 +208,7 @@ pub const VOCABULARIES: [Vocabulary; 5] = [
             "insufficient_info",
             "not_required",
         ],
-        meaning:
-            "Were reasonable grounds evident? insufficient_info: counted apart; \
+        meaning: "Were reasonable grounds evident? insufficient_info: counted apart; \
                   not_required: only for a search under a power needing no suspicion (s60, s47A)",
     },
     Vocabulary {
