@@ -63,6 +63,11 @@ pub enum StoreError {
     Empty(PathBuf),
     #[error("{path} is not a grounds workspace: {reason}")]
     NotAWorkspace { path: PathBuf, reason: String },
+    #[error(
+        "cannot write the workspace {path}: {why}. `report`, `status` and `history` can still read it; \
+         to record, import or draw, copy the workspace somewhere writable or ask for write access"
+    )]
+    ReadOnly { path: PathBuf, why: String },
     #[error("cannot open the workspace {path}: {source}")]
     Open {
         path: PathBuf,
@@ -295,9 +300,49 @@ fn empty_workspace(path: &Path) -> StoreError {
 }
 
 fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {
+    if let Some(why) = cannot_write(path) {
+        return StoreError::ReadOnly {
+            path: path.to_path_buf(),
+            why,
+        };
+    }
     StoreError::Open {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+/// Why an existing workspace cannot be written, if that is the trouble:
+/// SQLite says only "unable to open database file". A WAL workspace also
+/// needs its folder writable, for the -wal and -shm files.
+fn cannot_write(path: &Path) -> Option<String> {
+    use std::io::ErrorKind;
+    let explain = |err: std::io::Error, what: &str| match err.kind() {
+        ErrorKind::ReadOnlyFilesystem => Some(format!("{what} is on a read-only file system")),
+        ErrorKind::PermissionDenied => Some(format!("{what} is not writable by this user")),
+        _ => None,
+    };
+    if !path.is_file() {
+        return None;
+    }
+    if let Err(err) = std::fs::OpenOptions::new().append(true).open(path) {
+        return explain(err, "the file");
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let probe = folder.join(format!(".grounds-write-check-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            None
+        }
+        Err(err) => explain(err, "its folder"),
     }
 }
 

@@ -66,7 +66,7 @@ pub fn footage_deadlines(
     today: NaiveDate,
     warn_days: u32,
 ) -> Result<Vec<FootageDeadline>> {
-    let mut store = workspace.open()?;
+    let mut store = crate::store::Store::open_read_only(workspace.db())?;
     let tx = store.read()?;
     let horizon = today
         .checked_add_days(Days::new(u64::from(warn_days)))

@@ -17,6 +17,7 @@ mod office;
 #[path = "../../examples/monthly_cycle.rs"]
 mod monthly_cycle;
 mod plan_cli;
+mod read_only;
 mod readme;
 mod record_cli;
 mod reliability_cli;
