@@ -99,7 +99,7 @@ pub fn fill_workbooks(
             .position(|h| h.trim() == manifest.columns.date.trim())
             .unwrap_or(0);
         let mut rows = 0;
-        let content = workbook_content(manifest, champion, &header, date_column, |id| {
+        let content = workbook_content(manifest, champion, &header, date_column, |id, _| {
             let fields = details.get(id).cloned().unwrap_or_default();
             let due =
                 (champion.sample.iter().any(|s| s == id) && id != missing) || id == brought_in;
