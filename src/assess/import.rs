@@ -440,9 +440,13 @@ pub fn plan(
                 refuse(
                     &field_list(&differences),
                     format!(
-                        "{} already has an assessment (version {}, from {}, recorded {} by {}) and this row \
+                        "{} already has {} (version {}, from {}, recorded {} by {}) and this row \
                          changes it ({}): give --amend to store the change as version {} (version {} is kept)",
                         row.record_id,
+                        match review {
+                            Review::First => "an assessment",
+                            Review::Second => "a second review",
+                        },
                         current.version,
                         current.source,
                         current.recorded_at,

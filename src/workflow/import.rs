@@ -40,6 +40,9 @@ pub struct ImportCounts {
     /// record`: the import's values are stored; the saved answers stay in
     /// the workspace, marked as used by this assessment.
     pub replaced_saved_answers: usize,
+    /// Of `new` and `amended`, blind second reviews (`sample
+    /// --second-review`): stored apart, counted in no figure.
+    pub second_reviews: usize,
 }
 
 impl ImportCounts {
@@ -51,6 +54,7 @@ impl ImportCounts {
         self.not_in_review += other.not_in_review;
         self.assessed_elsewhere += other.assessed_elsewhere;
         self.replaced_saved_answers += other.replaced_saved_answers;
+        self.second_reviews += other.second_reviews;
     }
 }
 
@@ -184,6 +188,9 @@ pub fn import_worksheets(
                 }
             }
             Action::Amend => file.amended += 1,
+        }
+        if step.review == Review::Second {
+            file.second_reviews += 1;
         }
         let provenance = Provenance {
             source: &sources[row.file.as_str()],

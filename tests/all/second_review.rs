@@ -385,7 +385,10 @@ fn worksheets_import_status_and_reports_keep_second_reviews_apart() {
         .args(&paths)
         .assert()
         .success()
-        .stdout(predicate::str::contains("9 new, 0 amended, 60 unchanged"));
+        .stdout(predicate::str::contains("9 new, 0 amended, 60 unchanged"))
+        .stdout(predicate::str::contains(
+            "9 of the new or amended rows are blind second reviews",
+        ));
     let disputed = sheets[0].get(0, "record_id").to_string();
     let current = |review: &str| {
         let conn = rusqlite::Connection::open(ws.db()).unwrap();
@@ -438,6 +441,9 @@ fn worksheets_import_status_and_reports_keep_second_reviews_apart() {
         .arg(&paths[1])
         .assert()
         .failure()
+        .stderr(predicate::str::contains(
+            "already has a second review (version 1",
+        ))
         .stderr(predicate::str::contains("give --amend"));
     ws.grounds()
         .args(["import", "--amend"])
@@ -570,4 +576,50 @@ fn record_asks_for_second_reviews_after_the_champions_own() {
     );
     // Ada's searches reviewed by Ben are still Ada's to review first.
     assert_eq!(status["months"][0]["champions"][0]["assessed"], 0);
+}
+
+#[test]
+fn a_workbook_lists_second_reviews_after_the_champions_own_and_blank() {
+    let ws = Workspace::new();
+    ws.champions(&CHAMPIONS);
+    ws.sample(
+        &[real(KENT_JAN)],
+        "2019-01",
+        "second-review-xlsx",
+        &[
+            "--worksheet-format",
+            "xlsx",
+            "--per-champion",
+            "4",
+            "--reserves",
+            "1",
+            "--second-review",
+            "2",
+        ],
+    );
+    let manifest = ws.manifest("2019-01");
+    let ada_first = strings(&manifest["champions"][0]["sample"]);
+    let book = grounds::assess::workbook::read_workbook(
+        &ws.path("worksheets/2019-01/PC_Ben_Hartley.xlsx"),
+    )
+    .unwrap();
+    let column = |name: &str| book.index_of(name).unwrap();
+    let cell = |row: usize, name: &str| book.rows[row].cells[column(name)].clone();
+    assert_eq!(book.rows.len(), 4 + 1 + 2);
+    let roles: Vec<String> = (0..book.rows.len()).map(|r| cell(r, "role")).collect();
+    assert_eq!(
+        roles,
+        ["sample", "sample", "sample", "sample", "reserve", "second", "second"]
+    );
+    assert_eq!(cell(5, "record_id"), ada_first[0]);
+    assert_eq!(cell(6, "record_id"), ada_first[1]);
+    assert_eq!(cell(6, "position"), "2");
+    assert_eq!(cell(6, "champion"), "PC Ben Hartley");
+    assert!(
+        book.rows[5]
+            .cells
+            .get(column("grounds"))
+            .is_none_or(String::is_empty),
+        "blank for a blind review"
+    );
 }
