@@ -348,6 +348,16 @@ fn worksheets_import_status_and_reports_keep_second_reviews_apart() {
         .stdout(predicate::str::contains("60 new"))
         .stdout(predicate::str::contains("9 not assessed yet"));
     let before = report_figures(&ws);
+    let pairs = grounds::store::Store::open_read_only(&ws.db())
+        .unwrap()
+        .read()
+        .unwrap()
+        .review_pairs(&grounds::store::Period::default())
+        .unwrap();
+    assert_eq!(pairs.len(), 9);
+    assert!(pairs
+        .iter()
+        .all(|p| p.first_grounds.as_deref() == Some("reasonable") && p.second_grounds.is_none()));
     let status_before = status(&ws);
     assert_eq!(status_before["complete"], true, "{status_before}");
     assert_eq!(status_before["second_outstanding"], 9);
@@ -415,6 +425,31 @@ fn worksheets_import_status_and_reports_keep_second_reviews_apart() {
         ),
         9
     );
+
+    // The pairs a report compares: nine, one of them a disagreement.
+    let mut store = grounds::store::Store::open_read_only(&ws.db()).unwrap();
+    let pairs = store
+        .read()
+        .unwrap()
+        .review_pairs(&grounds::store::Period::default())
+        .unwrap();
+    assert_eq!(pairs.len(), 9);
+    let differing: Vec<_> = pairs
+        .iter()
+        .filter(|p| p.first_grounds != p.second_grounds)
+        .collect();
+    assert_eq!(differing.len(), 1, "{pairs:?}");
+    let pair = differing[0];
+    assert_eq!(pair.record_id, disputed);
+    assert_eq!(
+        (pair.first_champion.as_str(), pair.second_champion.as_str()),
+        (CHAMPIONS[0], CHAMPIONS[1])
+    );
+    assert_eq!(pair.first_grounds.as_deref(), Some("reasonable"));
+    assert_eq!(pair.second_grounds.as_deref(), Some("not_reasonable"));
+    assert_eq!(pair.month, "2019-01");
+    assert!(!pair.simulated && !pair.legislation.is_empty());
+    drop(store);
 
     // Never counted twice: every figure as before, status the same for the
     // own searches and done for the second reviews.
