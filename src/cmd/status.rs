@@ -14,6 +14,8 @@ use super::{parse_month, DbArg, EXIT_CHECK_FAILED};
 ///
 /// Assigned counts the searches due for review now: the sample, plus reserves
 /// brought in by `grounds substitute`, minus the searches they replaced.
+/// Blind second reviews (`grounds sample --second-review`) are counted apart,
+/// in their own table, and do not make --check fail: no figure rests on them.
 /// Lists, per champion, searches still to assess whose body-worn video is
 /// deleted within --warn-days (search date + the draw's --bwv-retention-days),
 /// and those whose deadline has passed. With --check, exits 1 while anything

@@ -74,7 +74,8 @@ pub struct FootageDeadline {
     pub passed: bool,
 }
 
-/// Searches still to assess (sampled, or reserves brought in) whose footage
+/// Searches still to assess (sampled, reserves brought in, or second
+/// reviews, under the second champion) whose footage
 /// deadline is before `today + warn_days`, soonest first; for `month` or
 /// every month drawn. The deadline counts from each draw's
 /// `bwv_retention_days` (31 for draws made before it was recorded).
@@ -103,7 +104,8 @@ pub fn footage_deadlines(
         let Some(targets) = tx.draw_targets(&draw.month, None)? else {
             continue;
         };
-        for (record_id, target) in &targets.targets {
+        // A second reviewer needs the footage too.
+        for (record_id, target) in targets.targets.iter().chain(&targets.second) {
             if target.state != TargetState::Active || target.current.is_some() {
                 continue;
             }
