@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 
 use super::fields::{changes, clean, describe_changes, parse_cells, Cells, REQUIRED};
 use super::review_date::normalise_review_date;
-use super::targets::{DrawTargets, TargetState};
+use super::targets::{DrawTargets, Review, TargetState};
 use super::workbook::read_workbook;
 use super::worksheet::{ASSESSMENT_COLUMNS, IDENTITY_COLUMNS};
 use super::Assessment;
@@ -59,8 +59,8 @@ pub struct RowAssessment {
 pub struct Worksheet {
     pub file: String,
     pub rows: Vec<RowAssessment>,
-    /// Rows with every assessment cell empty: `(month, record_id)`.
-    pub empty: Vec<(String, String)>,
+    /// Rows with every assessment cell empty: `(month, record_id, champion)`.
+    pub empty: Vec<(String, String, String)>,
     pub problems: Vec<Problem>,
 }
 
@@ -253,7 +253,7 @@ pub fn parse_worksheet(file: &str, bytes: &[u8], today: NaiveDate) -> Worksheet 
                     .iter()
                     .any(|c| !clean(&String::from_utf8_lossy(c)).is_empty())
                 {
-                    sheet.empty.push((month, record_id));
+                    sheet.empty.push((month, record_id, champion));
                 }
                 continue;
             }
@@ -361,6 +361,9 @@ pub struct Planned {
     /// Index into the rows given to [`plan`].
     pub row: usize,
     pub draw_id: i64,
+    /// A row in the worksheet of the search's second champion is its
+    /// second review.
+    pub review: Review,
     pub action: Action,
 }
 
@@ -374,7 +377,7 @@ pub fn plan(
 ) -> (Vec<Planned>, Vec<Problem>) {
     let mut planned = Vec::new();
     let mut problems = Vec::new();
-    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut seen: HashMap<(&str, &str, Review), usize> = HashMap::new();
     let mut no_draw: HashMap<(&str, &str), (usize, usize)> = HashMap::new();
     for (index, row) in rows.iter().enumerate() {
         let mut refuse = |column: &str, reason: String| {
@@ -403,20 +406,20 @@ pub fn plan(
             no_draw.insert(key, (at, 0));
             continue;
         };
-        let target = match draw
-            .assessable(&row.record_id, &row.champion)
-            .and_then(|target| {
+        let (review, target) = match draw
+            .assessable_review(&row.record_id, &row.champion)
+            .and_then(|(review, target)| {
                 target
                     .accepts(&row.record_id, row.assessment.grounds)
-                    .map(|()| target)
+                    .map(|()| (review, target))
             }) {
-            Ok(target) => target,
+            Ok(found) => found,
             Err(why) => {
                 refuse(why.column(), why.to_string());
                 continue;
             }
         };
-        if let Some(&first) = seen.get(&(row.month.as_str(), row.record_id.as_str())) {
+        if let Some(&first) = seen.get(&(row.month.as_str(), row.record_id.as_str(), review)) {
             let earlier = &rows[first];
             if earlier.assessment != row.assessment {
                 let differences = changes(&earlier.assessment, &row.assessment);
@@ -433,7 +436,7 @@ pub fn plan(
             }
             continue;
         }
-        seen.insert((row.month.as_str(), row.record_id.as_str()), index);
+        seen.insert((row.month.as_str(), row.record_id.as_str(), review), index);
         let action = match &target.current {
             None => Action::New,
             Some(current) if current.assessment == row.assessment => Action::Unchanged,
@@ -443,9 +446,13 @@ pub fn plan(
                 refuse(
                     &field_list(&differences),
                     format!(
-                        "{} already has an assessment (version {}, from {}, recorded {} by {}) and this row \
+                        "{} already has {} (version {}, from {}, recorded {} by {}) and this row \
                          changes it ({}): give --amend to store the change as version {} (version {} is kept)",
                         row.record_id,
+                        match review {
+                            Review::First => "an assessment",
+                            Review::Second => "a second review",
+                        },
                         current.version,
                         current.source,
                         current.recorded_at,
@@ -461,6 +468,7 @@ pub fn plan(
         planned.push(Planned {
             row: index,
             draw_id: draw.draw_id,
+            review,
             action,
         });
     }
@@ -523,7 +531,14 @@ mod tests {
             b.problems
         );
         assert_eq!((a.rows.len(), a.empty.len()), (1, 1));
-        assert_eq!(b.empty, [("2019-01".to_string(), "h2-1".to_string())]);
+        assert_eq!(
+            b.empty,
+            [(
+                "2019-01".to_string(),
+                "h2-1".to_string(),
+                "PS Ada".to_string()
+            )]
+        );
         assert_eq!(a.rows[0].assessment, b.rows[0].assessment);
         assert_eq!(b.rows[0].record_id, "h1-1");
         assert_eq!(b.rows[0].month, "2019-01");

@@ -47,6 +47,25 @@ pub struct Target {
     pub legislation: String,
 }
 
+/// Which review of a search an assessment is: the first (the champion it
+/// was dealt to, the one every figure estimates) or a blind second review
+/// (`sample --second-review`), which only measures agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Review {
+    First,
+    Second,
+}
+
+impl Review {
+    /// As the workspace stores it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Review::First => "first",
+            Review::Second => "second",
+        }
+    }
+}
+
 /// Every record of a month's current draw, by record id.
 #[derive(Debug, Clone)]
 pub struct DrawTargets {
@@ -54,6 +73,9 @@ pub struct DrawTargets {
     pub draw_id: i64,
     pub month: String,
     pub targets: HashMap<String, Target>,
+    /// Second reviews by record id: the second champion, role `second`,
+    /// their position, and the current second assessment (never the first).
+    pub second: HashMap<String, Target>,
 }
 
 /// Whether two champion names are the same champion: as in the champions
@@ -127,6 +149,36 @@ impl Target {
 }
 
 impl DrawTargets {
+    /// [`DrawTargets::assessable`] for `champion` as first or second
+    /// reviewer: a search dealt to them a second time is their second review.
+    pub fn assessable_review(
+        &self,
+        record_id: &str,
+        champion: &str,
+    ) -> Result<(Review, &Target), NotAssessable> {
+        match (
+            self.assessable(record_id, champion),
+            self.second.get(record_id),
+        ) {
+            (Err(NotAssessable::OtherChampion { .. }), Some(second))
+                if same_champion(&second.champion, champion) =>
+            {
+                match &second.state {
+                    TargetState::Substituted {
+                        replacement_id,
+                        reason,
+                    } => Err(NotAssessable::Substituted {
+                        record_id: record_id.to_string(),
+                        replacement_id: replacement_id.clone(),
+                        reason: reason.clone(),
+                    }),
+                    _ => Ok((Review::Second, second)),
+                }
+            }
+            (found, _) => found.map(|target| (Review::First, target)),
+        }
+    }
+
     /// The one rule for "can this record be assessed now": it is in this
     /// draw, drawn for `champion` (see [`same_champion`]), and under review:
     /// sampled and not substituted, or a reserve brought in.
@@ -205,8 +257,37 @@ mod tests {
                     ),
                 ),
             ]),
+            second: HashMap::from([
+                (
+                    "a".to_string(),
+                    target("PC Ben", "second", TargetState::Active),
+                ),
+                (
+                    "c".to_string(),
+                    target(
+                        "PC Ben",
+                        "second",
+                        TargetState::Substituted {
+                            replacement_id: "d".to_string(),
+                            reason: "no BWV".to_string(),
+                        },
+                    ),
+                ),
+            ]),
         };
         assert!(draw.assessable("a", "PS Ada").is_ok());
+        assert_eq!(
+            draw.assessable_review("a", "PS Ada").unwrap().0,
+            Review::First
+        );
+        let (review, second) = draw.assessable_review("a", " pc ben").unwrap();
+        assert_eq!((review, second.role.as_str()), (Review::Second, "second"));
+        assert!(draw.assessable_review("a", "PC Cy").is_err());
+        assert!(draw
+            .assessable_review("c", "PC Ben")
+            .unwrap_err()
+            .to_string()
+            .starts_with("c was replaced by reserve d"));
         assert!(draw.assessable("a", " ps ada ").is_ok(), "case and spaces");
         let err = |id: &str, champion: &str| draw.assessable(id, champion).unwrap_err();
         assert_eq!(

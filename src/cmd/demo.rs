@@ -25,6 +25,8 @@ const FEBRUARY_FILE: &str = "2019-02-kent-stop-and-search.csv";
 
 /// The seed the demo draws with: printed, so anyone can re-run and verify it.
 pub const DEMO_SEED: &str = "grounds-demo-2019-01";
+/// Each champion's first searches also reviewed, blind, by the next champion.
+const DEMO_SECOND_REVIEWS: u32 = 2;
 /// The seed of the simulated assessments, so the demo's output is stable.
 const SIMULATION_SEED: u64 = 201_901;
 
@@ -33,7 +35,8 @@ const SIMULATION_SEED: u64 = 201_901;
 /// In a fresh folder (a new one under the system's temporary folder, or
 /// --dir), draws January 2019's sample for five example champions from real
 /// Kent Police data (data.police.uk, Open Government Licence v3.0) with a
-/// fixed seed, fills the .xlsx worksheets with clearly labelled SIMULATED
+/// fixed seed (each champion's first 2 searches also dealt, blind, to the
+/// next champion: --second-review 2), fills the .xlsx worksheets with clearly labelled SIMULATED
 /// assessments, imports them, shows the status, prints the report, writes
 /// the HTML report to DIR/report.html, verifies the draw, and prints the
 /// commands a real coordinator runs next month.
@@ -64,10 +67,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     banner("SIMULATED DEMO: real searches (Kent Police, January 2019), made-up assessments");
 
-    step("1. Draw January's sample: 20 searches and 5 reserves per champion");
+    step("1. Draw January's sample: 20 searches and 5 reserves per champion, 2 of them reviewed twice");
     let mut options = DrawOptions::new(vec![export.clone()], month, dir.join("champions.csv"));
     options.seed = Some(DEMO_SEED.to_string());
     options.out = dir.join("worksheets");
+    // A few blind second reviews, so the report has pairs of verdicts to compare.
+    options.second_review = DEMO_SECOND_REVIEWS;
     let drawn = draw_month(&workspace, &options, &|_| {})?;
     sample::print_summary(&drawn, &options.exports);
 

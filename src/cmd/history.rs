@@ -90,7 +90,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
         }
     }
-    let versions = tx.assessment_history(targets.draw_id, record_id)?;
+    let versions =
+        tx.assessment_history(targets.draw_id, record_id, grounds::store::Review::First)?;
     if versions.is_empty() {
         println!("No assessment recorded yet.");
         return Ok(ExitCode::SUCCESS);

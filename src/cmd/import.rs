@@ -95,6 +95,13 @@ pub fn print_summary(summary: &ImportSummary) {
         t.not_assessed,
         t.not_in_review
     );
+    if t.second_reviews > 0 {
+        println!(
+            "{} of the new or amended rows are blind second reviews: stored apart from the first \
+             reviews, which alone count in every figure.",
+            t.second_reviews
+        );
+    }
     if t.assessed_elsewhere > 0 {
         println!(
             "{} blank row(s) are of searches already assessed (by `grounds record` or another worksheet): \

@@ -223,6 +223,11 @@ mod prompts {
                 search.role,
                 search.position
             );
+            if search.role == "second" {
+                eprintln!(
+                    "A blind second review: another champion reviews this search first; judge it on its own."
+                );
+            }
             if let Some(details) = &search.details {
                 let width = details
                     .header

@@ -98,9 +98,19 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub bwv_retention_days: u32,
 
+    /// Deal each champion's first K searches again, blind, to the next champion in the
+    /// champions file (of the same area where one can take it; never the first reviewer
+    /// or the search's officer), to measure how alike champions judge. The first review
+    /// is the one every figure estimates.
+    #[arg(long, value_name = "K", default_value_t = 0, value_parser = range_parser(SECOND_REVIEW_LIMITS))]
+    pub second_review: u32,
+
     #[command(flatten)]
     pub db: DbArg,
 }
+
+/// `--second-review`: 0 (none) up to the most searches a champion can have.
+const SECOND_REVIEW_LIMITS: std::ops::RangeInclusive<u32> = 0..=*PER_CHAMPION_LIMITS.end();
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorksheetFormatArg {
@@ -168,6 +178,7 @@ fn options(args: &Args) -> DrawOptions {
             WorksheetFormatArg::Csv => WorksheetFormat::Csv,
         },
         bwv_retention_days: args.bwv_retention_days,
+        second_review: args.second_review,
     }
 }
 
@@ -231,6 +242,9 @@ pub fn print_summary(outcome: &Draw, exports: &[PathBuf]) {
     if let Some(design) = &manifest.design {
         print_design(manifest, design);
     }
+    if let Some(second) = &manifest.second_reviews {
+        print_second_reviews(manifest, second);
+    }
     for shortfall in &manifest.shortfall {
         if shortfall.sample_missing > 0 || shortfall.reserves_missing > 0 {
             eprintln!(
@@ -283,6 +297,40 @@ fn print_design(manifest: &grounds::sample::Manifest, design: &grounds::sample::
         eprintln!(
             "COVERAGE GAP: {} searches could not go to any champion (the only champion of their area is the officer, or no champion covers the area); reports state this.",
             design.coverage_gap
+        );
+    }
+}
+
+/// Who reviews whose searches a second time, and what left its area.
+fn print_second_reviews(
+    manifest: &grounds::sample::Manifest,
+    second: &grounds::sample::SecondReviews,
+) {
+    println!(
+        "Second reviews: {} search(es), each champion's first {} dealt again, blind, to another champion \
+         (listed after their own searches in their worksheet). Only the first review counts in the figures.",
+        second.reviews.len(),
+        second.per_champion
+    );
+    let lone = grounds::sample::areas_with_one_champion(&manifest.champions);
+    if !lone.is_empty() {
+        let names: Vec<String> = lone.iter().map(|a| visible(a).into_owned()).collect();
+        println!(
+            "Area(s) with a single champion: {}: their second reviews go to a champion outside the area.",
+            names.join(", ")
+        );
+    }
+    let outside = second.outside_area();
+    if outside > 0 {
+        println!(
+            "{outside} second review(s) went to a champion outside the search's area: no other champion of the area could take them."
+        );
+    }
+    if !second.unplaced.is_empty() {
+        eprintln!(
+            "warning: {} search(es) have no second review: no other champion may review them (each other champion is the officer): {}",
+            second.unplaced.len(),
+            second.unplaced.join(", ")
         );
     }
 }

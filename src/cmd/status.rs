@@ -14,6 +14,8 @@ use super::{parse_month, DbArg, EXIT_CHECK_FAILED};
 ///
 /// Assigned counts the searches due for review now: the sample, plus reserves
 /// brought in by `grounds substitute`, minus the searches they replaced.
+/// Blind second reviews (`grounds sample --second-review`) are counted apart,
+/// in their own table, and do not make --check fail: no figure rests on them.
 /// Lists, per champion, searches still to assess whose body-worn video is
 /// deleted within --warn-days (search date + the draw's --bwv-retention-days),
 /// and those whose deadline has passed. With --check, exits 1 while anything
@@ -137,10 +139,47 @@ pub fn print_table(status: &Progress) {
                 t.substituted, t.footage_missing
             );
         }
+        print_second_reviews(month);
     }
     if status.simulated {
         println!("*** SIMULATED DATA ***");
     }
+}
+
+/// Blind second reviews, apart from the champions' own searches: they
+/// measure agreement and count in no figure.
+fn print_second_reviews(month: &grounds::workflow::MonthProgress) {
+    if month.second_reviews.is_empty() {
+        return;
+    }
+    let (due, done) = month.second_review_totals();
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header(["champion", "second reviews due", "done", "outstanding"]);
+    for c in &month.second_reviews {
+        table.add_row([
+            visible(&c.champion).into_owned(),
+            c.due.to_string(),
+            c.done.to_string(),
+            c.due.saturating_sub(c.done).to_string(),
+        ]);
+    }
+    table.add_row([
+        "total".to_string(),
+        due.to_string(),
+        done.to_string(),
+        due.saturating_sub(done).to_string(),
+    ]);
+    for index in 1..4 {
+        if let Some(column) = table.column_mut(index) {
+            column.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+    println!(
+        "{} second reviews (blind, apart from the searches above; they count in no figure): {done} of {due} done",
+        month.month
+    );
+    println!("{table}");
 }
 
 /// Per champion: how many searches still to assess lose their footage soon,

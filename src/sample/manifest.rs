@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::draw::ChampionDraw;
+use super::second::SecondReviews;
 use super::strata::{DrawDesign, Stratum};
 use super::stratified::Design;
 use crate::assess::workbook::DEFAULT_RETENTION_DAYS;
@@ -96,6 +97,10 @@ pub struct Manifest {
     /// manifest; `None` in manifests made before strata were kept.
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
     pub design: Option<DrawDesign>,
+    /// `--second-review K`: searches dealt again, blind, to a second
+    /// champion; `None` when K is 0 and in manifests made before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_reviews: Option<SecondReviews>,
     /// The month's previous draw, when this one replaced it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<Superseded>,

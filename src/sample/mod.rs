@@ -5,6 +5,7 @@
 mod champions;
 mod draw;
 mod manifest;
+mod second;
 mod strata;
 mod stratified;
 
@@ -13,6 +14,7 @@ use std::collections::HashSet;
 pub use champions::{parse_champions, read_champions, ChampionsError};
 pub use draw::{draw, rank, Candidate, Champion, ChampionDraw, DrawRequest};
 pub use manifest::{Manifest, Parameters, SeedSource, Shortfall, Superseded};
+pub use second::{areas_with_one_champion, deal_second_reviews, SecondReview, SecondReviews};
 pub use strata::{design_differences, strata, DrawDesign, SamplingGroup, Stratum};
 pub use stratified::{
     draw_stratified, draw_with_design, minority_reserves, Dealt, Design, DesignError,

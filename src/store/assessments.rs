@@ -9,11 +9,14 @@ use chrono::NaiveDate;
 use rusqlite::types::Type;
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{DrawSummary, Result, Tx};
-use crate::assess::targets::{AssessmentVersion, DrawTargets, Target, TargetState};
+use super::report_data::IN_PERIOD;
+use super::{DrawSummary, Period, Result, Tx};
+use crate::assess::targets::{AssessmentVersion, DrawTargets, Review, Target, TargetState};
 use crate::assess::{Assessment, Bwv, Conduct, Gowisely, Grounds, Referral};
 
-pub use progress::{ChampionProgress, Substitution, SubstitutionError, SubstitutionRecord};
+pub use progress::{
+    ChampionProgress, SecondReviewProgress, Substitution, SubstitutionError, SubstitutionRecord,
+};
 
 /// Who stored an assessment version, when, and from where.
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +43,24 @@ pub struct QueueEntry {
     pub role: String,
     pub position: i64,
     pub assessed: bool,
+}
+
+/// A search with a blind second review, and both current verdicts: what
+/// the report's review-quality section compares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewPair {
+    pub month: String,
+    pub record_id: String,
+    pub first_champion: String,
+    pub second_champion: String,
+    /// The current first review's grounds verdict; `None` until reviewed.
+    pub first_grounds: Option<String>,
+    pub second_grounds: Option<String>,
+    /// The power searched under, as the export gave it (no-suspicion powers
+    /// are left out of agreement by the report).
+    pub legislation: String,
+    /// Either review is simulated (`grounds demo`).
+    pub simulated: bool,
 }
 
 const FIELDS_SQL: &str =
@@ -129,21 +150,52 @@ impl Tx<'_> {
                 },
             );
         }
+        // A second review follows its search: replaced, it is not due either.
+        let mut statement = self.tx.prepare(
+            "SELECT record_id, champion, position FROM second_reviews
+             WHERE draw_id = ?1 AND (?2 IS NULL OR record_id = ?2)",
+        )?;
+        let mut second = HashMap::new();
+        let mut rows = statement.query(params![draw.id, only_record])?;
+        while let Some(row) = rows.next()? {
+            let record_id: String = row.get(0)?;
+            let first = targets.get(&record_id);
+            let state = match first.map(|t| &t.state) {
+                Some(substituted @ TargetState::Substituted { .. }) => substituted.clone(),
+                _ => TargetState::Active,
+            };
+            let target = Target {
+                champion: row.get(1)?,
+                role: "second".to_string(),
+                position: row.get(2)?,
+                state,
+                current: None,
+                no_suspicion: first.is_some_and(|t| t.no_suspicion),
+                legislation: first.map(|t| t.legislation.clone()).unwrap_or_default(),
+            };
+            second.insert(record_id, target);
+        }
         let mut statement = self.tx.prepare(&format!(
-            "SELECT record_id, {FIELDS_SQL} FROM current_assessments
+            "SELECT record_id, review, {FIELDS_SQL} FROM current_assessments
              WHERE draw_id = ?1 AND (?2 IS NULL OR record_id = ?2)"
         ))?;
         let mut rows = statement.query(params![draw.id, only_record])?;
         while let Some(row) = rows.next()? {
             let record_id: String = row.get(0)?;
-            if let Some(target) = targets.get_mut(&record_id) {
-                target.current = Some(version_from_row(row, 1)?);
+            let review: String = row.get(1)?;
+            let found = match review.as_str() {
+                "second" => second.get_mut(&record_id),
+                _ => targets.get_mut(&record_id),
+            };
+            if let Some(target) = found {
+                target.current = Some(version_from_row(row, 2)?);
             }
         }
         Ok(Some(DrawTargets {
             draw_id: draw.id,
             month: draw.month,
             targets,
+            second,
         }))
     }
 
@@ -154,21 +206,25 @@ impl Tx<'_> {
         &self,
         draw_id: i64,
         record_id: &str,
+        review: Review,
         assessment: &Assessment,
         provenance: &Provenance<'_>,
     ) -> Result<i64> {
         let version: i64 = self
             .tx
             .prepare_cached(
-                "SELECT coalesce(max(version), 0) + 1 FROM assessments WHERE draw_id = ?1 AND record_id = ?2",
+                "SELECT coalesce(max(version), 0) + 1 FROM assessments
+                 WHERE draw_id = ?1 AND record_id = ?2 AND review = ?3",
             )?
-            .query_row(params![draw_id, record_id], |row| row.get(0))?;
+            .query_row(params![draw_id, record_id, review.as_str()], |row| {
+                row.get(0)
+            })?;
         self.tx
             .prepare_cached(
-                "INSERT INTO assessments (draw_id, record_id, version, grounds, bwv, gowisely, conduct, themes,
-                                          referral, notes, reviewer, reviewed_on, recorded_at, recorded_by,
-                                          source, simulated)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                "INSERT INTO assessments (draw_id, record_id, review, version, grounds, bwv, gowisely, conduct,
+                                          themes, referral, notes, reviewer, reviewed_on, recorded_at,
+                                          recorded_by, source, simulated)
+                 VALUES (?1, ?2, ?17, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?
             .execute(params![
                 draw_id,
@@ -187,28 +243,67 @@ impl Tx<'_> {
                 provenance.recorded_by,
                 provenance.source,
                 provenance.simulated,
+                review.as_str(),
             ])?;
         let id = self.tx.last_insert_rowid();
         self.tx
             .prepare_cached(
                 "UPDATE draft_answers SET assessment_id = ?3
-                 WHERE draw_id = ?1 AND record_id = ?2 AND assessment_id IS NULL",
+                 WHERE draw_id = ?1 AND record_id = ?2 AND review = ?4 AND assessment_id IS NULL",
             )?
-            .execute(params![draw_id, record_id, id])?;
+            .execute(params![draw_id, record_id, id, review.as_str()])?;
         Ok(version)
     }
 
-    /// Every version of a record's assessment, oldest first.
+    /// Every second review of a search still under review in the period's
+    /// current draws (or those with `period.champion` as first or second
+    /// reviewer), by month, first champion and position.
+    pub fn review_pairs(&self, period: &Period) -> Result<Vec<ReviewPair>> {
+        let mut statement = self.tx.prepare(&format!(
+            "SELECT d.month, s.record_id, a.champion, s.champion, f.grounds, g.grounds, r.legislation,
+                    coalesce(f.simulated, 0) OR coalesce(g.simulated, 0)
+             FROM second_reviews s
+             JOIN draws d ON d.id = s.draw_id
+             JOIN active_assignments a ON a.draw_id = s.draw_id AND a.record_id = s.record_id
+             JOIN records r ON r.draw_id = s.draw_id AND r.record_id = s.record_id
+             LEFT JOIN current_assessments f ON f.draw_id = s.draw_id AND f.record_id = s.record_id
+                                            AND f.review = 'first'
+             LEFT JOIN current_assessments g ON g.draw_id = s.draw_id AND g.record_id = s.record_id
+                                            AND g.review = 'second'
+             WHERE {IN_PERIOD} AND (?3 IS NULL OR a.champion = ?3 OR s.champion = ?3)
+             ORDER BY d.month, a.champion, a.position"
+        ))?;
+        let rows =
+            statement.query_map(params![period.from, period.to, period.champion], |row| {
+                Ok(ReviewPair {
+                    month: row.get(0)?,
+                    record_id: row.get(1)?,
+                    first_champion: row.get(2)?,
+                    second_champion: row.get(3)?,
+                    first_grounds: row.get(4)?,
+                    second_grounds: row.get(5)?,
+                    legislation: row.get(6)?,
+                    simulated: row.get(7)?,
+                })
+            })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every version of a record's first or second review, oldest first.
     pub fn assessment_history(
         &self,
         draw_id: i64,
         record_id: &str,
+        review: Review,
     ) -> Result<Vec<AssessmentVersion>> {
         let mut statement = self.tx.prepare(&format!(
-            "SELECT {FIELDS_SQL} FROM assessments WHERE draw_id = ?1 AND record_id = ?2 ORDER BY version"
+            "SELECT {FIELDS_SQL} FROM assessments WHERE draw_id = ?1 AND record_id = ?2 AND review = ?3
+             ORDER BY version"
         ))?;
-        let versions =
-            statement.query_map(params![draw_id, record_id], |row| version_from_row(row, 0))?;
+        let versions = statement
+            .query_map(params![draw_id, record_id, review.as_str()], |row| {
+                version_from_row(row, 0)
+            })?;
         Ok(versions.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -232,14 +327,24 @@ impl Tx<'_> {
         Ok(names.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A champion's searches under review, in review order: the sample, then
-    /// the reserves brought in.
+    /// A champion's searches under review, in review order: the sample, the
+    /// reserves brought in, then their second reviews (role `second`) of
+    /// searches still under review.
     pub fn review_queue(&self, draw_id: i64, champion: &str) -> Result<Vec<QueueEntry>> {
         let mut statement = self.tx.prepare(
-            "SELECT a.record_id, a.role, a.position,
-                    EXISTS (SELECT 1 FROM assessments x WHERE x.draw_id = a.draw_id AND x.record_id = a.record_id)
-             FROM active_assignments a WHERE a.draw_id = ?1 AND a.champion = ?2
-             ORDER BY a.role = 'reserve', a.position",
+            "SELECT record_id, role, position, assessed FROM (
+                SELECT a.record_id, a.role, a.position, CASE a.role WHEN 'sample' THEN 0 ELSE 1 END AS kind,
+                       EXISTS (SELECT 1 FROM assessments x WHERE x.draw_id = a.draw_id
+                               AND x.record_id = a.record_id AND x.review = 'first') AS assessed
+                FROM active_assignments a WHERE a.draw_id = ?1 AND a.champion = ?2
+                UNION ALL
+                SELECT s.record_id, 'second', s.position, 2,
+                       EXISTS (SELECT 1 FROM assessments x WHERE x.draw_id = s.draw_id
+                               AND x.record_id = s.record_id AND x.review = 'second')
+                FROM second_reviews s
+                JOIN active_assignments a ON a.draw_id = s.draw_id AND a.record_id = s.record_id
+                WHERE s.draw_id = ?1 AND s.champion = ?2)
+             ORDER BY kind, position",
         )?;
         let entries = statement.query_map(params![draw_id, champion], |row| {
             Ok(QueueEntry {
@@ -272,14 +377,19 @@ impl Tx<'_> {
         }))
     }
 
-    /// Answers saved for a record and not yet part of an assessment: the
-    /// latest per field.
-    pub fn draft_answers(&self, draw_id: i64, record_id: &str) -> Result<BTreeMap<String, String>> {
+    /// Answers saved for a record's first or second review and not yet part
+    /// of an assessment: the latest per field.
+    pub fn draft_answers(
+        &self,
+        draw_id: i64,
+        record_id: &str,
+        review: Review,
+    ) -> Result<BTreeMap<String, String>> {
         let mut statement = self.tx.prepare(
             "SELECT field, value FROM draft_answers
-             WHERE draw_id = ?1 AND record_id = ?2 AND assessment_id IS NULL ORDER BY id",
+             WHERE draw_id = ?1 AND record_id = ?2 AND review = ?3 AND assessment_id IS NULL ORDER BY id",
         )?;
-        let answers = statement.query_map(params![draw_id, record_id], |row| {
+        let answers = statement.query_map(params![draw_id, record_id, review.as_str()], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
         })?;
         Ok(answers.collect::<rusqlite::Result<_>>()?)
@@ -287,19 +397,21 @@ impl Tx<'_> {
 
     /// Saves one answer (`field` is an assessment column name); a later
     /// answer for the same field wins, the earlier one is kept.
+    #[allow(clippy::too_many_arguments)]
     pub fn save_draft_answer(
         &self,
         draw_id: i64,
         record_id: &str,
+        review: Review,
         field: &str,
         value: &str,
         saved_by: &str,
         saved_at: &str,
     ) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO draft_answers (draw_id, record_id, field, value, saved_at, saved_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![draw_id, record_id, field, value, saved_at, saved_by],
+            "INSERT INTO draft_answers (draw_id, record_id, review, field, value, saved_at, saved_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![draw_id, record_id, review.as_str(), field, value, saved_at, saved_by],
         )?;
         Ok(())
     }

@@ -303,6 +303,15 @@ impl Tx<'_> {
             }
         }
 
+        if let Some(second) = &manifest.second_reviews {
+            let mut review = self.tx.prepare(
+                "INSERT INTO second_reviews (draw_id, record_id, champion, position) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for r in &second.reviews {
+                review.execute(params![draw_id, r.record_id, r.champion, r.position as i64])?;
+            }
+        }
+
         let mut population = self.tx.prepare(
             "INSERT INTO population (draw_id, scheme, value, searches) VALUES (?1, ?2, ?3, ?4)",
         )?;

@@ -17,10 +17,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use crate::assess::targets::{AssessmentVersion, DrawTargets, Target, TargetState};
+pub use crate::assess::targets::{AssessmentVersion, DrawTargets, Review, Target, TargetState};
 pub use assessments::{
-    ChampionProgress, Provenance, QueueEntry, SearchDetails, Substitution, SubstitutionError,
-    SubstitutionRecord,
+    ChampionProgress, Provenance, QueueEntry, ReviewPair, SearchDetails, SecondReviewProgress,
+    Substitution, SubstitutionError, SubstitutionRecord,
 };
 pub use draws::{DrawActivity, DrawSummary, NewDraw, Redraw, SnapshotRecord};
 pub use report_data::{

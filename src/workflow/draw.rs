@@ -50,6 +50,9 @@ pub struct DrawOptions {
     pub worksheet_format: WorksheetFormat,
     /// Days after a search that its body-worn video is deleted.
     pub bwv_retention_days: u32,
+    /// K: each champion's first K searches also go, blind, to a second
+    /// champion (`sample::deal_second_reviews`); 0: none.
+    pub second_review: u32,
 }
 
 impl DrawOptions {
@@ -70,6 +73,7 @@ impl DrawOptions {
             minority_per_champion: None,
             worksheet_format: WorksheetFormat::Xlsx,
             bwv_retention_days: DEFAULT_RETENTION_DAYS,
+            second_review: 0,
         }
     }
 }
@@ -159,6 +163,8 @@ pub fn draw_month(
     };
     let dealt = sample::draw_with_design(&candidates, &champions, &request, design);
     let draws = dealt.champions;
+    let second_reviews = (options.second_review > 0)
+        .then(|| sample::deal_second_reviews(&draws, &candidates, options.second_review as usize));
     let parameters = Parameters {
         per_champion: request.per_champion,
         reserves: request.reserves,
@@ -182,6 +188,7 @@ pub fn draw_month(
         shortfall: Manifest::shortfalls(&draws),
         champions: draws,
         design: Some(dealt.design),
+        second_reviews,
         supersedes,
     };
     let manifest_json = manifest.to_json();

@@ -9,7 +9,7 @@ use anyhow::Result;
 use super::Workspace;
 use crate::assess::import::{awaits_assessment, plan, read_worksheet, Action, Problem, Worksheet};
 use crate::assess::review_date::implausible_review_date;
-use crate::assess::targets::DrawTargets;
+use crate::assess::targets::{DrawTargets, Review};
 use crate::store::{self, Provenance};
 
 /// How to import.
@@ -40,6 +40,9 @@ pub struct ImportCounts {
     /// record`: the import's values are stored; the saved answers stay in
     /// the workspace, marked as used by this assessment.
     pub replaced_saved_answers: usize,
+    /// Of `new` and `amended`, blind second reviews (`sample
+    /// --second-review`): stored apart, counted in no figure.
+    pub second_reviews: usize,
 }
 
 impl ImportCounts {
@@ -51,6 +54,7 @@ impl ImportCounts {
         self.not_in_review += other.not_in_review;
         self.assessed_elsewhere += other.assessed_elsewhere;
         self.replaced_saved_answers += other.replaced_saved_answers;
+        self.second_reviews += other.second_reviews;
     }
 }
 
@@ -115,7 +119,7 @@ pub fn import_worksheets(
         .chain(
             sheets
                 .iter()
-                .flat_map(|s| s.empty.iter().map(|(m, _)| m.as_str())),
+                .flat_map(|s| s.empty.iter().map(|(m, _, _)| m.as_str())),
         )
         .collect();
     let mut draws = HashMap::new();
@@ -144,17 +148,21 @@ pub fn import_worksheets(
         .map(|s| (s.file.as_str(), source_of(&s.file, options.simulated)))
         .collect();
     let mut counts: HashMap<&str, ImportCounts> = HashMap::new();
-    let assessed_here: HashSet<(&str, &str)> = rows
+    let assessed_here: HashSet<(&str, &str, Review)> = planned
         .iter()
-        .map(|r| (r.month.as_str(), r.record_id.as_str()))
+        .map(|p| {
+            let row = &rows[p.row];
+            (row.month.as_str(), row.record_id.as_str(), p.review)
+        })
         .collect();
     for sheet in &sheets {
         let file = counts.entry(&sheet.file).or_default();
-        for (month, record_id) in &sheet.empty {
+        for (month, record_id, champion) in &sheet.empty {
+            let review = review_of(&draws, month, record_id, champion);
             if !awaits_assessment(&draws, month, record_id) {
                 file.not_in_review += 1;
-            } else if is_assessed(&draws, month, record_id)
-                || assessed_here.contains(&(month.as_str(), record_id.as_str()))
+            } else if is_assessed(&draws, month, record_id, review)
+                || assessed_here.contains(&(month.as_str(), record_id.as_str(), review))
             {
                 file.assessed_elsewhere += 1;
             } else {
@@ -172,11 +180,17 @@ pub fn import_worksheets(
             }
             Action::New => {
                 file.new += 1;
-                if !tx.draft_answers(step.draw_id, &row.record_id)?.is_empty() {
+                if !tx
+                    .draft_answers(step.draw_id, &row.record_id, step.review)?
+                    .is_empty()
+                {
                     file.replaced_saved_answers += 1;
                 }
             }
             Action::Amend => file.amended += 1,
+        }
+        if step.review == Review::Second {
+            file.second_reviews += 1;
         }
         let provenance = Provenance {
             source: &sources[row.file.as_str()],
@@ -184,7 +198,13 @@ pub fn import_worksheets(
             recorded_by: &recorded_by,
             recorded_at: &recorded_at,
         };
-        tx.insert_assessment(step.draw_id, &row.record_id, &row.assessment, &provenance)?;
+        tx.insert_assessment(
+            step.draw_id,
+            &row.record_id,
+            step.review,
+            &row.assessment,
+            &provenance,
+        )?;
     }
     if options.simulated {
         tx.set_meta("simulated", "1")?;
@@ -206,12 +226,35 @@ pub fn import_worksheets(
     }))
 }
 
-/// Whether the search of an empty row already has an assessment stored.
-fn is_assessed(draws: &HashMap<String, DrawTargets>, month: &str, record_id: &str) -> bool {
+/// Whether the empty row's review (first or second) already has an
+/// assessment stored.
+fn is_assessed(
+    draws: &HashMap<String, DrawTargets>,
+    month: &str,
+    record_id: &str,
+    review: Review,
+) -> bool {
     draws
         .get(month)
-        .and_then(|d| d.targets.get(record_id))
+        .and_then(|d| match review {
+            Review::First => d.targets.get(record_id),
+            Review::Second => d.second.get(record_id),
+        })
         .is_some_and(|t| t.current.is_some())
+}
+
+/// An empty row in the worksheet of its search's second champion is a
+/// second review still to do.
+fn review_of(
+    draws: &HashMap<String, DrawTargets>,
+    month: &str,
+    record_id: &str,
+    champion: &str,
+) -> Review {
+    draws
+        .get(month)
+        .and_then(|d| d.assessable_review(record_id, champion).ok())
+        .map_or(Review::First, |(review, _)| review)
 }
 
 /// The same worksheet named twice (by any path) would count its rows twice:

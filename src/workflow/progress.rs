@@ -9,7 +9,7 @@ use super::Workspace;
 use crate::assess::targets::TargetState;
 use crate::assess::workbook::{search_times, SearchedAt};
 use crate::export::YearMonth;
-use crate::store::{ChampionProgress, Period};
+use crate::store::{ChampionProgress, Period, SecondReviewProgress};
 
 /// Sums over a month's champions.
 #[derive(Serialize, Default, Clone, Copy, PartialEq, Eq, Debug)]
@@ -27,6 +27,19 @@ pub struct MonthProgress {
     pub month: String,
     pub champions: Vec<ChampionProgress>,
     pub totals: Totals,
+    /// Blind second reviews (`sample --second-review`), per champion: apart
+    /// from their own searches, and in no total above.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub second_reviews: Vec<SecondReviewProgress>,
+}
+
+impl MonthProgress {
+    /// Second reviews due and done over the month's champions.
+    pub fn second_review_totals(&self) -> (u64, u64) {
+        self.second_reviews
+            .iter()
+            .fold((0, 0), |(due, done), c| (due + c.due, done + c.done))
+    }
 }
 
 /// The progress of every month asked for (the JSON of `grounds status`).
@@ -35,8 +48,13 @@ pub struct Progress {
     /// The workspace holds simulated assessments (`grounds demo`).
     pub simulated: bool,
     pub months: Vec<MonthProgress>,
+    /// The champions' own searches still to assess.
     pub outstanding: u64,
     pub complete: bool,
+    /// Blind second reviews still to do: apart from `outstanding`, and no
+    /// part of `complete` (the figures rest on the first reviews).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub second_outstanding: u64,
     /// Unassessed searches whose footage is deleted soon or already was
     /// (filled by [`footage_deadlines`]; empty until then).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -56,7 +74,8 @@ pub struct FootageDeadline {
     pub passed: bool,
 }
 
-/// Searches still to assess (sampled, or reserves brought in) whose footage
+/// Searches still to assess (sampled, reserves brought in, or second
+/// reviews, under the second champion) whose footage
 /// deadline is before `today + warn_days`, soonest first; for `month` or
 /// every month drawn. The deadline counts from each draw's
 /// `bwv_retention_days` (31 for draws made before it was recorded).
@@ -85,7 +104,8 @@ pub fn footage_deadlines(
         let Some(targets) = tx.draw_targets(&draw.month, None)? else {
             continue;
         };
-        for (record_id, target) in &targets.targets {
+        // A second reviewer needs the footage too.
+        for (record_id, target) in targets.targets.iter().chain(&targets.second) {
             if target.state != TargetState::Active || target.current.is_some() {
                 continue;
             }
@@ -142,12 +162,27 @@ pub fn progress(workspace: &Workspace, month: Option<YearMonth>) -> Result<Progr
         }
     }
     let simulated = tx.is_simulated()?;
-    let rows = tx.progress(&Period {
+    let period = Period {
         from: month.clone(),
         to: month,
         champion: None,
-    })?;
-    Ok(Progress::from_rows(simulated, rows))
+    };
+    let rows = tx.progress(&period)?;
+    let mut progress = Progress::from_rows(simulated, rows);
+    for second in tx.second_review_progress(&period)? {
+        if let Some(month) = progress.months.iter_mut().find(|m| m.month == second.month) {
+            month.second_reviews.push(second);
+        }
+    }
+    progress.second_outstanding = progress
+        .months
+        .iter()
+        .map(|m| {
+            let (due, done) = m.second_review_totals();
+            due.saturating_sub(done)
+        })
+        .sum();
+    Ok(progress)
 }
 
 impl Progress {
@@ -160,6 +195,7 @@ impl Progress {
                     month: row.month.clone(),
                     champions: Vec::new(),
                     totals: Totals::default(),
+                    second_reviews: Vec::new(),
                 });
             }
             if let Some(month) = months.last_mut() {
@@ -178,7 +214,12 @@ impl Progress {
             complete: outstanding == 0,
             outstanding,
             months,
+            second_outstanding: 0,
             footage_deadlines: Vec::new(),
         }
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

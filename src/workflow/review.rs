@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 use super::Workspace;
 use crate::assess::fields::{clean, parse_cells, Cells, Field};
 use crate::assess::review_date::implausible_review_date;
-use crate::assess::targets::{same_champion, AssessmentVersion};
+use crate::assess::targets::{same_champion, AssessmentVersion, Review};
 use crate::assess::{Assessment, Grounds};
 use crate::export::YearMonth;
 use crate::store::{self, Provenance, SearchDetails, Store, TargetState};
@@ -178,17 +178,17 @@ impl ReviewSession {
             .map(String::from);
         let mut recorded = 0;
         loop {
-            let (record_id, current) = match &explicit {
+            let (record_id, review, current) = match &explicit {
                 Some(id) => self.explicit_target(id)?,
                 None => match self.next_unassessed()? {
-                    Some(id) => (id, None),
+                    Some((id, review)) => (id, review, None),
                     None => {
                         on_event(&ReviewEvent::AllAssessed { now: recorded > 0 });
                         break;
                     }
                 },
             };
-            match self.record_one(prompt, &record_id, current.as_ref())? {
+            match self.record_one(prompt, &record_id, review, current.as_ref())? {
                 Outcome::Recorded(done) => {
                     recorded += 1;
                     on_event(&ReviewEvent::Recorded(done));
@@ -209,13 +209,18 @@ impl ReviewSession {
         Ok(recorded)
     }
 
-    /// The search the options name, checked to be this champion's and due.
-    fn explicit_target(&mut self, record_id: &str) -> Result<(String, Option<AssessmentVersion>)> {
+    /// The search the options name, checked to be this champion's (to
+    /// review first or second) and due. A second review's current version
+    /// is the second reviewer's own: the first assessment is never shown.
+    fn explicit_target(
+        &mut self,
+        record_id: &str,
+    ) -> Result<(String, Review, Option<AssessmentVersion>)> {
         let tx = self.store.read()?;
         let targets = tx
             .draw_targets(&self.month, Some(record_id))?
             .with_context(|| format!("no draw for {}", self.month))?;
-        let target = targets.assessable(record_id, &self.champion)?;
+        let (review, target) = targets.assessable_review(record_id, &self.champion)?;
         if let Some(current) = &target.current {
             if !self.options.amend {
                 bail!(
@@ -227,22 +232,35 @@ impl ReviewSession {
                 );
             }
         }
-        Ok((record_id.to_string(), target.current.clone()))
+        Ok((record_id.to_string(), review, target.current.clone()))
     }
 
-    fn next_unassessed(&mut self) -> Result<Option<String>> {
+    /// The champion's next search not yet assessed: their own first, then
+    /// their second reviews.
+    fn next_unassessed(&mut self) -> Result<Option<(String, Review)>> {
         let tx = self.store.read()?;
         let queue = tx.review_queue(self.draw_id, &self.champion)?;
-        Ok(queue.into_iter().find(|e| !e.assessed).map(|e| e.record_id))
+        Ok(queue.into_iter().find(|e| !e.assessed).map(|e| {
+            let review = if e.role == "second" {
+                Review::Second
+            } else {
+                Review::First
+            };
+            (e.record_id, review)
+        }))
     }
 
     fn record_one(
         &mut self,
         prompt: &mut dyn Prompt,
         record_id: &str,
+        review: Review,
         current: Option<&AssessmentVersion>,
     ) -> Result<Outcome> {
-        let saved = self.store.read()?.draft_answers(self.draw_id, record_id)?;
+        let saved = self
+            .store
+            .read()?
+            .draft_answers(self.draw_id, record_id, review)?;
         let mut answers: BTreeMap<Field, String> = saved
             .iter()
             .filter_map(|(name, value)| Field::from_name(name).map(|f| (f, value.clone())))
@@ -278,6 +296,7 @@ impl ReviewSession {
                 tx.save_draft_answer(
                     self.draw_id,
                     record_id,
+                    review,
                     field.name(),
                     &value,
                     &store::current_user(),
@@ -341,20 +360,26 @@ impl ReviewSession {
         for field in [Field::Reviewer, Field::ReviewedOn] {
             self.carried.insert(field, field.text(&assessment));
         }
-        self.store_assessment(record_id, &assessment)
+        self.store_assessment(record_id, review, &assessment)
     }
 
     /// Stores the assessment, checking again inside the write: an import
     /// may have run meanwhile.
-    fn store_assessment(&mut self, record_id: &str, assessment: &Assessment) -> Result<Outcome> {
+    fn store_assessment(
+        &mut self,
+        record_id: &str,
+        review: Review,
+        assessment: &Assessment,
+    ) -> Result<Outcome> {
         let tx = self.store.begin()?;
         let targets = tx
             .draw_targets(&self.month, Some(record_id))?
             .with_context(|| format!("the {} draw was replaced meanwhile", self.month))?;
-        let target = targets
-            .targets
-            .get(record_id)
-            .with_context(|| format!("{record_id} is no longer in the {} draw", self.month))?;
+        let target = match review {
+            Review::First => targets.targets.get(record_id),
+            Review::Second => targets.second.get(record_id),
+        }
+        .with_context(|| format!("{record_id} is no longer in the {} draw", self.month))?;
         if target.state != TargetState::Active {
             bail!("{record_id} was substituted meanwhile; nothing recorded");
         }
@@ -375,6 +400,7 @@ impl ReviewSession {
         let version = tx.insert_assessment(
             self.draw_id,
             record_id,
+            review,
             assessment,
             &Provenance {
                 source: "record",

@@ -1,6 +1,7 @@
 //! Simulated assessments for `grounds demo` and examples: filled into a
 //! worksheet the way a champion would, clearly labelled as made up.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
@@ -8,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use rand::rngs::StdRng;
 use rand::Rng;
 
-use super::worksheets::workbook_content;
+use super::worksheets::{workbook_content, SECOND_ROLE};
 use super::{Draw, Workspace};
 use crate::assess::workbook::write_workbook;
 use crate::assess::worksheet::ASSESSMENT_COLUMNS;
@@ -69,7 +70,10 @@ pub fn fill_worksheet(
 
 /// Fills a draw's workbooks as [`fill_worksheet`] fills a CSV worksheet:
 /// each is written again, with the same columns, lists and deadlines, and
-/// simulated answers in the rows due. Returns how many rows each got.
+/// simulated answers in the rows due. Second reviews (`--second-review`)
+/// get their own simulated answers, mostly agreeing with the first review's
+/// grounds and sometimes not, so a report has pairs to compare. Returns how
+/// many rows each got.
 pub fn fill_workbooks(
     workspace: &Workspace,
     drawn: &Draw,
@@ -84,11 +88,44 @@ pub fn fill_workbooks(
         bail!("no draw for {month} in {}", workspace.db().display());
     };
     let manifest = &drawn.manifest;
+    // First reviews in workbook order, then second reviews: the first
+    // answers are the same whether or not there are second reviews.
+    let mut first: HashMap<String, Vec<String>> = HashMap::new();
+    for champion in &manifest.champions {
+        for id in champion.sample.iter().chain(&champion.reserves) {
+            let due = (champion.sample.contains(id) && id != missing) || id == brought_in;
+            if due {
+                first.insert(
+                    id.clone(),
+                    simulated_assessment(rng, &champion.champion.name),
+                );
+            }
+        }
+    }
+    let mut second: HashMap<String, Vec<String>> = HashMap::new();
+    for review in manifest.second_reviews.iter().flat_map(|s| &s.reviews) {
+        let Some(theirs) = first.get(&review.record_id) else {
+            continue;
+        };
+        let mut answers = simulated_assessment(rng, &review.champion);
+        answers[0] = second_opinion(rng, &theirs[0]);
+        second.insert(review.record_id.clone(), answers);
+    }
     let mut filled = Vec::new();
     for (champion, path) in manifest.champions.iter().zip(&drawn.worksheets) {
+        let seconds = manifest
+            .second_reviews
+            .iter()
+            .flat_map(|s| s.of(&champion.champion.name))
+            .map(|r| &r.record_id);
         let mut header = Vec::new();
-        let mut details = std::collections::HashMap::new();
-        for id in champion.sample.iter().chain(&champion.reserves) {
+        let mut details = HashMap::new();
+        for id in champion
+            .sample
+            .iter()
+            .chain(&champion.reserves)
+            .chain(seconds)
+        {
             if let Some(found) = tx.search_details(draw.id, id)? {
                 header = found.header;
                 details.insert(id.clone(), found.fields);
@@ -99,20 +136,37 @@ pub fn fill_workbooks(
             .position(|h| h.trim() == manifest.columns.date.trim())
             .unwrap_or(0);
         let mut rows = 0;
-        let content = workbook_content(manifest, champion, &header, date_column, |id| {
+        let content = workbook_content(manifest, champion, &header, date_column, |id, role| {
             let fields = details.get(id).cloned().unwrap_or_default();
-            let due =
-                (champion.sample.iter().any(|s| s == id) && id != missing) || id == brought_in;
-            if !due {
-                return (fields, Vec::new());
+            // A second review gets only the second reviewer's answers.
+            let answers = if role == SECOND_ROLE {
+                second.get(id)
+            } else {
+                first.get(id)
+            };
+            match answers {
+                Some(answers) => {
+                    rows += 1;
+                    (fields, answers.clone())
+                }
+                None => (fields, Vec::new()),
             }
-            rows += 1;
-            (fields, simulated_assessment(rng, &champion.champion.name))
         });
         write_workbook(path, &content)?;
         filled.push(rows);
     }
     Ok(filled)
+}
+
+/// A second reviewer's simulated grounds: as the first review's, about
+/// five times in six, otherwise another verdict.
+fn second_opinion(rng: &mut StdRng, first: &str) -> String {
+    const VERDICTS: [&str; 3] = ["reasonable", "not_reasonable", "none_recorded"];
+    if rng.random_range(0..6) > 0 {
+        return first.to_string();
+    }
+    let others: Vec<&str> = VERDICTS.iter().copied().filter(|v| *v != first).collect();
+    others[rng.random_range(0..others.len())].to_string()
 }
 
 /// One simulated assessment, in worksheet column order, with frequencies

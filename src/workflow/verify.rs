@@ -128,6 +128,11 @@ pub fn verify_draw(
     verification
         .problems
         .extend(manifest.differences(&recomputed.champions));
+    if let Some(stored) = &manifest.second_reviews {
+        let fresh =
+            sample::deal_second_reviews(&recomputed.champions, &candidates, stored.per_champion);
+        verification.problems.extend(stored.differences(&fresh));
+    }
     verification.problems.extend(sample::design_differences(
         manifest.design.as_ref(),
         &manifest.champions,

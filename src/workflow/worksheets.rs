@@ -13,23 +13,25 @@ use crate::assess::worksheet::{write_worksheet, WorksheetFormat, WorksheetRow};
 use crate::sample::{ChampionDraw, Manifest};
 use crate::spreadsheet::safe_file_stems;
 
-/// One champion's workbook: `row(record_id)` gives the search's export
-/// fields and any answers already given.
+/// One champion's workbook: `row(record_id, role)` gives the search's
+/// export fields and any answers already given. A second review (role
+/// `second`) must get only the second reviewer's answers: this champion
+/// judges the search blind.
 pub(super) fn workbook_content(
     manifest: &Manifest,
     draw: &ChampionDraw,
     header: &[String],
     date_column: usize,
-    mut row: impl FnMut(&str) -> (Vec<String>, Vec<String>),
+    mut row: impl FnMut(&str, &str) -> (Vec<String>, Vec<String>),
 ) -> WorkbookContent {
     let zone: Tz = manifest
         .timezone
         .parse()
         .unwrap_or(chrono_tz::Europe::London);
-    let rows = drawn_searches(draw)
+    let rows = drawn_searches(manifest, draw)
         .iter()
         .map(|s| {
-            let (fields, answers) = row(s.record_id);
+            let (fields, answers) = row(s.record_id, s.role);
             WorkbookRow {
                 record_id: s.record_id.to_string(),
                 role: s.role.to_string(),
@@ -56,9 +58,10 @@ pub(super) fn workbook_content(
     }
 }
 
-/// A champion's sample, then reserves, in order.
-fn drawn_searches(draw: &ChampionDraw) -> Vec<Drawn<'_>> {
-    [("sample", &draw.sample), ("reserve", &draw.reserves)]
+/// A champion's sample, then reserves, in order; then the searches dealt
+/// to them for a blind second review (role `second`).
+fn drawn_searches<'a>(manifest: &'a Manifest, draw: &'a ChampionDraw) -> Vec<Drawn<'a>> {
+    let own = [("sample", &draw.sample), ("reserve", &draw.reserves)]
         .into_iter()
         .flat_map(|(role, ids)| {
             ids.iter().enumerate().map(move |(i, id)| Drawn {
@@ -66,9 +69,21 @@ fn drawn_searches(draw: &ChampionDraw) -> Vec<Drawn<'_>> {
                 position: i + 1,
                 record_id: id,
             })
-        })
-        .collect()
+        });
+    let second = manifest
+        .second_reviews
+        .iter()
+        .flat_map(|second| second.of(&draw.champion.name))
+        .map(|review| Drawn {
+            role: SECOND_ROLE,
+            position: review.position,
+            record_id: &review.record_id,
+        });
+    own.chain(second).collect()
 }
+
+/// The worksheet role of a blind second review.
+pub const SECOND_ROLE: &str = "second";
 
 /// One drawn search as a worksheet row: role, 1-based position, record id.
 struct Drawn<'a> {
@@ -91,7 +106,7 @@ pub(super) fn write_worksheets(
     let stems = safe_file_stems(manifest.champions.iter().map(|c| c.champion.name.as_str()));
     let mut names = Vec::new();
     for (draw, stem) in manifest.champions.iter().zip(stems) {
-        let searches = drawn_searches(draw);
+        let searches = drawn_searches(manifest, draw);
         let fields = |id: &str| -> Vec<String> {
             drawn
                 .get(id)
@@ -102,7 +117,7 @@ pub(super) fn write_worksheets(
         let path = folder.join(&name);
         match format {
             WorksheetFormat::Xlsx => {
-                let content = workbook_content(manifest, draw, header, date_column, |id| {
+                let content = workbook_content(manifest, draw, header, date_column, |id, _| {
                     (fields(id), Vec::new())
                 });
                 write_workbook(&path, &content)?;

@@ -24,6 +24,7 @@ mod reliability_cli;
 mod report_cli;
 mod sample_cli;
 mod sample_errors;
+mod second_review;
 mod stats_cli;
 mod stratified_cli;
 mod stratified_draw;

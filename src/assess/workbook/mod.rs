@@ -52,7 +52,7 @@ pub struct WorkbookContent {
 #[derive(Debug, Clone)]
 pub struct WorkbookRow {
     pub record_id: String,
-    /// `sample` or `reserve`.
+    /// `sample`, `reserve`, or `second` (a blind second review).
     pub role: String,
     /// 1-based position within the role.
     pub position: usize,

@@ -363,7 +363,8 @@ fn write_guide(sheet: &mut Worksheet, content: &WorkbookContent) -> Result<(), X
     let intro = format!(
         "{} · {} · Fill in the yellow columns of the {WORKSHEET_SHEET} sheet (one row per search), \
          save, and hand the file back for `grounds import`. Leave a row empty until you review it. \
-         Reserves (role reserve) are reviewed only when the coordinator brings one in.",
+         Reserves (role reserve) are reviewed only when the coordinator brings one in. \
+         Rows with role second are other champions' searches for you to review blind, on your own judgement.",
         content.champion, content.month
     );
     sheet.merge_range(0, 0, 0, 2, &intro, &wrap)?;
@@ -383,8 +384,9 @@ fn write_guide(sheet: &mut Worksheet, content: &WorkbookContent) -> Result<(), X
         line("record_id", "(filled in)", "The search's id in this draw"),
         line(
             "role",
-            "sample, reserve",
-            "sample: review it; reserve: only when the coordinator substitutes it in",
+            "sample, reserve, second",
+            "sample: review it; reserve: only when the coordinator substitutes it in; \
+             second: another champion's search, for you to review blind (their answers are not shown)",
         ),
         line(
             "position",

@@ -93,7 +93,49 @@ pub struct ChampionProgress {
     pub reserves_left: u64,
 }
 
+/// One champion's blind second reviews of one month, counted apart from
+/// their own searches (they never count in any figure).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SecondReviewProgress {
+    pub month: String,
+    pub champion: String,
+    /// Dealt to them and still due: the search was not substituted away.
+    pub due: u64,
+    pub done: u64,
+}
+
 impl Tx<'_> {
+    /// Each champion's second reviews in each current draw of the period
+    /// that has any, by month, then in champions-file order.
+    pub fn second_review_progress(&self, period: &Period) -> Result<Vec<SecondReviewProgress>> {
+        let mut statement = self.tx.prepare(&format!(
+            "SELECT d.month, c.name,
+                (SELECT count(*) FROM second_reviews s
+                    JOIN active_assignments a ON a.draw_id = s.draw_id AND a.record_id = s.record_id
+                    WHERE s.draw_id = d.id AND s.champion = c.name),
+                (SELECT count(*) FROM second_reviews s
+                    JOIN active_assignments a ON a.draw_id = s.draw_id AND a.record_id = s.record_id
+                    WHERE s.draw_id = d.id AND s.champion = c.name
+                    AND EXISTS (SELECT 1 FROM assessments x
+                                WHERE x.draw_id = s.draw_id AND x.record_id = s.record_id
+                                  AND x.review = 'second'))
+             FROM draws d JOIN draw_champions c ON c.draw_id = d.id
+             WHERE {IN_PERIOD} AND (?3 IS NULL OR c.name = ?3)
+               AND EXISTS (SELECT 1 FROM second_reviews s WHERE s.draw_id = d.id)
+             ORDER BY d.month, c.position"
+        ))?;
+        let rows =
+            statement.query_map(params![period.from, period.to, period.champion], |row| {
+                Ok(SecondReviewProgress {
+                    month: row.get(0)?,
+                    champion: row.get(1)?,
+                    due: row.get(2)?,
+                    done: row.get(3)?,
+                })
+            })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The substitution that replaced `record_id`, if any.
     pub fn substitution_of(
         &self,
@@ -174,7 +216,7 @@ impl Tx<'_> {
             });
         }
         let version: Option<i64> = self.tx.query_row(
-            "SELECT max(version) FROM assessments WHERE draw_id = ?1 AND record_id = ?2",
+            "SELECT max(version) FROM assessments WHERE draw_id = ?1 AND record_id = ?2 AND review = 'first'",
             params![draw.id, record_id],
             |row| row.get(0),
         )?;
@@ -311,7 +353,8 @@ impl Tx<'_> {
                 (SELECT count(*) FROM active_assignments a WHERE a.draw_id = d.id AND a.champion = c.name),
                 (SELECT count(*) FROM active_assignments a WHERE a.draw_id = d.id AND a.champion = c.name
                     AND EXISTS (SELECT 1 FROM assessments x
-                                WHERE x.draw_id = a.draw_id AND x.record_id = a.record_id)),
+                                WHERE x.draw_id = a.draw_id AND x.record_id = a.record_id
+                                  AND x.review = 'first')),
                 (SELECT count(*) FROM substitutions s JOIN assignments a
                     ON a.draw_id = s.draw_id AND a.record_id = s.record_id
                     WHERE s.draw_id = d.id AND a.champion = c.name),
