@@ -172,6 +172,7 @@ pub(crate) fn inspection_input() -> ReportInput {
             .collect(),
         searches,
         replaced_draws: Vec::new(),
+        review_pairs: Vec::new(),
         simulated: false,
     }
 }
