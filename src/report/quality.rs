@@ -303,6 +303,21 @@ fn section_reading(section: &ReviewQuality, figures: Option<&Agreement>) -> Stri
     text
 }
 
+/// The section's heading in every format.
+pub const HEADING: &str = "Review quality: agreement between first and second reviews";
+
+/// What the section is, before its figures.
+pub const INTRO: &str = "Some searches were reviewed a second time, blind, by another champion. Where both reviews judged the grounds, this compares their verdicts: reasonable, against not reasonable or none recorded.";
+
+/// The measures' table headings, the interval's with its level.
+pub fn figure_head(confidence: f64) -> [String; 3] {
+    [
+        "measure".into(),
+        "estimate".into(),
+        format!("{} interval", crate::wording::level(confidence)),
+    ]
+}
+
 /// "0.73", or "undefined" for a coefficient without a value.
 pub fn coefficient(value: Option<f64>) -> String {
     // Rounded first so that a tiny negative value does not print as "-0.00".
