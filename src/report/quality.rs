@@ -287,7 +287,7 @@ fn section_reading(section: &ReviewQuality, figures: Option<&Agreement>) -> Stri
     }
     if section.awaiting > 0 {
         apart.push(format!(
-            "{} still awaiting the second review (or the first)",
+            "{} still awaiting one of their two reviews",
             plural(section.awaiting, "pair", "pairs")
         ));
     }

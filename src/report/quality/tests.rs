@@ -211,7 +211,7 @@ fn pairs_with_one_review_await_the_other() {
     let q = section(&all);
     assert_eq!((q.second_reviews, q.pairs, q.awaiting), (6, 3, 3));
     assert!(
-        q.reading.contains("3 pairs still awaiting"),
+        q.reading.contains("3 pairs still awaiting one"),
         "{}",
         q.reading
     );
