@@ -479,6 +479,55 @@ mod tests {
         }
     }
 
+    fn with_second_reviews() -> Report {
+        let input = crate::report::tests::second_review_input();
+        crate::report::build(&input, &crate::report::tests::options()).unwrap()
+    }
+
+    #[test]
+    fn agreement_is_published_with_its_table_but_no_names() {
+        let before = with_second_reviews();
+        let mut r = before.clone();
+        make_public(&mut r, 10);
+        assert_eq!(
+            r.agreement, before.agreement,
+            "89 pairs: nothing to withhold"
+        );
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains("\"agreement\""));
+        for name in ["Hartley", "Okafor", "Patel", "h0000"] {
+            assert!(!json.contains(name), "{name}: {json}");
+        }
+    }
+
+    #[test]
+    fn agreement_on_too_few_pairs_is_withheld_and_zeroed() {
+        for k in [90, 93] {
+            // 89 pairs, 92 with the 3 with insufficient information.
+            let mut r = with_second_reviews();
+            make_public(&mut r, k);
+            let q = r.agreement.as_ref().unwrap();
+            assert!(q.suppressed, "k = {k}");
+            assert_eq!((q.pairs, q.observed, q.kappa, q.ac1), (0, None, None, None));
+            assert_eq!(q.table, crate::stats::PairTable::default());
+            assert_eq!(
+                (q.second_reviews, q.awaiting),
+                (95, 3),
+                "process counts stay"
+            );
+        }
+        let mut r = with_second_reviews();
+        make_public(&mut r, 1000);
+        assert!(r.overall.suppressed);
+        assert!(
+            r.agreement.as_ref().unwrap().suppressed,
+            "with the overall figure"
+        );
+        let mut again = r.clone();
+        make_public(&mut again, 1000);
+        assert_eq!(again, r, "idempotent");
+    }
+
     #[test]
     fn making_public_twice_changes_nothing_more() {
         let mut once = report();
