@@ -7,6 +7,7 @@ use crate::ethnicity::{broad_group, classify, Group, Scheme};
 use crate::stats::{DesignError, StatsError};
 use crate::store::{
     AssessedSearch, ChampionProgress, DrawRecord, DrawStrata, MonthPopulation, ReplacedDraw,
+    ReviewPairRow,
 };
 
 use super::aggregate::{SearchFrame, Tally};
@@ -27,6 +28,9 @@ pub struct ReportInput {
     pub populations: Vec<MonthPopulation>,
     /// Draws of the period that were replaced by a redraw.
     pub replaced_draws: Vec<ReplacedDraw>,
+    /// Every search of the period dealt for a second review, every
+    /// champion's (the report keeps those its champion reviewed).
+    pub review_pairs: Vec<ReviewPairRow>,
     pub simulated: bool,
 }
 
@@ -54,6 +58,8 @@ pub enum ReportError {
     Design(#[from] DesignError),
     #[error(transparent)]
     SampleDesign(#[from] SampleDesignError),
+    #[error("the review quality section: {0}")]
+    Agreement(#[from] crate::stats::AgreementError),
     #[error("aggregating the assessments: {0}")]
     Polars(#[from] polars::error::PolarsError),
 }
@@ -142,7 +148,9 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
     };
 
     Ok(Report {
-        simulated: input.simulated || searches.iter().any(|s| s.simulated),
+        simulated: input.simulated
+            || searches.iter().any(|s| s.simulated)
+            || input.review_pairs.iter().any(|p| p.simulated),
         period: PeriodOut {
             from: options.from.clone(),
             to: options.to.clone(),
@@ -187,6 +195,12 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
         draws: input.draws.iter().map(draw_info).collect(),
         notes: notes(&searches),
         design: sample.info.clone(),
+        agreement: super::quality::review_quality(
+            &input.review_pairs,
+            &input.strata,
+            options.champion.as_deref(),
+            rules.confidence,
+        )?,
     })
 }
 

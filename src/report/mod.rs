@@ -6,6 +6,7 @@ mod build;
 pub mod design;
 pub mod model;
 pub mod public;
+pub mod quality;
 pub mod render;
 pub mod svg;
 

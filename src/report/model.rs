@@ -273,6 +273,10 @@ pub struct Report {
     pub notes: Vec<Note>,
     /// How the sample was drawn and weighted.
     pub design: DesignInfo,
+    /// Agreement between first and second reviews: only when a search of
+    /// the period was dealt for a second review.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<super::quality::ReviewQuality>,
 }
 
 /// One stratum of the period: a (month, area pool, sampling group) with its

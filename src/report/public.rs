@@ -28,6 +28,15 @@
 //! - **Derived figures.** The comparison of minority ethnic groups with White
 //!   is dropped when either side is suppressed; the share of a suppressed
 //!   group's searches that were reviewed is dropped with it.
+//! - **Review quality.** The agreement between first and second reviews
+//!   is a rate like any other: its figures and its 2x2 table are withheld
+//!   (zeroed) when the pairs compared, or those plus the pairs with
+//!   insufficient information, are 1 to k−1, and whenever the overall
+//!   figure is suppressed (the pairs are some of its searches). Published,
+//!   the table keeps its cells however small: observed agreement, kappa and
+//!   AC1 with the number of pairs give the four cells back anyway, and a
+//!   cell counts searches two reviewers disagreed on, naming no one. The
+//!   section never holds a name or a record id.
 //! - **Free text never leaves.** Champion names and notes are dropped, and so
 //!   are learning themes, see [`make_public`]. Ethnicity values grounds does
 //!   not recognise are reported only as how many searches had one.
@@ -80,6 +89,13 @@ pub fn make_public(report: &mut Report, suppress_below: u64) {
 
     cells::withhold_estimates(report, k);
     withhold_unrecognised(report, k);
+    let overall_suppressed = report.overall.suppressed;
+    if let Some(quality) = &mut report.agreement {
+        let rests_on = [quality.pairs, quality.pairs + quality.insufficient_info];
+        if !quality.suppressed && (overall_suppressed || rests_on.into_iter().any(small)) {
+            quality.suppress();
+        }
+    }
     // How many reviewed searches of each ethnic group were under a
     // no-suspicion power: small counts of people, and no grounds rate to
     // protect them by, so withheld (the overall count stays, as the process
@@ -95,7 +111,6 @@ pub fn make_public(report: &mut Report, suppress_below: u64) {
         }
     }
 
-    let overall_suppressed = report.overall.suppressed;
     let b = &mut report.breakdowns;
     for count in &mut b.verdicts {
         // Zeros too: "0 reasonable" is the rate of a suppressed figure.
@@ -462,6 +477,55 @@ mod tests {
             assert_eq!(r.breakdowns, expected, "themes are free text: dropped");
             assert!(r.by_champion.is_empty() && r.notes.is_empty());
         }
+    }
+
+    fn with_second_reviews() -> Report {
+        let input = crate::report::tests::second_review_input();
+        crate::report::build(&input, &crate::report::tests::options()).unwrap()
+    }
+
+    #[test]
+    fn agreement_is_published_with_its_table_but_no_names() {
+        let before = with_second_reviews();
+        let mut r = before.clone();
+        make_public(&mut r, 10);
+        assert_eq!(
+            r.agreement, before.agreement,
+            "89 pairs: nothing to withhold"
+        );
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains("\"agreement\""));
+        for name in ["Hartley", "Okafor", "Patel", "h0000"] {
+            assert!(!json.contains(name), "{name}: {json}");
+        }
+    }
+
+    #[test]
+    fn agreement_on_too_few_pairs_is_withheld_and_zeroed() {
+        for k in [90, 93] {
+            // 89 pairs, 92 with the 3 with insufficient information.
+            let mut r = with_second_reviews();
+            make_public(&mut r, k);
+            let q = r.agreement.as_ref().unwrap();
+            assert!(q.suppressed, "k = {k}");
+            assert_eq!((q.pairs, q.observed, q.kappa, q.ac1), (0, None, None, None));
+            assert_eq!(q.table, crate::stats::PairTable::default());
+            assert_eq!(
+                (q.second_reviews, q.awaiting),
+                (95, 3),
+                "process counts stay"
+            );
+        }
+        let mut r = with_second_reviews();
+        make_public(&mut r, 1000);
+        assert!(r.overall.suppressed);
+        assert!(
+            r.agreement.as_ref().unwrap().suppressed,
+            "with the overall figure"
+        );
+        let mut again = r.clone();
+        make_public(&mut again, 1000);
+        assert_eq!(again, r, "idempotent");
     }
 
     #[test]

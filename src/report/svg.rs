@@ -13,6 +13,8 @@ use std::fmt::Write;
 
 use crate::wording::{level, percent};
 
+pub mod agreement;
+
 /// One estimated proportion with its interval, e.g. one ethnic group or one
 /// month. Proportions are in [0, 1]; `estimate`, `lower` and `upper` are
 /// `None` when `n` is 0.

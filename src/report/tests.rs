@@ -172,6 +172,7 @@ pub(crate) fn inspection_input() -> ReportInput {
             .collect(),
         searches,
         replaced_draws: Vec::new(),
+        review_pairs: Vec::new(),
         simulated: false,
     }
 }
@@ -325,4 +326,162 @@ fn snapshot_csv() {
 #[test]
 fn snapshot_markdown() {
     insta::assert_snapshot!(render::markdown::render(&inspection_report()));
+}
+
+/// The inspection's searches with a second review of every second one
+/// (95 of the 190): mostly the same verdict, a few flipped, three with
+/// insufficient information and three still awaiting the second review.
+pub(crate) fn second_review_input() -> ReportInput {
+    let mut input = inspection_input();
+    input.review_pairs = input
+        .searches
+        .iter()
+        .take(200)
+        .step_by(2)
+        .enumerate()
+        .map(|(i, s)| {
+            let second = match (i, s.grounds.as_str()) {
+                (_, "insufficient_info") => "reasonable",
+                (4 | 9 | 17 | 40, "reasonable") => "not_reasonable",
+                (0 | 1, _) => "insufficient_info",
+                (_, "not_reasonable") if i % 2 == 0 => "reasonable",
+                (_, other) => other,
+            };
+            crate::store::ReviewPairRow {
+                month: s.month.clone(),
+                record_id: s.record_id.clone(),
+                first_champion: s.champion.clone(),
+                second_champion: CHAMPIONS
+                    [(CHAMPIONS.iter().position(|c| *c == s.champion).unwrap() + 1) % 3]
+                    .into(),
+                first_grounds: Some(s.grounds.clone()),
+                second_grounds: (i < 92).then(|| second.to_string()),
+                legislation: s.legislation.clone(),
+                simulated: false,
+            }
+        })
+        .collect();
+    input
+}
+
+/// The part of `text` from `start` up to (not including) `end`.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text.find(start).unwrap_or_else(|| panic!("no {start:?}"));
+    let to = from
+        + text[from..]
+            .find(end)
+            .unwrap_or_else(|| panic!("no {end:?}"));
+    &text[from..to]
+}
+
+#[test]
+fn second_reviews_give_the_review_quality_section() {
+    let report = build(&second_review_input(), &options()).unwrap();
+    let q = report.agreement.as_ref().expect("the section");
+    assert_eq!(q.second_reviews, 95);
+    assert_eq!(q.awaiting, 3);
+    assert_eq!(
+        q.insufficient_info, 3,
+        "two said by the second review, one by the first"
+    );
+    assert_eq!(q.pairs, 89);
+    assert_eq!(q.pairs + q.insufficient_info + q.awaiting, q.second_reviews);
+    // Every figure of the table direct from its cells.
+    let t = q.table;
+    let n = t.pairs() as f64;
+    let observed = t.agreeing() as f64 / n;
+    assert!((q.observed.unwrap() - observed).abs() < 1e-12);
+    let first = (t.both_reasonable + t.only_first_reasonable) as f64 / n;
+    let second = (t.both_reasonable + t.only_second_reasonable) as f64 / n;
+    let chance = first * second + (1.0 - first) * (1.0 - second);
+    assert!((q.kappa.unwrap() - (observed - chance) / (1.0 - chance)).abs() < 1e-12);
+    let pi = (first + second) / 2.0;
+    let ac1_chance = 2.0 * pi * (1.0 - pi);
+    assert!((q.ac1.unwrap() - (observed - ac1_chance) / (1.0 - ac1_chance)).abs() < 1e-12);
+    // The first review alone makes every other figure.
+    assert_eq!(report.overall, inspection_report().overall);
+}
+
+#[test]
+fn no_second_reviews_no_section_in_any_format() {
+    let report = inspection_report();
+    assert!(report.agreement.is_none());
+    assert!(!render::json::render(&report).contains("\"agreement\""));
+    assert!(!render::markdown::render(&report).contains("Review quality"));
+    assert!(!render::table::render_width(&report, None).contains("Review quality"));
+    assert!(!render::csv::render(&report).contains("agreement"));
+}
+
+#[test]
+fn snapshot_review_quality_markdown() {
+    let report = build(&second_review_input(), &options()).unwrap();
+    insta::assert_snapshot!(between(
+        &render::markdown::render(&report),
+        "## Review quality",
+        "## Draws"
+    ));
+}
+
+#[test]
+fn snapshot_review_quality_table() {
+    let report = build(&second_review_input(), &options()).unwrap();
+    insta::assert_snapshot!(between(
+        &render::table::render_width(&report, Some(100)),
+        "Review quality",
+        "Draws"
+    ));
+}
+
+#[test]
+fn review_quality_in_json_and_csv() {
+    let report = build(&second_review_input(), &options()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&render::json::render(&report)).unwrap();
+    let a = &json["agreement"];
+    for key in [
+        "pairs",
+        "observed",
+        "observed_lower",
+        "observed_upper",
+        "kappa",
+        "kappa_lower",
+        "kappa_upper",
+        "ac1",
+        "ac1_lower",
+        "ac1_upper",
+        "insufficient_info",
+        "no_suspicion",
+        "awaiting",
+    ] {
+        assert!(a[key].is_number(), "{key}: {a}");
+    }
+    assert_eq!(a["pairs"], 89);
+    assert_eq!(
+        a["table"]["both_reasonable"].as_u64().unwrap()
+            + a["table"]["neither_reasonable"].as_u64().unwrap()
+            + a["table"]["only_first_reasonable"].as_u64().unwrap()
+            + a["table"]["only_second_reasonable"].as_u64().unwrap(),
+        89
+    );
+    let csv = render::csv::render(&report);
+    let q = report.agreement.as_ref().unwrap();
+    let kappa_row = csv
+        .lines()
+        .find(|l| l.starts_with("agreement,kappa,"))
+        .expect("a kappa row");
+    assert!(
+        kappa_row.starts_with(&format!("agreement,kappa,89,,,,,{},", q.kappa.unwrap())),
+        "{kappa_row}"
+    );
+    assert!(csv.contains("agreement_pairs,awaiting a review,"), "{csv}");
+}
+
+#[test]
+fn review_quality_tables_fit_the_terminal() {
+    let report = build(&second_review_input(), &options()).unwrap();
+    for width in [80u16, 100] {
+        let text = render::table::render_width(&report, Some(width));
+        for line in text.lines() {
+            assert!(line.chars().count() <= width as usize, "{line}");
+        }
+    }
 }

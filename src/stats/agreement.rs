@@ -512,6 +512,39 @@ mod tests {
         assert!(!text.contains("fewer than 30"), "{text}");
     }
 
+    /// The README's planning figure: a quarter's 100 pairs, 90 both
+    /// reasonable, 4 and 4 split, 2 neither (92% agreement) pin AC1 down to
+    /// about ±0.07, while kappa on the same table spans about ±0.36; 50 pairs
+    /// of the same mix give about ±0.09.
+    #[test]
+    fn a_hundred_pairs_pin_ac1_within_a_tenth() {
+        let half = |a: &Agreement| (a.ac1_upper - a.ac1_lower) / 2.0;
+        let quarter = agreement(table(90, 4, 4, 2), 0.95).unwrap();
+        close(quarter.observed, 0.92, 1e-15);
+        assert_eq!(format!("{:.2}", quarter.ac1), "0.91");
+        assert_eq!(
+            format!("{:.2} to {:.2}", quarter.ac1_lower, quarter.ac1_upper),
+            "0.85 to 0.97"
+        );
+        assert!((0.06..0.07).contains(&half(&quarter)), "{}", half(&quarter));
+        let (k, lo, hi) = (
+            quarter.kappa.unwrap(),
+            quarter.kappa_lower.unwrap(),
+            quarter.kappa_upper.unwrap(),
+        );
+        assert_eq!(
+            format!("{k:.2} ({lo:.2} to {hi:.2})"),
+            "0.29 (-0.07 to 0.65)"
+        );
+        // Other plausible quarters of 100: AC1 stays within ±0.10.
+        for t in [table(85, 5, 5, 5), table(88, 5, 5, 2), table(83, 6, 6, 5)] {
+            let a = agreement(t, 0.95).unwrap();
+            assert!(half(&a) < 0.10, "{t:?}: ±{}", half(&a));
+        }
+        let month = agreement(table(45, 2, 2, 1), 0.95).unwrap();
+        assert!((0.085..0.10).contains(&half(&month)), "{}", half(&month));
+    }
+
     #[test]
     fn refuses_no_pairs_and_bad_confidence() {
         assert_eq!(

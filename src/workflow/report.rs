@@ -124,6 +124,8 @@ impl ReportRequest {
             draws: tx.draw_records(&all_champions)?,
             populations: tx.month_populations(&all_champions)?,
             replaced_draws: tx.replaced_draws(&all_champions)?,
+            // The one place second-review pairs enter a report.
+            review_pairs: tx.review_pair_rows(&all_champions)?,
             simulated: tx.is_simulated()?,
         };
         let options = ReportOptions {

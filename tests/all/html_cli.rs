@@ -347,6 +347,16 @@ pub fn check_charts(html: &str, json: &serde_json::Value) {
             assert!(!html.contains(&format!("id=\"chart-{id}\"")), "{id}");
         }
     }
+    // Review quality: kappa (when defined) and AC1, when any pair is shown.
+    let agreement = &json["agreement"];
+    if agreement["pairs"].as_u64().unwrap_or(0) > 0 {
+        let chart = figure(html, "agreement");
+        let points = 1 + usize::from(agreement["kappa"].is_number());
+        assert_eq!(chart.matches("class=\"point\"").count(), points);
+        charts += 1;
+    } else {
+        assert!(!html.contains("id=\"chart-agreement\""));
+    }
     assert_eq!(html.matches("<svg ").count(), charts, "one SVG per chart");
 }
 

@@ -1,6 +1,7 @@
 //! The one integration-test binary (as xsv does): every CLI test is a module
 //! here, so polars is linked once, not once per test file.
 
+mod agreement_cli;
 mod bad_inputs;
 mod browser;
 mod common;

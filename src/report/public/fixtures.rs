@@ -242,6 +242,7 @@ pub fn input() -> ReportInput {
             population("2019-02", "", 24),
         ],
         replaced_draws: Vec::new(),
+        review_pairs: Vec::new(),
         simulated: false,
     }
 }

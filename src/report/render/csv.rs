@@ -3,6 +3,7 @@
 
 use super::{public_note, OVERALL_LABEL};
 use crate::report::model::{Count, Estimate, Report};
+use crate::report::quality::ReviewQuality;
 use crate::spreadsheet::formula_safe;
 use crate::stats::Test;
 
@@ -97,6 +98,50 @@ fn test_name(test: Test) -> &'static str {
     }
 }
 
+/// The review quality section: a row per measure (estimate in `proportion`,
+/// pairs in `assessed`), a row per cell of the 2x2 table and per count
+/// apart (in `count`). Empty cells where a figure is undefined or withheld.
+fn agreement_rows(rows: &mut Vec<Row>, q: &ReviewQuality) {
+    let float = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for (label, estimate, lower, upper) in [
+        ("observed", q.observed, q.observed_lower, q.observed_upper),
+        ("kappa", q.kappa, q.kappa_lower, q.kappa_upper),
+        ("ac1", q.ac1, q.ac1_lower, q.ac1_upper),
+    ] {
+        let row = Row::new("agreement", label).set(11, q.suppressed);
+        rows.push(if q.suppressed {
+            row
+        } else {
+            row.set(2, q.pairs)
+                .set(7, float(estimate))
+                .set(8, float(lower))
+                .set(9, float(upper))
+        });
+    }
+    let t = &q.table;
+    for (label, count) in [
+        ("both reasonable", t.both_reasonable),
+        ("only first reasonable", t.only_first_reasonable),
+        ("only second reasonable", t.only_second_reasonable),
+        ("neither reasonable", t.neither_reasonable),
+        ("insufficient info", q.insufficient_info),
+        ("no suspicion needed", q.no_suspicion),
+    ] {
+        let row = Row::new("agreement_pairs", label).set(11, q.suppressed);
+        rows.push(if q.suppressed {
+            row
+        } else {
+            row.set(13, count)
+        });
+    }
+    for (label, count) in [
+        ("dealt for a second review", q.second_reviews),
+        ("awaiting a review", q.awaiting),
+    ] {
+        rows.push(Row::new("agreement_pairs", label).set(13, count));
+    }
+}
+
 pub fn render(report: &Report) -> String {
     let mut rows = Vec::new();
     if let (Some(note), Some(threshold)) = (public_note(report), report.suppressed_below) {
@@ -172,6 +217,9 @@ pub fn render(report: &Report) -> String {
                 replaced.month, replaced.seed, replaced.replaced_at
             ),
         ));
+    }
+    if let Some(q) = &report.agreement {
+        agreement_rows(&mut rows, q);
     }
     rows.push(
         Row::new("outstanding", "searches still to review")

@@ -18,6 +18,8 @@ use super::{
     method_line, outstanding_warning, public_note, title, OVERALL_LABEL, SIMULATED_BANNER,
 };
 use crate::report::model::{Count, Estimate, Report};
+use crate::report::quality::{self, ReviewQuality};
+use crate::report::svg::agreement::CoefficientPoint;
 use crate::report::svg::{self, BarItem, IntervalPoint};
 use crate::stats::Test;
 use crate::wording::{level, percent};
@@ -58,6 +60,14 @@ struct Finding {
     intro: Option<String>,
     chart: Option<Chart>,
     after: Option<String>,
+}
+
+struct QualityView {
+    intro: String,
+    chart: Option<Chart>,
+    tables: Vec<TableView>,
+    reading: String,
+    methods: &'static str,
 }
 
 struct ComparisonView {
@@ -110,6 +120,7 @@ struct Page {
     trend_chart: Chart,
     months_table: TableView,
     findings: Vec<Finding>,
+    quality: Option<QualityView>,
     legislation_table: TableView,
     object_table: TableView,
     champions_table: Option<TableView>,
@@ -167,8 +178,11 @@ fn page(report: &Report) -> Page {
         ("comparison", "Minority ethnic groups compared with White"),
         ("trend", "Month by month"),
         ("reviews", "What the reviews found"),
-        ("context", "By legislation and object of search"),
     ];
+    if report.agreement.is_some() {
+        contents.push(("quality", "Review quality"));
+    }
+    contents.push(("context", "By legislation and object of search"));
     if champions_table.is_some() {
         contents.push(("champions", "By champion"));
     }
@@ -202,6 +216,7 @@ fn page(report: &Report) -> Page {
         trend_chart: trend_chart(report),
         months_table: months_table(report),
         findings: findings(report),
+        quality: report.agreement.as_ref().map(quality_view),
         legislation_table: values_table(report, "legislation", true),
         object_table: values_table(report, "object of search", false),
         champions_table,
@@ -458,6 +473,81 @@ fn values_table(report: &Report, name: &str, legislation: bool) -> TableView {
             .map(|v| row(&v.value, estimate_cells(&v.estimate)))
             .collect(),
         left: false,
+    }
+}
+
+fn quality_view(q: &ReviewQuality) -> QualityView {
+    let shown = !q.suppressed && q.pairs > 0;
+    let chart = shown.then(|| {
+        let undefined = match q.kappa_undefined {
+            Some(reason) => format!("undefined: {reason}"),
+            None => "no value".into(),
+        };
+        let points = [
+            CoefficientPoint {
+                label: "Gwet's AC1".into(),
+                estimate: q.ac1,
+                lower: q.ac1_lower,
+                upper: q.ac1_upper,
+                missing: "no value".into(),
+            },
+            CoefficientPoint {
+                label: "Cohen's kappa".into(),
+                estimate: q.kappa,
+                lower: q.kappa_lower,
+                upper: q.kappa_upper,
+                missing: undefined,
+            },
+        ];
+        Chart {
+            id: "agreement",
+            svg: Svg(svg::agreement::coefficients(
+                "Agreement between first and second reviews, beyond chance",
+                &points,
+                q.confidence,
+            )),
+            hidden: String::new(),
+        }
+    });
+    let tables = if q.suppressed {
+        Vec::new()
+    } else {
+        let table_rows = |rows: Vec<Vec<String>>| -> Vec<Row> {
+            rows.into_iter()
+                .map(|mut cells| {
+                    let label = cells.remove(0);
+                    Row {
+                        total: label == "Total",
+                        label,
+                        cells,
+                    }
+                })
+                .collect()
+        };
+        vec![
+            TableView {
+                caption: Some(format!(
+                    "{} searches reviewed twice: first review (rows) by second review (columns)",
+                    q.pairs
+                )),
+                head: strings(&quality::TABLE_HEAD),
+                rows: table_rows(quality::table_rows(q).into_iter().map(Vec::from).collect()),
+                left: false,
+            },
+            TableView {
+                caption: Some("Agreement, and agreement beyond chance".into()),
+                head: quality::figure_head(q.confidence).to_vec(),
+                rows: table_rows(quality::figure_rows(q).into_iter().map(Vec::from).collect()),
+                left: false,
+            },
+        ]
+    };
+    QualityView {
+        intro: quality::INTRO.into(),
+        chart,
+        tables,
+        reading: q.reading.clone(),
+        methods: quality::INTERVAL_METHODS,
     }
 }
 

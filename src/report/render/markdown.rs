@@ -5,6 +5,7 @@ use super::{
     outstanding_warning, public_note, title, SIMULATED_BANNER,
 };
 use crate::report::model::{Count, Report};
+use crate::report::quality;
 
 /// Text from exports and reviewers must not break the table or smuggle
 /// markup into a rendered page: ASCII punctuation that can open markup is
@@ -215,6 +216,36 @@ pub fn render(report: &Report) -> String {
     counts(&mut out, "Referrals", "referral", &b.referrals);
     if !b.themes.is_empty() {
         counts(&mut out, "Learning themes", "theme", &b.themes);
+    }
+
+    if let Some(q) = &report.agreement {
+        out.push_str(&format!(
+            "## {}\n\n{}\n\n",
+            quality::HEADING,
+            quality::INTRO
+        ));
+        if !q.suppressed {
+            let rows: Vec<Vec<String>> = quality::table_rows(q)
+                .into_iter()
+                .map(|row| row.to_vec())
+                .collect();
+            table(&mut out, &quality::TABLE_HEAD, &rows);
+            let head = quality::figure_head(q.confidence);
+            let rows: Vec<Vec<String>> = quality::figure_rows(q)
+                .into_iter()
+                .map(|row| row.to_vec())
+                .collect();
+            table(
+                &mut out,
+                &head.iter().map(String::as_str).collect::<Vec<_>>(),
+                &rows,
+            );
+        }
+        out.push_str(&format!(
+            "{}\n\n_{}_\n\n",
+            q.reading,
+            quality::INTERVAL_METHODS
+        ));
     }
 
     out.push_str("## Draws\n\nEach draw can be recomputed by anyone with `grounds verify MANIFEST --export FILE...`.\n\n");

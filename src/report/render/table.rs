@@ -8,6 +8,7 @@ use super::{
 };
 use crate::display::visible;
 use crate::report::model::{Count, Report};
+use crate::report::quality;
 
 /// Prose wrapped at spaces to `width` columns (a word longer than the width
 /// stands alone on its line); line breaks in `text` are kept.
@@ -225,6 +226,27 @@ pub fn render_width(report: &Report, width: Option<u16>) -> String {
             "Learning themes",
             counts_table("theme", &b.themes).to_string(),
         );
+    }
+
+    if let Some(q) = &report.agreement {
+        let mut body = wrap(quality::INTRO, width);
+        if !q.suppressed {
+            let mut pairs = table(&quality::TABLE_HEAD);
+            for row in quality::table_rows(q) {
+                pairs.add_row(row.to_vec());
+            }
+            let head = quality::figure_head(q.confidence);
+            let mut figures = table(&head.iter().map(String::as_str).collect::<Vec<_>>());
+            for row in quality::figure_rows(q) {
+                figures.add_row(row.to_vec());
+            }
+            body.push_str(&format!("\n{pairs}\n{figures}"));
+        }
+        body.push('\n');
+        body.push_str(&wrap(&q.reading, width));
+        body.push('\n');
+        body.push_str(&wrap(quality::INTERVAL_METHODS, width));
+        section(quality::HEADING, body);
     }
 
     let mut draws = table(&["month", "seed", "manifest SHA-256", "inputs"]);

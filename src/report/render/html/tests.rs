@@ -112,3 +112,67 @@ fn shell_quoting_keeps_odd_file_names_one_word() {
 fn snapshot() {
     insta::assert_snapshot!(render(&fixtures::report()));
 }
+
+fn with_second_reviews() -> Report {
+    let input = crate::report::tests::second_review_input();
+    crate::report::build(&input, &crate::report::tests::options()).unwrap()
+}
+
+#[test]
+fn the_review_quality_section_has_its_chart_tables_and_reading() {
+    let report = with_second_reviews();
+    let html = render(&report);
+    assert!(html.contains("<section id=\"quality\">"));
+    assert!(html.contains("<a href=\"#quality\">Review quality</a>"));
+    let chart = figure(&html, "agreement");
+    assert_eq!(count(chart, "class=\"point\""), 2, "kappa and AC1");
+    assert!(chart.contains("<title id=") && chart.contains("<desc id="));
+    let section = &html[html.find("<section id=\"quality\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert_eq!(
+        count(section, "<table"),
+        2,
+        "the 2x2 table and the measures"
+    );
+    assert!(section.contains("89 searches reviewed twice"));
+    assert!(section.contains("kappa paradox"));
+    assert!(section.contains("Fleiss, Cohen &#38; Everitt (1969)"));
+    // Nothing else of the page changes.
+    assert_eq!(count(&html, "<svg "), 8 + 1);
+}
+
+#[test]
+fn an_undefined_kappa_is_said_in_words_on_the_page() {
+    let mut input = crate::report::tests::second_review_input();
+    for pair in &mut input.review_pairs {
+        pair.first_grounds = Some("reasonable".into());
+        pair.second_grounds = Some("reasonable".into());
+    }
+    let report = crate::report::build(&input, &crate::report::tests::options()).unwrap();
+    let html = render(&report);
+    let chart = figure(&html, "agreement");
+    assert_eq!(count(chart, "class=\"point\""), 1, "AC1 only");
+    assert!(chart.contains("kappa: undefined"), "{chart}");
+    assert!(html.contains("undefined (one verdict only)"));
+    assert!(html.contains("Cohen&#39;s kappa is undefined"));
+    assert!(!html.contains("NaN"));
+}
+
+#[test]
+fn a_public_page_keeps_the_agreement_figures_without_names() {
+    let mut report = with_second_reviews();
+    make_public(&mut report, 10);
+    let html = render(&report);
+    assert!(html.contains("<section id=\"quality\">"));
+    assert_eq!(count(figure(&html, "agreement"), "class=\"point\""), 2);
+    for name in ["Hartley", "Okafor", "Patel"] {
+        assert!(!html.contains(name), "{name}");
+    }
+    // Withheld when the pairs are fewer than the threshold.
+    let mut report = with_second_reviews();
+    make_public(&mut report, 90);
+    let html = render(&report);
+    assert!(html.contains("<section id=\"quality\">"));
+    assert!(!html.contains("chart-agreement"));
+    assert!(html.contains("The agreement figures are suppressed in this public report"));
+}
