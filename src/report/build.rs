@@ -7,7 +7,7 @@ use crate::ethnicity::{broad_group, classify, Group, Scheme};
 use crate::stats::{DesignError, StatsError};
 use crate::store::{
     AssessedSearch, ChampionProgress, DrawRecord, DrawStrata, MonthPopulation, ReplacedDraw,
-    ReviewPairRow,
+    ReviewPair,
 };
 
 use super::aggregate::{SearchFrame, Tally};
@@ -30,7 +30,7 @@ pub struct ReportInput {
     pub replaced_draws: Vec<ReplacedDraw>,
     /// Every search of the period dealt for a second review, every
     /// champion's (the report keeps those its champion reviewed).
-    pub review_pairs: Vec<ReviewPairRow>,
+    pub review_pairs: Vec<ReviewPair>,
     pub simulated: bool,
 }
 

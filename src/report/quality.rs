@@ -17,7 +17,7 @@ use crate::powers::NoSuspicionPowers;
 use crate::stats::{
     agreement, agreement_reading as reading, Agreement, AgreementError, KappaUndefined, PairTable,
 };
-use crate::store::{DrawStrata, ReviewPairRow};
+use crate::store::{DrawStrata, ReviewPair};
 
 /// Below this many compared pairs the section says its figures are imprecise.
 pub const FEW_PAIRS: u64 = 30;
@@ -104,7 +104,7 @@ impl<'a> NoSuspicion<'a> {
         }
     }
 
-    fn matches(&self, pair: &ReviewPairRow) -> bool {
+    fn matches(&self, pair: &ReviewPair) -> bool {
         match self.months.get(pair.month.as_str()) {
             Some((kept, powers)) => {
                 let stratum = (kept.strata.is_some() && !kept.from_snapshot)
@@ -120,7 +120,7 @@ impl<'a> NoSuspicion<'a> {
     }
 }
 
-fn classify(pair: &ReviewPairRow, no_suspicion: &NoSuspicion<'_>) -> PairVerdict {
+fn classify(pair: &ReviewPair, no_suspicion: &NoSuspicion<'_>) -> PairVerdict {
     if no_suspicion.matches(pair) {
         return PairVerdict::NoSuspicion;
     }
@@ -141,12 +141,12 @@ fn classify(pair: &ReviewPairRow, no_suspicion: &NoSuspicion<'_>) -> PairVerdict
 /// champion reviewed, first or second), or `None` when no search of the
 /// period was dealt for a second review.
 pub fn review_quality(
-    pairs: &[ReviewPairRow],
+    pairs: &[ReviewPair],
     strata: &[DrawStrata],
     champion: Option<&str>,
     confidence: f64,
 ) -> Result<Option<ReviewQuality>, AgreementError> {
-    let pairs: Vec<&ReviewPairRow> = pairs
+    let pairs: Vec<&ReviewPair> = pairs
         .iter()
         .filter(|p| champion.is_none_or(|c| p.first_champion == c || p.second_champion == c))
         .collect();

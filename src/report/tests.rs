@@ -347,7 +347,7 @@ pub(crate) fn second_review_input() -> ReportInput {
                 (_, "not_reasonable") if i % 2 == 0 => "reasonable",
                 (_, other) => other,
             };
-            crate::store::ReviewPairRow {
+            crate::store::ReviewPair {
                 month: s.month.clone(),
                 record_id: s.record_id.clone(),
                 first_champion: s.champion.clone(),

@@ -24,7 +24,7 @@ pub use assessments::{
 };
 pub use draws::{DrawActivity, DrawSummary, NewDraw, Redraw, SnapshotRecord};
 pub use report_data::{
-    AssessedSearch, DrawRecord, DrawStrata, MonthPopulation, Period, ReplacedDraw, ReviewPairRow,
+    AssessedSearch, DrawRecord, DrawStrata, MonthPopulation, Period, ReplacedDraw,
 };
 
 /// How long a command waits for another process's transaction to finish.

@@ -44,23 +44,6 @@ pub struct AssessedSearch {
     pub simulated: bool,
 }
 
-const NOT_REQUIRED: &str = "not_required";
-
-/// A search dealt twice, with what each review said so far: `None` for a
-/// review not yet recorded. The same fields as the store's second-review
-/// pairs (issue 16), which the "Review quality" section reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReviewPairRow {
-    pub month: String,
-    pub record_id: String,
-    pub first_champion: String,
-    pub second_champion: String,
-    pub first_grounds: Option<String>,
-    pub second_grounds: Option<String>,
-    pub legislation: String,
-    pub simulated: bool,
-}
-
 /// What a report needs of a current draw's design (`../shared/DESIGN.md`,
 /// "Design-based estimates"), read from its stored manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,55 +267,6 @@ impl Tx<'_> {
                     legislation: row.get(12)?,
                     object_of_search: row.get(13)?,
                     simulated: row.get(14)?,
-                })
-            })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Every search of the period's current draws dealt for a second
-    /// review, with both reviews' current verdicts (`None` until recorded);
-    /// with a champion, only the pairs that champion is one of the two
-    /// reviewers of. The first reviewer is whoever the search is now
-    /// actively assigned to.
-    pub fn review_pair_rows(&self, period: &Period) -> Result<Vec<ReviewPairRow>> {
-        let sql = format!(
-            "SELECT d.month, s.record_id, x.champion, s.champion, f.grounds, g.grounds, r.legislation,
-                    coalesce(f.simulated, 0) OR coalesce(g.simulated, 0)
-             FROM second_reviews s
-             JOIN draws d ON d.id = s.draw_id
-             JOIN active_assignments x ON x.draw_id = s.draw_id AND x.record_id = s.record_id
-             JOIN records r ON r.draw_id = s.draw_id AND r.record_id = s.record_id
-             LEFT JOIN current_assessments f ON f.draw_id = s.draw_id AND f.record_id = s.record_id
-                                            AND f.review = 'first'
-             LEFT JOIN current_assessments g ON g.draw_id = s.draw_id AND g.record_id = s.record_id
-                                            AND g.review = 'second'
-             WHERE {IN_PERIOD} AND (?3 IS NULL OR x.champion = ?3 OR s.champion = ?3)
-             ORDER BY d.month, s.champion, s.position"
-        );
-        let grounds = |row: &rusqlite::Row<'_>, index: usize| -> rusqlite::Result<Option<String>> {
-            let stored: Option<String> = row.get(index)?;
-            match stored.as_deref() {
-                // Schema 5's verdict for a no-suspicion power, whether or not
-                // the vocabulary knows it yet.
-                Some(NOT_REQUIRED) => Ok(Some(NOT_REQUIRED.to_string())),
-                Some(_) => {
-                    vocabulary(row, index, |t| Grounds::parse(t).map(Grounds::as_str)).map(Some)
-                }
-                None => Ok(None),
-            }
-        };
-        let mut statement = self.tx.prepare(&sql)?;
-        let rows =
-            statement.query_map(params![period.from, period.to, period.champion], |row| {
-                Ok(ReviewPairRow {
-                    month: row.get(0)?,
-                    record_id: row.get(1)?,
-                    first_champion: row.get(2)?,
-                    second_champion: row.get(3)?,
-                    first_grounds: grounds(row, 4)?,
-                    second_grounds: grounds(row, 5)?,
-                    legislation: row.get(6)?,
-                    simulated: row.get(7)?,
                 })
             })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -125,7 +125,7 @@ impl ReportRequest {
             populations: tx.month_populations(&all_champions)?,
             replaced_draws: tx.replaced_draws(&all_champions)?,
             // The one place second-review pairs enter a report.
-            review_pairs: tx.review_pair_rows(&all_champions)?,
+            review_pairs: tx.review_pairs(&all_champions)?,
             simulated: tx.is_simulated()?,
         };
         let options = ReportOptions {

@@ -10,7 +10,6 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::common::*;
 use crate::worksheets::*;
 
 /// How this machine can show the command a workspace it cannot write.

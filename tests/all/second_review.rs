@@ -451,6 +451,20 @@ fn worksheets_import_status_and_reports_keep_second_reviews_apart() {
     assert!(!pair.simulated && !pair.legislation.is_empty());
     drop(store);
 
+    // Through the whole cycle to the report's review quality section.
+    let output = ws
+        .grounds()
+        .args(["report", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let agreement = &report["agreement"];
+    assert_eq!(agreement["pairs"], 9, "{agreement}");
+    let observed = agreement["observed"].as_f64().unwrap();
+    assert!((observed - 8.0 / 9.0).abs() < 1e-12, "{agreement}");
+    assert!(agreement["ac1"].as_f64().is_some(), "{agreement}");
+    assert!(!output.stdout.windows(3).any(|w| w == b"NaN"));
+
     // Never counted twice: every figure as before, status the same for the
     // own searches and done for the second reviews.
     assert_eq!(report_figures(&ws), before);

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 const DRUGS: &str = "Misuse of Drugs Act 1971 (section 23)";
 const SECTION_60: &str = "Criminal Justice and Public Order Act 1994 (section 60)";
 
-fn pair(first: Option<&str>, second: Option<&str>) -> ReviewPairRow {
-    ReviewPairRow {
+fn pair(first: Option<&str>, second: Option<&str>) -> ReviewPair {
+    ReviewPair {
         month: "2019-01".into(),
         record_id: "r".into(),
         first_champion: "PC Ben Hartley".into(),
@@ -18,16 +18,16 @@ fn pair(first: Option<&str>, second: Option<&str>) -> ReviewPairRow {
 }
 
 /// `n` copies of a pair, each with its own record id.
-fn pairs(n: usize, first: &str, second: &str) -> Vec<ReviewPairRow> {
+fn pairs(n: usize, first: &str, second: &str) -> Vec<ReviewPair> {
     (0..n)
-        .map(|i| ReviewPairRow {
+        .map(|i| ReviewPair {
             record_id: format!("{first}-{second}-{i}"),
             ..pair(Some(first), Some(second))
         })
         .collect()
 }
 
-fn section(pairs: &[ReviewPairRow]) -> ReviewQuality {
+fn section(pairs: &[ReviewPair]) -> ReviewQuality {
     review_quality(pairs, &[], None, 0.95)
         .expect("computes")
         .expect("there are second reviews")
@@ -146,7 +146,7 @@ fn no_suspicion_powers_and_not_required_are_left_out() {
     all.extend(
         pairs(3, "reasonable", "not_reasonable")
             .into_iter()
-            .map(|p| ReviewPairRow {
+            .map(|p| ReviewPair {
                 legislation: SECTION_60.into(),
                 ..p
             }),
