@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::draw::ChampionDraw;
+use super::extend::{Extension, Original};
 use super::strata::{DrawDesign, Stratum};
 use super::stratified::Design;
 use crate::assess::workbook::DEFAULT_RETENTION_DAYS;
@@ -99,6 +100,11 @@ pub struct Manifest {
     /// The month's previous draw, when this one replaced it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<Superseded>,
+    /// `grounds sample --extend`, oldest first: `parameters` and the first
+    /// champions are the original draw's; each extension says what it
+    /// raised and which champions it appended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Extension>,
 }
 
 impl Manifest {
@@ -128,6 +134,30 @@ impl Manifest {
             (other, _) => Err(format!(
                 "algorithm {other:?}; this grounds knows {ALGORITHM} and {ALGORITHM_V2}"
             )),
+        }
+    }
+
+    /// `--per-champion` and `--reserves` as they stand: the last
+    /// extension's, else the draw's.
+    pub fn current_quotas(&self) -> (usize, usize) {
+        self.extensions.last().map_or(
+            (self.parameters.per_champion, self.parameters.reserves),
+            |e| (e.per_champion, e.reserves),
+        )
+    }
+
+    /// The draw before any extension: its champions are the first of
+    /// `champions`, all but those the extensions appended.
+    pub fn original(&self) -> Original {
+        let added: usize = self
+            .extensions
+            .iter()
+            .map(|e| e.champions_added.len())
+            .sum();
+        Original {
+            champions: self.champions.len().saturating_sub(added),
+            per_champion: self.parameters.per_champion,
+            reserves: self.parameters.reserves,
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod champions;
 mod draw;
+mod extend;
 mod manifest;
 mod strata;
 mod stratified;
@@ -12,6 +13,10 @@ use std::collections::HashSet;
 
 pub use champions::{parse_champions, read_champions, ChampionsError};
 pub use draw::{draw, rank, Candidate, Champion, ChampionDraw, DrawRequest};
+pub use extend::{
+    check_extension, extend_draw, replay, totals, DrawnState, ExtendAsk, ExtendError, Extension,
+    Original, Rule,
+};
 pub use manifest::{Manifest, Parameters, SeedSource, Shortfall, Superseded};
 pub use strata::{design_differences, strata, DrawDesign, SamplingGroup, Stratum};
 pub use stratified::{

@@ -183,6 +183,7 @@ pub fn draw_month(
         champions: draws,
         design: Some(dealt.design),
         supersedes,
+        extensions: Vec::new(),
     };
     let manifest_json = manifest.to_json();
 
