@@ -38,6 +38,8 @@ pub struct Extension {
     pub at: String,
     /// Who ran it.
     pub by: String,
+    /// The grounds that made it (`tool_version` is the original draw's).
+    pub tool_version: String,
     /// `--per-champion` after this extension.
     pub per_champion: usize,
     /// `--reserves` after this extension.

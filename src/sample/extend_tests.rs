@@ -318,6 +318,7 @@ fn replay_recomputes_the_original_and_each_extension() {
         let extension = |per, reserves, added: &[&str], rule| Extension {
             at: "t".into(),
             by: "me".into(),
+            tool_version: "0".into(),
             per_champion: per,
             reserves,
             champions_added: added.iter().map(|s| s.to_string()).collect(),

@@ -336,7 +336,7 @@ fn check_design_against_mapping(
 }
 
 /// Refuses areas the export cannot place; warns about officer ids it cannot use.
-fn check_champions_against_mapping(
+pub(super) fn check_champions_against_mapping(
     champions: &[Champion],
     mapping: &ColumnMapping,
     file: &Path,
@@ -385,7 +385,7 @@ fn earlier_draws(
 }
 
 /// Every record the draw gave out, sampled or reserve, read back from the exports.
-fn read_drawn(
+pub(super) fn read_drawn(
     paths: &[PathBuf],
     manifest: &Manifest,
     scan: &MonthScan,
@@ -406,7 +406,7 @@ fn read_drawn(
 
 /// The drawn records as the workspace keeps them: the export may be replaced,
 /// the audit must not depend on it.
-fn snapshot_records(
+pub(super) fn snapshot_records(
     scan: &MonthScan,
     drawn: &HashMap<String, StringRecord>,
 ) -> Vec<SnapshotRecord> {
@@ -441,7 +441,7 @@ fn snapshot_records(
 
 /// Values the report cannot place in a group are counted as Not stated, out
 /// of the minority ethnic / White comparison: say so now, not at report time.
-fn unrecognised_ethnicity(population: &[EthnicityCount]) -> Vec<String> {
+pub(super) fn unrecognised_ethnicity(population: &[EthnicityCount]) -> Vec<String> {
     population
         .iter()
         .filter_map(|count| {

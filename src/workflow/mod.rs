@@ -9,6 +9,7 @@
 //! `StoreError`, ...) get the context of what was being done.
 
 mod draw;
+mod extend;
 mod import;
 mod plan;
 mod progress;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 use crate::store::{Store, StoreError};
 
 pub use draw::{draw_month, Draw, DrawOptions};
+pub use extend::{extend_month, ExtendOptions, Extended, WorksheetChange};
 pub use import::{
     import_worksheets, FileImport, ImportCounts, ImportOptions, ImportOutcome, ImportSummary,
 };
