@@ -52,8 +52,92 @@ pub struct Extension {
     /// Searches and reserves this extension dealt, over all champions.
     pub sample_added: usize,
     pub reserves_added: usize,
+    /// Per champion given anything, in champions order: how many searches
+    /// and reserves were appended to their lists (so a record's history
+    /// can say which extension dealt it).
+    #[serde(default)]
+    pub added: Vec<Added>,
     /// The SHA-256 of the manifest this extension replaced.
     pub previous_manifest_sha256: String,
+}
+
+/// What one extension appended to one champion's lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Added {
+    pub champion: String,
+    pub sample: usize,
+    pub reserves: usize,
+}
+
+/// What one extension came to, recomputed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub rule: Rule,
+    pub added: Vec<Added>,
+}
+
+impl Step {
+    /// The step `before` to `after` took under `rule`.
+    pub fn between(rule: Rule, before: &[ChampionDraw], after: &[ChampionDraw]) -> Self {
+        let added = after
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (s, r) = before
+                    .get(i)
+                    .map_or((0, 0), |b| (b.sample.len(), b.reserves.len()));
+                Added {
+                    champion: a.champion.name.clone(),
+                    sample: a.sample.len().saturating_sub(s),
+                    reserves: a.reserves.len().saturating_sub(r),
+                }
+            })
+            .filter(|a| a.sample > 0 || a.reserves > 0)
+            .collect();
+        Self { rule, added }
+    }
+
+    /// Searches and reserves added, over all champions.
+    pub fn totals(&self) -> (usize, usize) {
+        self.added
+            .iter()
+            .fold((0, 0), |(s, r), a| (s + a.sample, r + a.reserves))
+    }
+
+    /// Whether `recorded` says what this step did.
+    pub fn matches(&self, recorded: &Extension) -> bool {
+        let (sample, reserves) = self.totals();
+        recorded.rule == self.rule
+            && recorded.sample_added == sample
+            && recorded.reserves_added == reserves
+            && recorded.added == self.added
+    }
+}
+
+/// Which extension (0-based) dealt the `position`th (1-based) entry of a
+/// champion's sample (`in_sample`) or reserves, whose list is now `len`
+/// long; `None` when the original draw dealt it.
+pub fn dealt_by(
+    extensions: &[Extension],
+    champion: &str,
+    in_sample: bool,
+    len: usize,
+    position: usize,
+) -> Option<usize> {
+    let mut end = len;
+    for (number, extension) in extensions.iter().enumerate().rev() {
+        let added = extension
+            .added
+            .iter()
+            .find(|a| a.champion == champion)
+            .map_or(0, |a| if in_sample { a.sample } else { a.reserves });
+        let start = end.saturating_sub(added);
+        if position > start && position <= end {
+            return Some(number);
+        }
+        end = start;
+    }
+    None
 }
 
 /// Why a month cannot be extended as asked: each would move or drop
@@ -440,9 +524,9 @@ pub struct Original {
 }
 
 /// The original draw, then each extension in turn, recomputed from the
-/// candidates: what `verify` compares with the manifest. Also returns the
-/// rule and the counts each extension comes to. An inconsistent extension
-/// list (more champions added than there are, a lower count) is an error.
+/// candidates: what `verify` compares with the manifest. Also returns what
+/// each extension came to. An inconsistent extension list (more champions
+/// added than there are, a lower count) is an error.
 pub fn replay(
     candidates: &[Candidate<'_>],
     champions: &[Champion],
@@ -451,7 +535,7 @@ pub fn replay(
     original: Original,
     extensions: &[Extension],
     design: Design,
-) -> Result<(Dealt, Vec<(Rule, usize, usize)>), String> {
+) -> Result<(Dealt, Vec<Step>), String> {
     if original.champions > champions.len() || original.champions == 0 {
         return Err(format!(
             "the extensions add {} champions, but the manifest has {}",
@@ -501,7 +585,6 @@ pub fn replay(
         upto += added;
         per = extension.per_champion;
         reserves = extension.reserves;
-        let before: (usize, usize) = totals(&dealt.champions);
         let (next, rule) = extend_draw(
             candidates,
             &champions[..upto],
@@ -509,8 +592,7 @@ pub fn replay(
             &request(per, reserves),
             design,
         );
-        let after = totals(&next.champions);
-        steps.push((rule, after.0 - before.0, after.1 - before.1));
+        steps.push(Step::between(rule, &dealt.champions, &next.champions));
         dealt = next;
     }
     if upto != champions.len() {
@@ -520,13 +602,6 @@ pub fn replay(
         ));
     }
     Ok((dealt, steps))
-}
-
-/// Searches and reserves dealt, over all champions.
-pub fn totals(draws: &[ChampionDraw]) -> (usize, usize) {
-    draws.iter().fold((0, 0), |(s, r), d| {
-        (s + d.sample.len(), r + d.reserves.len())
-    })
 }
 
 #[cfg(test)]

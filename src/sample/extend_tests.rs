@@ -325,6 +325,7 @@ fn replay_recomputes_the_original_and_each_extension() {
             rule,
             sample_added: 0,
             reserves_added: 0,
+            added: Vec::new(),
             previous_manifest_sha256: String::new(),
         };
         let extensions = [extension(7, 2, &[], rule1), extension(7, 4, &["C"], rule2)];
@@ -344,9 +345,19 @@ fn replay_recomputes_the_original_and_each_extension() {
         )
         .unwrap();
         assert_eq!(replayed, third);
-        assert_eq!(steps[0], (rule1, 4, 0));
-        assert_eq!(steps[1].0, rule2);
-        assert_eq!(steps[1].1, 7, "C's searches");
+        assert_eq!(steps[0].rule, rule1);
+        assert_eq!(steps[0].totals(), (4, 0));
+        assert_eq!(steps[1].rule, rule2);
+        let added = |champion: &str, sample, reserves| Added {
+            champion: champion.into(),
+            sample,
+            reserves,
+        };
+        assert_eq!(
+            steps[1].added,
+            [added("A", 0, 2), added("B", 0, 2), added("C", 7, 4)],
+            "A and B gain 2 reserves each; C gets everything"
+        );
 
         let lowered = [extension(4, 2, &[], rule1)];
         assert!(replay(
@@ -453,4 +464,41 @@ fn refusals_name_what_would_move() {
             asked: Some(5)
         })
     );
+}
+
+#[test]
+fn a_record_knows_which_extension_dealt_it() {
+    let extension = |added: Vec<Added>| Extension {
+        at: "t".into(),
+        by: "me".into(),
+        tool_version: "0".into(),
+        per_champion: 0,
+        reserves: 0,
+        champions_added: Vec::new(),
+        rule: Rule::Continued,
+        sample_added: 0,
+        reserves_added: 0,
+        added,
+        previous_manifest_sha256: String::new(),
+    };
+    let added = |champion: &str, sample, reserves| Added {
+        champion: champion.into(),
+        sample,
+        reserves,
+    };
+    // A: 5 searches drawn, +2 by the first extension, +1 by the second.
+    let extensions = [
+        extension(vec![added("A", 2, 0)]),
+        extension(vec![added("A", 1, 3), added("B", 8, 2)]),
+    ];
+    let by = |champion, in_sample, len, position| {
+        dealt_by(&extensions, champion, in_sample, len, position)
+    };
+    assert_eq!(by("A", true, 8, 5), None);
+    assert_eq!(by("A", true, 8, 6), Some(0));
+    assert_eq!(by("A", true, 8, 7), Some(0));
+    assert_eq!(by("A", true, 8, 8), Some(1));
+    assert_eq!(by("A", false, 5, 2), None);
+    assert_eq!(by("A", false, 5, 3), Some(1));
+    assert_eq!(by("B", true, 8, 1), Some(1), "a new champion's first");
 }

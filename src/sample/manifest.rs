@@ -161,6 +161,29 @@ impl Manifest {
         }
     }
 
+    /// The extension (number from 1, and its entry) that dealt a champion's
+    /// `role` (`sample` or `reserve`) `position` (1-based); `None` when the
+    /// draw itself dealt it.
+    pub fn dealt_by_extension(
+        &self,
+        champion: &str,
+        role: &str,
+        position: usize,
+    ) -> Option<(usize, &Extension)> {
+        let draw = self
+            .champions
+            .iter()
+            .find(|c| c.champion.name == champion)?;
+        let in_sample = role == "sample";
+        let len = if in_sample {
+            draw.sample.len()
+        } else {
+            draw.reserves.len()
+        };
+        let number = super::extend::dealt_by(&self.extensions, champion, in_sample, len, position)?;
+        Some((number + 1, &self.extensions[number]))
+    }
+
     /// The stratum a dealt search was drawn from (for its weight N_h / n_h),
     /// by its champion's position in `champions` and its record id. `None`
     /// for a search under a no-suspicion power (in no stratum), a record not

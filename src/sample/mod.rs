@@ -14,8 +14,8 @@ use std::collections::HashSet;
 pub use champions::{parse_champions, read_champions, ChampionsError};
 pub use draw::{draw, rank, Candidate, Champion, ChampionDraw, DrawRequest};
 pub use extend::{
-    check_extension, extend_draw, replay, totals, DrawnState, ExtendAsk, ExtendError, Extension,
-    Original, Rule,
+    check_extension, dealt_by, extend_draw, replay, Added, DrawnState, ExtendAsk, ExtendError,
+    Extension, Original, Rule, Step,
 };
 pub use manifest::{Manifest, Parameters, SeedSource, Shortfall, Superseded};
 pub use strata::{design_differences, strata, DrawDesign, SamplingGroup, Stratum};

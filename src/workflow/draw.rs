@@ -123,8 +123,9 @@ pub fn draw_month(
     finish_an_interrupted_draw(workspace.db(), &options.out, &month, options.redraw)?;
     if final_folder.exists() && options.redraw == Redraw::No {
         bail!(
-            "{} already exists: {month} has worksheets from an earlier draw. Give --redraw to replace that draw \
-             (its folder is kept beside the new one), or choose another --out",
+            "{} already exists: {month} has worksheets from an earlier draw. Give --extend to add searches, \
+             reserves or champions to it, --redraw to replace it (its folder is kept beside the new one), \
+             or choose another --out",
             final_folder.display()
         );
     }

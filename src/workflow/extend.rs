@@ -192,10 +192,8 @@ pub fn extend_month(
     refuse_records_of_other_draws(&mut store, &month, &added)?;
 
     let mut manifest = previous.clone();
-    let (before, after) = (
-        sample::totals(&previous.champions),
-        sample::totals(&dealt.champions),
-    );
+    let step = sample::Step::between(rule, &previous.champions, &dealt.champions);
+    let (sample_added, reserves_added) = step.totals();
     manifest.extensions.push(Extension {
         at: store::now(),
         by: store::current_user(),
@@ -207,8 +205,9 @@ pub fn extend_month(
             .map(|c| c.name.clone())
             .collect(),
         rule,
-        sample_added: after.0 - before.0,
-        reserves_added: after.1 - before.1,
+        sample_added,
+        reserves_added,
+        added: step.added,
         previous_manifest_sha256: draw.manifest_sha256.clone(),
     });
     manifest.shortfall = Manifest::shortfalls(&dealt.champions);

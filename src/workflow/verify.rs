@@ -181,20 +181,20 @@ fn replay_extensions(
         .iter()
         .zip(&steps)
         .enumerate()
-        .filter(|(_, (recorded, step))| {
-            (recorded.rule, recorded.sample_added, recorded.reserves_added) != **step
-        })
+        .filter(|(_, (recorded, step))| !step.matches(recorded))
         .map(|(number, (recorded, step))| {
+            let (sample, reserves) = step.totals();
             format!(
-                "extension {} ({}): manifest says rule {:?}, {} searches and {} reserves added; recomputed rule {:?}, {} and {}",
+                "extension {} ({}): the manifest's rule {:?} and counts ({} searches, {} reserves, {:?}) \
+                 differ from the recomputed rule {:?} and counts ({sample}, {reserves}, {:?})",
                 number + 1,
                 recorded.at,
                 recorded.rule,
                 recorded.sample_added,
                 recorded.reserves_added,
-                step.0,
-                step.1,
-                step.2
+                recorded.added,
+                step.rule,
+                step.added
             )
         })
         .collect();

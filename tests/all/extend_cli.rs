@@ -193,6 +193,19 @@ fn more_searches_come_from_undealt_records_and_reserves_stay() {
     verify(&ws)
         .success()
         .stdout(predicate::str::contains("with its extension"));
+    // A record's history says which extension dealt it.
+    let history = |id: &str| {
+        let output = ws
+            .grounds()
+            .args(["history", "--record-id", id])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(history(added).contains("PC Ben Hartley's sample 7.\nDealt by extension 1 of the draw"));
+    let original = after["champions"][1]["sample"][4].as_str().unwrap();
+    assert!(!history(original).contains("extension"));
 }
 
 #[test]
@@ -354,7 +367,7 @@ fn an_edited_worksheet_is_left_alone_and_the_additions_go_beside_it() {
     let ws = drawn();
     let ben = ws.path("worksheets/2019-01/PC_Ben_Hartley.csv");
     let mut text = fs::read_to_string(&ben).unwrap();
-    text.push_str("\n");
+    text.push('\n');
     fs::write(&ben, &text).unwrap();
     let output = extend(&ws, "champions.csv", &["--per-champion", "6"]);
     assert!(output.status.success());
