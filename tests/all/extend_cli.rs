@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::common::*;
 use crate::stratified_draw::POOLS_MAPPING;
+use crate::worksheets::{count, sheet_path, Sheet};
 
 const FIVE: [&str; 5] = [
     "PS Ada Okafor",
@@ -410,6 +411,57 @@ fn workbooks_are_reissued_when_untouched() {
     );
     let out = extended(&ws, "champions.csv", &["--per-champion", "4"]);
     assert!(out.contains("PS_Ada_Okafor.xlsx (re-issued"), "{out}");
+    verify(&ws).success();
+    // A workbook that differs from what grounds wrote (here: another
+    // workbook saved over it) is left alone.
+    let ben = ws.path("worksheets/2019-01/PC_Ben_Hartley.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook
+        .add_worksheet()
+        .write_string(0, 0, "my notes")
+        .unwrap();
+    workbook.save(&ben).unwrap();
+    let edited = fs::read(&ben).unwrap();
+    let out = extended(&ws, "champions.csv", &["--per-champion", "5"]);
+    assert!(out.contains("PS_Ada_Okafor.xlsx (re-issued"), "{out}");
+    assert!(
+        out.contains("PC_Ben_Hartley.extension-2.xlsx (added rows"),
+        "{out}"
+    );
+    assert_eq!(fs::read(&ben).unwrap(), edited);
+    assert!(ws
+        .path("worksheets/2019-01/PC_Ben_Hartley.extension-2.xlsx")
+        .exists());
+    verify(&ws).success();
+}
+
+#[test]
+fn assessments_stay_and_the_added_rows_import() {
+    let ws = drawn();
+    let ben = sheet_path(&ws, "2019-01", "PC Ben Hartley");
+    let mut sheet = Sheet::load(&ben);
+    sheet.assess_sample("reasonable", "");
+    sheet.save(&ben);
+    ws.grounds().arg("import").arg(&ben).assert().success();
+    let output = extend(&ws, "champions.csv", &["--per-champion", "6"]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("import both"));
+    let beside = ws.path("worksheets/2019-01/PC_Ben_Hartley.extension-1.csv");
+    let mut added = Sheet::load(&beside);
+    assert_eq!(added.rows.len(), 1);
+    added.assess_sample("not_reasonable", "");
+    added.save(&beside);
+    ws.grounds()
+        .arg("import")
+        .arg(&beside)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 new"));
+    assert_eq!(
+        count(&ws, "SELECT count(*) FROM current_assessments"),
+        6,
+        "Ben's five and the added one"
+    );
     verify(&ws).success();
 }
 
