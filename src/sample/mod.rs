@@ -5,6 +5,7 @@
 mod champions;
 mod draw;
 mod extend;
+mod extend_check;
 mod manifest;
 mod strata;
 mod stratified;

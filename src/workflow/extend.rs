@@ -400,6 +400,9 @@ fn refuse_records_of_other_draws(
     Ok(())
 }
 
+/// A staged file (relative to the staging folder) and its name in the draw's folder.
+type Move = (String, String);
+
 /// The worksheets to put in the draw's folder, staged; returns what
 /// happens to each champion's and the (staged, final) file names to move.
 fn stage_worksheets(
@@ -409,7 +412,7 @@ fn stage_worksheets(
     manifest: &Manifest,
     scan: &MonthScan,
     drawn: &HashMap<String, StringRecord>,
-) -> Result<(Vec<WorksheetChange>, Vec<(String, String)>)> {
+) -> Result<(Vec<WorksheetChange>, Vec<Move>)> {
     let format = manifest.parameters.worksheet_format;
     let full = staging.join("full");
     let before = staging.join("before");
@@ -585,7 +588,7 @@ impl Staged {
 
     /// Moves the staged files into `folder` (worksheets first, the manifest
     /// last), then removes the staging folder.
-    fn publish(mut self, moves: &[(String, String)], folder: &Path) -> Result<()> {
+    fn publish(mut self, moves: &[Move], folder: &Path) -> Result<()> {
         self.keep = true;
         for (staged, name) in moves {
             let from = self.path.join(staged);
