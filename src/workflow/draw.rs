@@ -268,7 +268,7 @@ fn existing_workspace(db: &Path) -> Result<Option<Store>> {
 }
 
 /// Where a replaced draw's folder is moved.
-fn superseded_folder(out: &Path, month: &str, created_at: &str) -> PathBuf {
+pub(super) fn superseded_folder(out: &Path, month: &str, created_at: &str) -> PathBuf {
     out.join(format!(
         "{month}.superseded-{}",
         created_at.replace([':', '-'], "")

@@ -3,28 +3,27 @@
 //! and the draw's folder (new worksheets, re-issued or added-to ones, the
 //! extended manifest). Refusals change nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use chrono_tz::Tz;
-use csv::StringRecord;
 
 use super::draw::{
-    check_champions_against_mapping, read_drawn, snapshot_records, unrecognised_ethnicity,
+    check_champions_against_mapping, read_drawn, snapshot_records, superseded_folder,
+    unrecognised_ethnicity,
 };
-use super::worksheets::{workbook_content, write_worksheets};
+use super::extend_files::{finish_interrupted, stage_worksheets, Staged, MANIFEST};
+use super::staging;
 use super::Workspace;
-use crate::assess::workbook::write_workbook;
-use crate::assess::worksheet::{write_worksheet, WorksheetFormat, WorksheetRow};
-use crate::export::{scan_month, ColumnMapping, MonthScan, MonthWindow, YearMonth};
+use crate::assess::worksheet::WorksheetFormat;
+use crate::export::{scan_month, ColumnMapping, MonthWindow, YearMonth};
 use crate::hashing::{hex, sha256_file, sha256_reader};
 use crate::sample::{
     self, check_extension, extend_draw, ChampionDraw, DrawRequest, DrawnState, ExtendAsk,
     Extension, Manifest,
 };
-use crate::spreadsheet::safe_file_stems;
 use crate::store::{self, DrawExtension, Store};
 
 /// What to add to a drawn month. `None` means "as the draw has it".
@@ -114,6 +113,11 @@ pub fn extend_month(
         (draw, previous)
     };
     let folder = options.out.join(&month);
+    // A `sample` or an earlier `--extend` stopped after its commit left its
+    // files staged: put them in place first, as `sample` would.
+    let aside = superseded_folder(&options.out, &month, &store::now());
+    staging::finish_interrupted(&options.out, &month, Some(&draw.manifest_sha256), &aside)?;
+    finish_interrupted(&options.out, &month, &draw.manifest_sha256)?;
     check_folder(&folder, &draw.manifest_sha256)?;
     let mapping = match &options.columns {
         Some(path) => ColumnMapping::from_toml_file(path)?,
@@ -218,9 +222,8 @@ pub fn extend_month(
 
     let drawn = read_drawn(&exports, &manifest, &scan)?;
     let staging = Staged::new(&options.out, &month)?;
-    let (worksheets, moves) =
-        stage_worksheets(&staging.path, &folder, &previous, &manifest, &scan, &drawn)?;
-    fs::write(staging.path.join("manifest.json"), &manifest_json)
+    let worksheets = stage_worksheets(&staging.path, &folder, &previous, &manifest, &scan, &drawn)?;
+    fs::write(staging.path.join(MANIFEST), &manifest_json)
         .with_context(|| format!("writing {}", staging.path.display()))?;
     let records: Vec<_> = snapshot_records(&scan, &drawn)
         .into_iter()
@@ -239,10 +242,10 @@ pub fn extend_month(
     })?;
     tx.commit()?;
     let staged_at = staging.path.clone();
-    staging.publish(&moves, &folder).with_context(|| {
+    staging.publish(&folder).with_context(|| {
         format!(
             "the {month} extension is recorded in the workspace, but its files could not all be moved \
-             from {} into {}; move them by hand",
+             from {} into {}; run `grounds sample --extend` for {month} again to finish",
             staged_at.display(),
             folder.display()
         )
@@ -258,7 +261,7 @@ pub fn extend_month(
 /// The draw's folder must hold the workspace's manifest: the worksheets
 /// re-issued are that draw's.
 fn check_folder(folder: &Path, committed_sha256: &str) -> Result<()> {
-    let path = folder.join("manifest.json");
+    let path = folder.join(MANIFEST);
     if !path.exists() {
         bail!(
             "{} does not exist: give the --out the draw was written to (its folder holds manifest.json)",
@@ -398,214 +401,4 @@ fn refuse_records_of_other_draws(
         );
     }
     Ok(())
-}
-
-/// A staged file (relative to the staging folder) and its name in the draw's folder.
-type Move = (String, String);
-
-/// The worksheets to put in the draw's folder, staged; returns what
-/// happens to each champion's and the (staged, final) file names to move.
-fn stage_worksheets(
-    staging: &Path,
-    folder: &Path,
-    previous: &Manifest,
-    manifest: &Manifest,
-    scan: &MonthScan,
-    drawn: &HashMap<String, StringRecord>,
-) -> Result<(Vec<WorksheetChange>, Vec<Move>)> {
-    let format = manifest.parameters.worksheet_format;
-    let full = staging.join("full");
-    let before = staging.join("before");
-    for dir in [&full, &before] {
-        fs::create_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    let names = write_worksheets(&full, manifest, &scan.header, drawn, scan.columns.date)?;
-    // What grounds wrote before this extension: a worksheet still so is
-    // re-issued; one that differs was edited and is left alone.
-    let before_names = write_worksheets(&before, previous, &scan.header, drawn, scan.columns.date)?;
-    let stems = safe_file_stems(manifest.champions.iter().map(|c| c.champion.name.as_str()));
-    let number = manifest.extensions.len();
-    let mut changes = Vec::new();
-    let mut moves = Vec::new();
-    for (i, (draw, name)) in manifest.champions.iter().zip(&names).enumerate() {
-        let target = folder.join(name);
-        let Some(old) = previous.champions.get(i) else {
-            moves.push((format!("full/{name}"), name.clone()));
-            changes.push(WorksheetChange::New(target));
-            continue;
-        };
-        if old.sample.len() == draw.sample.len() && old.reserves.len() == draw.reserves.len() {
-            changes.push(WorksheetChange::Unchanged(target));
-            continue;
-        }
-        let as_written = before.join(&before_names[i]);
-        if !target.exists() || same_content(&target, &as_written, format)? {
-            moves.push((format!("full/{name}"), name.clone()));
-            changes.push(WorksheetChange::Reissued(target));
-        } else {
-            let beside = format!("{}.extension-{number}.{}", stems[i], format.extension());
-            write_additions(
-                &staging.join(&beside),
-                manifest,
-                draw,
-                old,
-                &scan.header,
-                drawn,
-                scan.columns.date,
-            )?;
-            moves.push((beside.clone(), beside.clone()));
-            changes.push(WorksheetChange::Beside {
-                worksheet: target,
-                additions: folder.join(beside),
-            });
-        }
-    }
-    moves.push(("manifest.json".to_string(), "manifest.json".to_string()));
-    Ok((changes, moves))
-}
-
-/// Whether a worksheet is still as grounds wrote it: byte for byte for CSV;
-/// cell for cell for a workbook (its file also records when it was saved).
-fn same_content(path: &Path, written: &Path, format: WorksheetFormat) -> Result<bool> {
-    match format {
-        WorksheetFormat::Csv => Ok(fs::read(path)
-            .with_context(|| format!("reading {}", path.display()))?
-            == fs::read(written).with_context(|| format!("reading {}", written.display()))?),
-        WorksheetFormat::Xlsx => {
-            // A workbook that cannot be read as one has been changed.
-            let (Ok(a), Ok(b)) = (cells(path), cells(written)) else {
-                return Ok(false);
-            };
-            Ok(a == b)
-        }
-    }
-}
-
-type Cells = Vec<(String, Vec<Vec<String>>)>;
-
-/// Every sheet's cells as text.
-fn cells(path: &Path) -> Result<Cells> {
-    use calamine::Reader;
-    let mut workbook = calamine::open_workbook_auto(path)
-        .with_context(|| format!("opening {}", path.display()))?;
-    let mut sheets = Vec::new();
-    for name in workbook.sheet_names() {
-        let range = workbook
-            .worksheet_range(&name)
-            .with_context(|| format!("reading {} of {}", name, path.display()))?;
-        let rows = range
-            .rows()
-            .map(|row| row.iter().map(|cell| cell.to_string()).collect())
-            .collect();
-        sheets.push((name, rows));
-    }
-    Ok(sheets)
-}
-
-/// A worksheet of only the rows this extension added for one champion, at
-/// their positions in the draw.
-fn write_additions(
-    path: &Path,
-    manifest: &Manifest,
-    draw: &ChampionDraw,
-    old: &ChampionDraw,
-    header: &[String],
-    drawn: &HashMap<String, StringRecord>,
-    date_column: usize,
-) -> Result<()> {
-    let added: Vec<(&str, usize, &str)> = [
-        ("sample", &draw.sample, old.sample.len()),
-        ("reserve", &draw.reserves, old.reserves.len()),
-    ]
-    .into_iter()
-    .flat_map(|(role, ids, had)| {
-        ids.iter()
-            .enumerate()
-            .skip(had)
-            .map(move |(i, id)| (role, i + 1, id.as_str()))
-    })
-    .collect();
-    let fields = |id: &str| -> Vec<String> {
-        drawn
-            .get(id)
-            .map(|r| r.iter().map(String::from).collect())
-            .unwrap_or_default()
-    };
-    match manifest.parameters.worksheet_format {
-        WorksheetFormat::Xlsx => {
-            let mut content = workbook_content(manifest, draw, header, date_column, |id| {
-                (fields(id), Vec::new())
-            });
-            content
-                .rows
-                .retain(|row| added.iter().any(|(_, _, id)| *id == row.record_id));
-            write_workbook(path, &content)?;
-        }
-        WorksheetFormat::Csv => {
-            let all_fields: Vec<Vec<String>> = added.iter().map(|(_, _, id)| fields(id)).collect();
-            let rows: Vec<WorksheetRow<'_>> = added
-                .iter()
-                .zip(&all_fields)
-                .map(|(&(role, position, record_id), fields)| WorksheetRow {
-                    record_id,
-                    role,
-                    position,
-                    fields,
-                })
-                .collect();
-            let file =
-                fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-            write_worksheet(
-                std::io::BufWriter::new(file),
-                &draw.champion.name,
-                &manifest.month.to_string(),
-                header,
-                &rows,
-            )
-            .with_context(|| format!("writing {}", path.display()))?;
-        }
-    }
-    Ok(())
-}
-
-/// A hidden folder the extension's files are written into first; removed
-/// unless the workspace committed the extension.
-struct Staged {
-    path: PathBuf,
-    keep: bool,
-}
-
-impl Staged {
-    fn new(out: &Path, month: &str) -> Result<Self> {
-        let path = out.join(format!(".{month}.extend-{}", std::process::id()));
-        if path.exists() {
-            fs::remove_dir_all(&path)
-                .with_context(|| format!("removing stale {}", path.display()))?;
-        }
-        fs::create_dir(&path).with_context(|| format!("creating {}", path.display()))?;
-        Ok(Self { path, keep: false })
-    }
-
-    /// Moves the staged files into `folder` (worksheets first, the manifest
-    /// last), then removes the staging folder.
-    fn publish(mut self, moves: &[Move], folder: &Path) -> Result<()> {
-        self.keep = true;
-        for (staged, name) in moves {
-            let from = self.path.join(staged);
-            let to = folder.join(name);
-            fs::rename(&from, &to)
-                .with_context(|| format!("moving {} to {}", from.display(), to.display()))?;
-        }
-        fs::remove_dir_all(&self.path)
-            .with_context(|| format!("removing {}", self.path.display()))?;
-        Ok(())
-    }
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        if !self.keep {
-            let _ = fs::remove_dir_all(&self.path);
-        }
-    }
 }

@@ -10,6 +10,7 @@
 
 mod draw;
 mod extend;
+mod extend_files;
 mod import;
 mod plan;
 mod progress;
