@@ -26,7 +26,8 @@ use super::{byte_progress, parse_month, parse_timezone, range_parser, total_byte
 /// K of each champion's searches come from people the officer recorded as
 /// Black, Asian, Mixed or Other (algorithm hash-rank-v2). Writes
 /// OUT/YYYY-MM/manifest.json and one worksheet per champion, and records
-/// the draw in the workspace.
+/// the draw in the workspace. With --extend, adds searches, reserves or
+/// champions to the month's draw without moving anything already dealt.
 ///
 /// Example: grounds sample --export 2019-01-kent-stop-and-search.csv --month 2019-01 --champions champions.csv
 #[derive(clap::Args, Debug)]

@@ -502,3 +502,115 @@ fn a_record_knows_which_extension_dealt_it() {
     assert_eq!(by("A", false, 5, 3), Some(1));
     assert_eq!(by("B", true, 8, 1), Some(1), "a new champion's first");
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const AREAS: [&str; 3] = ["North", "South", "East"];
+    const OFFICERS: [&str; 4] = ["o1", "o2", "o3", "o4"];
+
+    fn month(
+        size: usize,
+        salt: u64,
+    ) -> Vec<(String, Option<&'static str>, Option<&'static str>, bool)> {
+        (0..size)
+            .map(|i| {
+                let h = (i as u64).wrapping_mul(2654435761).wrapping_add(salt);
+                (
+                    format!("r{i}"),
+                    Some(OFFICERS[(h % 4) as usize]),
+                    Some(AREAS[((h / 4) % 3) as usize]),
+                    (h / 12) % 4 == 0,
+                )
+            })
+            .collect()
+    }
+
+    fn champions(count: usize, salt: u64) -> Vec<Champion> {
+        (0..count)
+            .map(|i| {
+                let h = (i as u64).wrapping_mul(40503).wrapping_add(salt);
+                Champion {
+                    name: format!("C{i}"),
+                    officer_id: (h % 2 == 0).then(|| OFFICERS[(h % 4) as usize].to_string()),
+                    area: (h % 3 != 0).then(|| AREAS[((h / 3) % 3) as usize].to_string()),
+                }
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the month, champions and quotas: nothing already dealt
+        /// moves, nothing is dealt twice, every champion can take what they
+        /// hold, and replaying the extensions gives the same draw.
+        #[test]
+        fn nothing_moves_and_replay_agrees(
+            size in 5usize..120,
+            salt in 0u64..1000,
+            first in 1usize..4,
+            more in 0usize..3,
+            per in 1usize..6,
+            reserves in 0usize..4,
+            per_up in 0usize..4,
+            reserves_up in 0usize..3,
+            k in 0usize..3,
+            stratified in any::<bool>(),
+        ) {
+            let rows = month(size, salt);
+            let candidates: Vec<Candidate<'_>> = rows
+                .iter()
+                .map(|(id, officer, area, minority)| Candidate {
+                    officer: *officer,
+                    area: *area,
+                    minority: *minority,
+                    ..Candidate::plain(id)
+                })
+                .collect();
+            let all = champions(first + more, salt);
+            let design = if stratified {
+                Design::Minority { k: k.min(per) }
+            } else {
+                Design::Unstratified
+            };
+            prop_assume!(more > 0 || per_up > 0 || reserves_up > 0);
+            let before = draw_with_design(&candidates, &all[..first], &request(per, reserves), design);
+            let wider = request(per + per_up, reserves + reserves_up);
+            let (after, rule) = extend_draw(&candidates, &all, &before.champions, &wider, design);
+            assert_nothing_moved(&before.champions, &after.champions);
+            for d in &after.champions {
+                for id in d.sample.iter().chain(&d.reserves) {
+                    let c = candidates.iter().find(|c| c.record_id == id).unwrap();
+                    prop_assert!(d.champion.can_take(c));
+                }
+                prop_assert!(d.sample.len() <= wider.per_champion);
+                prop_assert!(d.reserves.len() <= wider.reserves);
+            }
+            let step = Extension {
+                at: String::new(),
+                by: String::new(),
+                tool_version: String::new(),
+                per_champion: wider.per_champion,
+                reserves: wider.reserves,
+                champions_added: all[first..].iter().map(|c| c.name.clone()).collect(),
+                rule,
+                sample_added: 0,
+                reserves_added: 0,
+                added: Vec::new(),
+                previous_manifest_sha256: String::new(),
+            };
+            let original = Original { champions: first, per_champion: per, reserves };
+            let (replayed, steps) =
+                replay(&candidates, &all, "seed", "2019-01", original, &[step], design).unwrap();
+            prop_assert_eq!(&replayed, &after);
+            prop_assert_eq!(steps[0].rule, rule);
+            if rule == Rule::Fresh {
+                let fresh = draw_with_design(&candidates, &all, &wider, design);
+                prop_assert_eq!(&fresh, &after);
+            }
+        }
+    }
+}
