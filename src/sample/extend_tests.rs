@@ -522,7 +522,7 @@ mod properties {
                     format!("r{i}"),
                     Some(OFFICERS[(h % 4) as usize]),
                     Some(AREAS[((h / 4) % 3) as usize]),
-                    (h / 12) % 4 == 0,
+                    (h / 12).is_multiple_of(4),
                 )
             })
             .collect()
@@ -534,8 +534,10 @@ mod properties {
                 let h = (i as u64).wrapping_mul(40503).wrapping_add(salt);
                 Champion {
                     name: format!("C{i}"),
-                    officer_id: (h % 2 == 0).then(|| OFFICERS[(h % 4) as usize].to_string()),
-                    area: (h % 3 != 0).then(|| AREAS[((h / 3) % 3) as usize].to_string()),
+                    officer_id: h
+                        .is_multiple_of(2)
+                        .then(|| OFFICERS[(h % 4) as usize].to_string()),
+                    area: (!h.is_multiple_of(3)).then(|| AREAS[((h / 3) % 3) as usize].to_string()),
                 }
             })
             .collect()
