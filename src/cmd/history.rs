@@ -66,6 +66,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
         target.role,
         target.position
     );
+    let manifest = tx.manifest(targets.draw_id)?;
+    let position = usize::try_from(target.position).unwrap_or_default();
+    if let Some((number, extension)) =
+        manifest.dealt_by_extension(&target.champion, &target.role, position)
+    {
+        println!(
+            "Dealt by extension {number} of the draw (`sample --extend`) on {} by {}.",
+            extension.at,
+            visible(&extension.by)
+        );
+    }
     match &target.state {
         TargetState::Substituted { .. } => {
             if let Some(s) = tx.substitution_of(targets.draw_id, record_id)? {

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 pub mod compare;
 pub mod completions;
 pub mod demo;
+mod extend;
 pub mod history;
 pub mod import;
 pub mod interval;

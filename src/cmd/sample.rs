@@ -26,7 +26,8 @@ use super::{byte_progress, parse_month, parse_timezone, range_parser, total_byte
 /// K of each champion's searches come from people the officer recorded as
 /// Black, Asian, Mixed or Other (algorithm hash-rank-v2). Writes
 /// OUT/YYYY-MM/manifest.json and one worksheet per champion, and records
-/// the draw in the workspace.
+/// the draw in the workspace. With --extend, adds searches, reserves or
+/// champions to the month's draw without moving anything already dealt.
 ///
 /// Example: grounds sample --export 2019-01-kent-stop-and-search.csv --month 2019-01 --champions champions.csv
 #[derive(clap::Args, Debug)]
@@ -44,13 +45,14 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub champions: PathBuf,
 
-    /// Searches to review per champion.
-    #[arg(long, default_value_t = 20, value_parser = range_parser(PER_CHAMPION_LIMITS))]
-    pub per_champion: u32,
+    /// Searches to review per champion [default: 20; with --extend: the draw's].
+    #[arg(long, value_parser = range_parser(PER_CHAMPION_LIMITS))]
+    pub per_champion: Option<u32>,
 
-    /// Ordered reserves per champion, used when a sampled search cannot be reviewed.
-    #[arg(long, default_value_t = 5, value_parser = range_parser(RESERVES_LIMITS))]
-    pub reserves: u32,
+    /// Ordered reserves per champion, used when a sampled search cannot be reviewed
+    /// [default: 5; with --extend: the draw's].
+    #[arg(long, value_parser = range_parser(RESERVES_LIMITS))]
+    pub reserves: Option<u32>,
 
     /// Of each champion's --per-champion searches, deal K from people the officer
     /// recorded as Black, Asian, Mixed or Other (stratified draw hash-rank-v2), so the
@@ -71,9 +73,10 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub columns: Option<PathBuf>,
 
-    /// Time zone whose calendar months are reviewed.
-    #[arg(long, default_value = "Europe/London", value_parser = parse_timezone)]
-    pub timezone: Tz,
+    /// Time zone whose calendar months are reviewed [default: Europe/London; with
+    /// --extend: the draw's].
+    #[arg(long, value_parser = parse_timezone)]
+    pub timezone: Option<Tz>,
 
     /// Replace the month's existing draw (it stays in the workspace as history,
     /// and the new manifest names it). Refused once anything has been recorded
@@ -88,21 +91,32 @@ pub struct Args {
 
     /// What to write for each champion: an .xlsx workbook (drop-down lists,
     /// local search times, footage deadlines) or a plain .csv file.
-    #[arg(long, value_enum, default_value_t = WorksheetFormatArg::Xlsx)]
-    pub worksheet_format: WorksheetFormatArg,
+    /// [default: xlsx; with --extend: the draw's]
+    #[arg(long, value_enum)]
+    pub worksheet_format: Option<WorksheetFormatArg>,
 
     /// Days after a search that its body-worn video is deleted (the force's
     /// retention period): the workbook shows each search's deadline, and
-    /// `grounds status` warns as it nears.
-    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_RETENTION_DAYS,
-          value_parser = clap::value_parser!(u32).range(1..=3650))]
-    pub bwv_retention_days: u32,
+    /// `grounds status` warns as it nears [default: 31; with --extend: the draw's].
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub bwv_retention_days: Option<u32>,
+
+    /// Add to the month's existing draw instead of drawing it: a higher
+    /// --per-champion or --reserves, and/or champions appended to the champions
+    /// file. Nothing already dealt moves: the walk continues from where it
+    /// stopped (see the README, "Extending a draw"); new worksheets for new
+    /// champions, and re-issued worksheets (or, where a champion has edited theirs,
+    /// the added rows beside it) for the others. Options left out are the draw's.
+    #[arg(long, conflicts_with_all = ["redraw", "abandon_assessments"])]
+    pub extend: bool,
 
     /// Deal each champion's first K searches again, blind, to the next champion in the
     /// champions file (of the same area where one can take it; never the first reviewer
     /// or the search's officer), to measure how alike champions judge. The first review
-    /// is the one every figure estimates.
-    #[arg(long, value_name = "K", default_value_t = 0, value_parser = range_parser(SECOND_REVIEW_LIMITS))]
+    /// is the one every figure estimates. Dealt with the draw: --extend keeps the draw's
+    /// second reviews as they are and deals none to new champions.
+    #[arg(long, value_name = "K", default_value_t = 0, value_parser = range_parser(SECOND_REVIEW_LIMITS),
+          conflicts_with = "extend")]
     pub second_review: u32,
 
     #[command(flatten)]
@@ -118,8 +132,20 @@ pub enum WorksheetFormatArg {
     Csv,
 }
 
+impl WorksheetFormatArg {
+    pub fn format(self) -> WorksheetFormat {
+        match self {
+            WorksheetFormatArg::Xlsx => WorksheetFormat::Xlsx,
+            WorksheetFormatArg::Csv => WorksheetFormat::Csv,
+        }
+    }
+}
+
 pub fn run(args: Args) -> Result<ExitCode> {
     refuse_protected_outputs(&args)?;
+    if args.extend {
+        return super::extend::run(&args);
+    }
     let bar = byte_progress(total_bytes(&args.export), "reading exports");
     let drawn = draw_month(&Workspace::new(&args.db.db), &options(&args), &|bytes| {
         bar.inc(bytes)
@@ -161,23 +187,22 @@ fn options(args: &Args) -> DrawOptions {
         exports: args.export.clone(),
         month: args.month,
         champions: args.champions.clone(),
-        per_champion: args.per_champion,
-        reserves: args.reserves,
+        per_champion: args.per_champion.unwrap_or(20),
+        reserves: args.reserves.unwrap_or(5),
         seed: args.seed.clone(),
         out: args.out.clone(),
         columns: args.columns.clone(),
-        timezone: args.timezone,
+        timezone: args.timezone.unwrap_or(chrono_tz::Europe::London),
         minority_per_champion: args.minority_per_champion,
         redraw: match (args.redraw, args.abandon_assessments) {
             (false, _) => Redraw::No,
             (true, false) => Redraw::IfUnused,
             (true, true) => Redraw::AbandoningAssessments,
         },
-        worksheet_format: match args.worksheet_format {
-            WorksheetFormatArg::Xlsx => WorksheetFormat::Xlsx,
-            WorksheetFormatArg::Csv => WorksheetFormat::Csv,
-        },
-        bwv_retention_days: args.bwv_retention_days,
+        worksheet_format: args
+            .worksheet_format
+            .map_or(WorksheetFormat::Xlsx, WorksheetFormatArg::format),
+        bwv_retention_days: args.bwv_retention_days.unwrap_or(DEFAULT_RETENTION_DAYS),
         second_review: args.second_review,
     }
 }

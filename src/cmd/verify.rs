@@ -49,8 +49,13 @@ pub fn print(verification: &Verification) -> ExitCode {
         }
         return ExitCode::from(EXIT_CHECK_FAILED);
     }
+    let extended = match verification.extensions {
+        0 => String::new(),
+        1 => " with its extension".to_string(),
+        n => format!(" with its {n} extensions"),
+    };
     println!(
-        "Verified: the {} draw (seed {:?}, {} champions, {} searches and {} reserves) is exactly what {} gives for these exports.",
+        "Verified: the {} draw{extended} (seed {:?}, {} champions, {} searches and {} reserves) is exactly what {} gives for these exports.",
         verification.month,
         verification.seed,
         verification.champions,

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::draw::ChampionDraw;
+use super::extend::{Extension, Original};
 use super::second::SecondReviews;
 use super::strata::{DrawDesign, Stratum};
 use super::stratified::Design;
@@ -104,6 +105,11 @@ pub struct Manifest {
     /// The month's previous draw, when this one replaced it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<Superseded>,
+    /// `grounds sample --extend`, oldest first: `parameters` and the first
+    /// champions are the original draw's; each extension says what it
+    /// raised and which champions it appended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Extension>,
 }
 
 impl Manifest {
@@ -134,6 +140,53 @@ impl Manifest {
                 "algorithm {other:?}; this grounds knows {ALGORITHM} and {ALGORITHM_V2}"
             )),
         }
+    }
+
+    /// `--per-champion` and `--reserves` as they stand: the last
+    /// extension's, else the draw's.
+    pub fn current_quotas(&self) -> (usize, usize) {
+        self.extensions.last().map_or(
+            (self.parameters.per_champion, self.parameters.reserves),
+            |e| (e.per_champion, e.reserves),
+        )
+    }
+
+    /// The draw before any extension: its champions are the first of
+    /// `champions`, all but those the extensions appended.
+    pub fn original(&self) -> Original {
+        let added: usize = self
+            .extensions
+            .iter()
+            .map(|e| e.champions_added.len())
+            .sum();
+        Original {
+            champions: self.champions.len().saturating_sub(added),
+            per_champion: self.parameters.per_champion,
+            reserves: self.parameters.reserves,
+        }
+    }
+
+    /// The extension (number from 1, and its entry) that dealt a champion's
+    /// `role` (`sample` or `reserve`) `position` (1-based); `None` when the
+    /// draw itself dealt it.
+    pub fn dealt_by_extension(
+        &self,
+        champion: &str,
+        role: &str,
+        position: usize,
+    ) -> Option<(usize, &Extension)> {
+        let draw = self
+            .champions
+            .iter()
+            .find(|c| c.champion.name == champion)?;
+        let in_sample = role == "sample";
+        let len = if in_sample {
+            draw.sample.len()
+        } else {
+            draw.reserves.len()
+        };
+        let number = super::extend::dealt_by(&self.extensions, champion, in_sample, len, position)?;
+        Some((number + 1, &self.extensions[number]))
     }
 
     /// The stratum a dealt search was drawn from (for its weight N_h / n_h),

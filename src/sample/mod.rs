@@ -4,6 +4,8 @@
 
 mod champions;
 mod draw;
+mod extend;
+mod extend_check;
 mod manifest;
 mod second;
 mod strata;
@@ -13,6 +15,10 @@ use std::collections::HashSet;
 
 pub use champions::{parse_champions, read_champions, ChampionsError};
 pub use draw::{draw, rank, Candidate, Champion, ChampionDraw, DrawRequest};
+pub use extend::{
+    check_extension, dealt_by, extend_draw, replay, Added, DrawnState, ExtendAsk, ExtendError,
+    Extension, Original, Rule, Step,
+};
 pub use manifest::{Manifest, Parameters, SeedSource, Shortfall, Superseded};
 pub use second::{areas_with_one_champion, deal_second_reviews, SecondReview, SecondReviews};
 pub use strata::{design_differences, strata, DrawDesign, SamplingGroup, Stratum};

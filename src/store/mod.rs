@@ -9,6 +9,7 @@
 
 mod assessments;
 mod draws;
+mod extensions;
 mod report_data;
 mod schema;
 
@@ -23,6 +24,7 @@ pub use assessments::{
     Substitution, SubstitutionError, SubstitutionRecord,
 };
 pub use draws::{DrawActivity, DrawSummary, NewDraw, Redraw, SnapshotRecord};
+pub use extensions::DrawExtension;
 pub use report_data::{
     AssessedSearch, DrawRecord, DrawStrata, MonthPopulation, Period, ReplacedDraw,
 };

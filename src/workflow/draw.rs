@@ -127,8 +127,9 @@ pub fn draw_month(
     finish_an_interrupted_draw(workspace.db(), &options.out, &month, options.redraw)?;
     if final_folder.exists() && options.redraw == Redraw::No {
         bail!(
-            "{} already exists: {month} has worksheets from an earlier draw. Give --redraw to replace that draw \
-             (its folder is kept beside the new one), or choose another --out",
+            "{} already exists: {month} has worksheets from an earlier draw. Give --extend to add searches, \
+             reserves or champions to it, --redraw to replace it (its folder is kept beside the new one), \
+             or choose another --out",
             final_folder.display()
         );
     }
@@ -190,6 +191,7 @@ pub fn draw_month(
         design: Some(dealt.design),
         second_reviews,
         supersedes,
+        extensions: Vec::new(),
     };
     let manifest_json = manifest.to_json();
 
@@ -273,7 +275,7 @@ fn existing_workspace(db: &Path) -> Result<Option<Store>> {
 }
 
 /// Where a replaced draw's folder is moved.
-fn superseded_folder(out: &Path, month: &str, created_at: &str) -> PathBuf {
+pub(super) fn superseded_folder(out: &Path, month: &str, created_at: &str) -> PathBuf {
     out.join(format!(
         "{month}.superseded-{}",
         created_at.replace([':', '-'], "")
@@ -342,7 +344,7 @@ fn check_design_against_mapping(
 }
 
 /// Refuses areas the export cannot place; warns about officer ids it cannot use.
-fn check_champions_against_mapping(
+pub(super) fn check_champions_against_mapping(
     champions: &[Champion],
     mapping: &ColumnMapping,
     file: &Path,
@@ -391,7 +393,7 @@ fn earlier_draws(
 }
 
 /// Every record the draw gave out, sampled or reserve, read back from the exports.
-fn read_drawn(
+pub(super) fn read_drawn(
     paths: &[PathBuf],
     manifest: &Manifest,
     scan: &MonthScan,
@@ -412,7 +414,7 @@ fn read_drawn(
 
 /// The drawn records as the workspace keeps them: the export may be replaced,
 /// the audit must not depend on it.
-fn snapshot_records(
+pub(super) fn snapshot_records(
     scan: &MonthScan,
     drawn: &HashMap<String, StringRecord>,
 ) -> Vec<SnapshotRecord> {
@@ -447,7 +449,7 @@ fn snapshot_records(
 
 /// Values the report cannot place in a group are counted as Not stated, out
 /// of the minority ethnic / White comparison: say so now, not at report time.
-fn unrecognised_ethnicity(population: &[EthnicityCount]) -> Vec<String> {
+pub(super) fn unrecognised_ethnicity(population: &[EthnicityCount]) -> Vec<String> {
     population
         .iter()
         .filter_map(|count| {

@@ -9,6 +9,8 @@
 //! `StoreError`, ...) get the context of what was being done.
 
 mod draw;
+mod extend;
+mod extend_files;
 mod import;
 mod plan;
 mod progress;
@@ -28,6 +30,7 @@ use std::path::{Path, PathBuf};
 use crate::store::{Store, StoreError};
 
 pub use draw::{draw_month, Draw, DrawOptions};
+pub use extend::{extend_month, ExtendOptions, Extended, WorksheetChange};
 pub use import::{
     import_worksheets, FileImport, ImportCounts, ImportOptions, ImportOutcome, ImportSummary,
 };

@@ -23,6 +23,8 @@ pub struct Verification {
     /// (verify those draws' manifests too); `None` when the exports were not
     /// read because they are not the draw's inputs.
     pub excluded_on_trust: Option<usize>,
+    /// Extensions (`sample --extend`) recomputed on top of the original draw.
+    pub extensions: usize,
     /// Every difference between the manifest and the recomputed draw; empty
     /// when the draw is exactly what the algorithm gives.
     pub problems: Vec<String>,
@@ -65,8 +67,11 @@ pub fn verify_draw(
     let within = |limits: &std::ops::RangeInclusive<u32>, value: usize| {
         u32::try_from(value).is_ok_and(|v| limits.contains(&v))
     };
+    let (per_champion, reserves) = manifest.current_quotas();
     if !within(&PER_CHAMPION_LIMITS, parameters.per_champion)
         || !within(&RESERVES_LIMITS, parameters.reserves)
+        || !within(&PER_CHAMPION_LIMITS, per_champion)
+        || !within(&RESERVES_LIMITS, reserves)
     {
         bail!(
             "{}: per_champion {} or reserves {} is outside what grounds draws ({} to {}; {} to {})",
@@ -87,6 +92,7 @@ pub fn verify_draw(
         sampled: manifest.champions.iter().map(|c| c.sample.len()).sum(),
         reserves: manifest.champions.iter().map(|c| c.reserves.len()).sum(),
         excluded_on_trust: None,
+        extensions: manifest.extensions.len(),
         problems: Vec::new(),
     };
     crate::export::require_regular_files(exports)?;
@@ -124,13 +130,36 @@ pub fn verify_draw(
         per_champion: manifest.parameters.per_champion,
         reserves: manifest.parameters.reserves,
     };
-    let recomputed = sample::draw_with_design(&candidates, &champions, &request, design);
+    let recomputed = if manifest.extensions.is_empty() {
+        sample::draw_with_design(&candidates, &champions, &request, design)
+    } else {
+        match replay_extensions(&manifest, &candidates, &champions, design) {
+            Ok((dealt, problems)) => {
+                verification.problems.extend(problems);
+                dealt
+            }
+            Err(problem) => {
+                verification.problems.push(problem);
+                return Ok(verification);
+            }
+        }
+    };
     verification
         .problems
         .extend(manifest.differences(&recomputed.champions));
     if let Some(stored) = &manifest.second_reviews {
-        let fresh =
-            sample::deal_second_reviews(&recomputed.champions, &candidates, stored.per_champion);
+        // Second reviews are dealt with the draw; an extension keeps them
+        // and deals none, so only the original champions take part (their
+        // first K searches never move).
+        let original = manifest
+            .original()
+            .champions
+            .min(recomputed.champions.len());
+        let fresh = sample::deal_second_reviews(
+            &recomputed.champions[..original],
+            &candidates,
+            stored.per_champion,
+        );
         verification.problems.extend(stored.differences(&fresh));
     }
     verification.problems.extend(sample::design_differences(
@@ -140,6 +169,51 @@ pub fn verify_draw(
         &recomputed.champions,
     ));
     Ok(verification)
+}
+
+/// The original draw and every extension the manifest records, recomputed
+/// (see the README, "Extending a draw"), with any extension whose recorded
+/// rule or counts differ from the recomputation's. The error is an
+/// extension list that cannot be replayed at all.
+fn replay_extensions(
+    manifest: &Manifest,
+    candidates: &[sample::Candidate<'_>],
+    champions: &[Champion],
+    design: sample::Design,
+) -> Result<(sample::Dealt, Vec<String>), String> {
+    let month = manifest.month.to_string();
+    let (dealt, steps) = sample::replay(
+        candidates,
+        champions,
+        &manifest.seed,
+        &month,
+        manifest.original(),
+        &manifest.extensions,
+        design,
+    )?;
+    let problems = manifest
+        .extensions
+        .iter()
+        .zip(&steps)
+        .enumerate()
+        .filter(|(_, (recorded, step))| !step.matches(recorded))
+        .map(|(number, (recorded, step))| {
+            let (sample, reserves) = step.totals();
+            format!(
+                "extension {} ({}): the manifest's rule {:?} and counts ({} searches, {} reserves, {:?}) \
+                 differ from the recomputed rule {:?} and counts ({sample}, {reserves}, {:?})",
+                number + 1,
+                recorded.at,
+                recorded.rule,
+                recorded.sample_added,
+                recorded.reserves_added,
+                recorded.added,
+                step.rule,
+                step.added
+            )
+        })
+        .collect();
+    Ok((dealt, problems))
 }
 
 /// `10000` as `10,000`, as the limits are written for people.

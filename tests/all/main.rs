@@ -9,6 +9,7 @@ mod csv_office;
 mod demo_cli;
 mod design_oracle_cli;
 mod design_report;
+mod extend_cli;
 mod html_cli;
 mod import_cli;
 #[cfg(target_os = "linux")] // peak memory is read from Linux rusage (KiB)
