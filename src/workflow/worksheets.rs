@@ -28,6 +28,12 @@ pub(super) fn workbook_content(
         .timezone
         .parse()
         .unwrap_or(chrono_tz::Europe::London);
+    let no_suspicion = manifest.columns.no_suspicion();
+    let legislation = manifest
+        .columns
+        .legislation
+        .as_deref()
+        .and_then(|name| header.iter().position(|h| h.trim() == name.trim()));
     let rows = drawn_searches(manifest, draw)
         .iter()
         .map(|s| {
@@ -43,6 +49,9 @@ pub(super) fn workbook_content(
                         manifest.columns.naive_dates,
                     )
                 }),
+                no_suspicion: legislation
+                    .and_then(|i| fields.get(i))
+                    .is_some_and(|power| no_suspicion.matches(power)),
                 fields,
                 answers,
             }

@@ -351,3 +351,45 @@ fn not_required_is_accepted_for_section_60_and_refused_elsewhere() {
     assert_eq!(json["overall"]["assessed"].as_u64(), Some(judged));
     assert_eq!(json["overall"]["proportion"].as_f64(), Some(1.0));
 }
+
+/// In the workbook, the grounds cell of each section 60 search carries a
+/// note saying `not_required` is its verdict; no other search has one.
+#[test]
+fn workbook_rows_under_section_60_say_so() {
+    use std::io::Read;
+    let ws = Workspace::new();
+    let export = kent_with_section_60(&ws);
+    ws.champions(&["A Ahmed"]);
+    ws.sample(
+        &[export],
+        "2019-01",
+        "not-required",
+        &["--worksheet-format", "xlsx"],
+    );
+    let xlsx = ws.path("worksheets/2019-01/A_Ahmed.xlsx");
+    let mut archive = zip::ZipArchive::new(fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut comments = String::new();
+    archive
+        .by_name("xl/comments1.xml")
+        .expect("the workbook has notes")
+        .read_to_string(&mut comments)
+        .unwrap();
+    let notes = comments.matches("needs no suspicion").count();
+
+    // The same draw as CSV, in a workspace of its own, to read the powers.
+    ws.sample(
+        &[ws.path("s60.csv")],
+        "2019-01",
+        "not-required",
+        &["--db", "csv.db", "--out", "csv-worksheets"],
+    );
+    let sheet = Sheet::load(&ws.path("csv-worksheets/2019-01/A_Ahmed.csv"));
+    let s60 = (0..sheet.rows.len())
+        .filter(|&r| sheet.get(r, "Legislation").contains("section 60"))
+        .count();
+    assert!(s60 > 0);
+    assert_eq!(
+        notes, s60,
+        "one note per section 60 search, sample and reserves"
+    );
+}

@@ -46,6 +46,7 @@ fn real_content(export: &str, month: &str, count: usize, pick: &[&str]) -> Workb
             )),
             fields,
             answers: Vec::new(),
+            no_suspicion: false,
         })
         .collect();
     WorkbookContent {

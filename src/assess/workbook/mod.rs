@@ -60,6 +60,10 @@ pub struct WorkbookRow {
     pub searched_at: Option<SearchedAt>,
     /// The export's fields, in `export_header` order.
     pub fields: Vec<String>,
+    /// Made under a power that needs no suspicion (section 60, 47A, or one
+    /// the mapping lists): its grounds cell carries a note saying
+    /// `not_required` is the verdict for it.
+    pub no_suspicion: bool,
     /// Answers already given, in `ASSESSMENT_COLUMNS` order (`grounds demo`
     /// fills workbooks so); empty for a blank row.
     pub answers: Vec<String>,

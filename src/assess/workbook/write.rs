@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder,
-    ProtectionOptions, Workbook, Worksheet, XlsxError,
+    Note, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
 use super::{
@@ -18,6 +18,12 @@ use super::{
     FOOTAGE_DELETED_AFTER, FREE_COLUMNS, GUIDE_SHEET, SEARCHED_UTC, WORKSHEET_SHEET,
 };
 use crate::assess::worksheet::{self, ASSESSMENT_COLUMNS, IDENTITY_COLUMNS};
+
+/// The note on the grounds cell of a search made under a power that needs
+/// no suspicion.
+pub const NO_SUSPICION_NOTE: &str = "Made under a power that needs no suspicion (section 60, \
+     section 47A): there are no grounds to judge, so give not_required. Conduct, body-worn video \
+     and GOWISELY are still reviewed and counted.";
 
 /// Where a column's cells come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,6 +223,13 @@ fn write_worksheet(sheet: &mut Worksheet, content: &WorkbookContent) -> Result<(
                 }
                 (Source::Assessment(column), _) => {
                     write_answer(sheet, r, c, row.answer(column), column, &formats)?;
+                    if *column == "grounds" && row.no_suspicion {
+                        sheet.insert_note(
+                            r,
+                            c,
+                            &Note::new(NO_SUSPICION_NOTE).set_author("grounds"),
+                        )?;
+                    }
                 }
                 (Source::SearchedLocal, Some(t)) if t.has_time => {
                     sheet.write_datetime_with_format(
