@@ -103,12 +103,30 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let versions =
         tx.assessment_history(targets.draw_id, record_id, grounds::store::Review::First)?;
+    print_versions(&versions, "No assessment recorded yet.");
+    if let Some(second) = targets.second.get(record_id) {
+        println!();
+        println!(
+            "Second review (blind, not in any figure but review quality): {}'s second {}.",
+            visible(&second.champion),
+            second.position
+        );
+        let versions =
+            tx.assessment_history(targets.draw_id, record_id, grounds::store::Review::Second)?;
+        print_versions(&versions, "No second review recorded yet.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every version of one review: the first in full, then what each changed,
+/// then the current one in full.
+fn print_versions(versions: &[grounds::store::AssessmentVersion], none: &str) {
     if versions.is_empty() {
-        println!("No assessment recorded yet.");
-        return Ok(ExitCode::SUCCESS);
+        println!("{none}");
+        return;
     }
     let mut previous = None;
-    for version in &versions {
+    for version in versions {
         println!();
         println!(
             "Version {}: recorded {} by {}, from {}{}",
@@ -145,5 +163,4 @@ pub fn run(args: Args) -> Result<ExitCode> {
             println!("  {field:<12} {}", visible(&field.text(&last.assessment)));
         }
     }
-    Ok(ExitCode::SUCCESS)
 }

@@ -465,6 +465,26 @@ fn worksheets_import_status_and_reports_keep_second_reviews_apart() {
     assert!(agreement["ac1"].as_f64().is_some(), "{agreement}");
     assert!(!output.stdout.windows(3).any(|w| w == b"NaN"));
 
+    // `history` shows both reviews, the second marked as such.
+    let history = ws
+        .grounds()
+        .args(["history", "--record-id", &disputed])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&history.stdout);
+    let (first_part, second_part) = text
+        .split_once("Second review (blind")
+        .unwrap_or_else(|| panic!("history shows the second review: {text}"));
+    assert!(first_part.contains("grounds      reasonable\n"), "{text}");
+    assert!(
+        second_part.contains(&format!("{}'s second", CHAMPIONS[1])),
+        "{text}"
+    );
+    assert!(
+        second_part.contains("grounds      not_reasonable\n"),
+        "{text}"
+    );
+
     // Never counted twice: every figure as before, status the same for the
     // own searches and done for the second reviews.
     assert_eq!(report_figures(&ws), before);
