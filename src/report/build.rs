@@ -86,10 +86,18 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
     let sample = SampleDesign::new(&input.searches, &input.draws, &input.strata)?;
     let (all_groups, unrecognised) = classify_searches(&input.searches, &in_report, options.scheme);
     let pick = |i: usize| in_report[i];
-    let searches: Vec<AssessedSearch> = (0..input.searches.len())
-        .filter(|&i| pick(i))
-        .map(|i| input.searches[i].clone())
-        .collect();
+    // A report on everyone reads the searches in place: copying 60,000 of
+    // them cost more than all its estimates.
+    let picked: Vec<AssessedSearch>;
+    let searches: &[AssessedSearch] = if in_report.iter().all(|&counted| counted) {
+        &input.searches
+    } else {
+        picked = (0..input.searches.len())
+            .filter(|&i| pick(i))
+            .map(|i| input.searches[i].clone())
+            .collect();
+        &picked
+    };
     let groups: Vec<&str> = (0..all_groups.len())
         .filter(|&i| pick(i))
         .map(|i| all_groups[i])
@@ -98,7 +106,7 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
         .filter(|&i| pick(i))
         .map(|i| sample.no_suspicion[i])
         .collect();
-    let frame = SearchFrame::new(&searches, &groups, &no_suspicion)?;
+    let frame = SearchFrame::new(searches, &groups, &no_suspicion)?;
     let domains = Domains {
         sample: &sample,
         searches: &input.searches,
@@ -169,7 +177,7 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
         by_object: value_rows(frame.tallies_by("object_of_search")?, &domains, |s| {
             &s.object_of_search
         })?,
-        breakdowns: breakdowns(&frame, &ethnic.overall, &searches, &input.progress)?,
+        breakdowns: breakdowns(&frame, &ethnic.overall, searches, &input.progress)?,
         completeness,
         unrecognised_ethnicity: unrecognised
             .into_iter()
@@ -185,7 +193,7 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             .map(replaced_draw_info)
             .collect(),
         draws: input.draws.iter().map(draw_info).collect(),
-        notes: notes(&searches),
+        notes: notes(searches),
         design: sample.info.clone(),
     })
 }
@@ -246,12 +254,17 @@ fn classify_searches<'s>(
 ) -> (Vec<&'static str>, BTreeMap<&'s str, u64>) {
     let mut unrecognised: BTreeMap<&str, u64> = BTreeMap::new();
     let mut groups: Vec<&'static str> = Vec::with_capacity(searches.len());
+    // A few dozen distinct values, each classified once.
+    let mut classified: HashMap<&str, Option<Group>> = HashMap::new();
     for (search, &counted) in searches.iter().zip(in_report) {
         let value = match scheme {
             Scheme::Officer => &search.officer_defined_ethnicity,
             Scheme::SelfDefined => &search.self_defined_ethnicity,
         };
-        let group = classify(scheme, value).unwrap_or_else(|_| {
+        let known = *classified
+            .entry(value.as_str())
+            .or_insert_with(|| classify(scheme, value).ok());
+        let group = known.unwrap_or_else(|| {
             if counted {
                 *unrecognised.entry(value.as_str()).or_default() += 1;
             }
