@@ -9,6 +9,9 @@ use serde::Deserialize;
 use super::{Result, Tx};
 use crate::assess::{Bwv, Conduct, Gowisely, Grounds, InvalidValue, Referral};
 
+#[cfg(test)]
+mod tests;
+
 /// A stored verdict, checked against its vocabulary and in its canonical
 /// spelling: a value the schema does not allow (only a damaged or
 /// hand-edited workspace has one) is an error, never a search the report
