@@ -1,10 +1,10 @@
 //! Turning what the workspace holds into a [`Report`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
 use crate::ethnicity::{broad_group, classify, Group, Scheme};
-use crate::stats::{DesignError, StatsError};
+use crate::stats::{DesignError, DomainEstimate, StatsError};
 use crate::store::{
     AssessedSearch, ChampionProgress, DrawRecord, DrawStrata, MonthPopulation, ReplacedDraw,
     ReviewPair,
@@ -92,10 +92,18 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
     let sample = SampleDesign::new(&input.searches, &input.draws, &input.strata)?;
     let (all_groups, unrecognised) = classify_searches(&input.searches, &in_report, options.scheme);
     let pick = |i: usize| in_report[i];
-    let searches: Vec<AssessedSearch> = (0..input.searches.len())
-        .filter(|&i| pick(i))
-        .map(|i| input.searches[i].clone())
-        .collect();
+    // A report on everyone reads the searches in place: copying 60,000 of
+    // them cost more than all its estimates.
+    let picked: Vec<AssessedSearch>;
+    let searches: &[AssessedSearch] = if in_report.iter().all(|&counted| counted) {
+        &input.searches
+    } else {
+        picked = (0..input.searches.len())
+            .filter(|&i| pick(i))
+            .map(|i| input.searches[i].clone())
+            .collect();
+        &picked
+    };
     let groups: Vec<&str> = (0..all_groups.len())
         .filter(|&i| pick(i))
         .map(|i| all_groups[i])
@@ -104,7 +112,7 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
         .filter(|&i| pick(i))
         .map(|i| sample.no_suspicion[i])
         .collect();
-    let frame = SearchFrame::new(&searches, &groups, &no_suspicion)?;
+    let frame = SearchFrame::new(searches, &groups, &no_suspicion)?;
     let domains = Domains {
         sample: &sample,
         searches: &input.searches,
@@ -177,7 +185,7 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
         by_object: value_rows(frame.tallies_by("object_of_search")?, &domains, |s| {
             &s.object_of_search
         })?,
-        breakdowns: breakdowns(&frame, &ethnic.overall, &searches, &input.progress)?,
+        breakdowns: breakdowns(&frame, &ethnic.overall, searches, &input.progress)?,
         completeness,
         unrecognised_ethnicity: unrecognised
             .into_iter()
@@ -193,7 +201,7 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             .map(replaced_draw_info)
             .collect(),
         draws: input.draws.iter().map(draw_info).collect(),
-        notes: notes(&searches),
+        notes: notes(searches),
         design: sample.info.clone(),
         agreement: super::quality::review_quality(
             &input.review_pairs,
@@ -230,6 +238,25 @@ impl Domains<'_> {
             .estimate(self.rules, |i| self.in_report[i] && in_domain(i))?;
         Ok(Estimate::from_tally(tally, self.rules, design.as_ref()))
     }
+
+    /// The design-based figures of every key's domain, in the order of the
+    /// (distinct) `keys`, in one pass over the searches: search `i` is in
+    /// the domain of `key_of(i)`. A report has a row per month, champion,
+    /// ..., and one pass per row was most of its time.
+    fn estimates_by<'k>(
+        &self,
+        keys: &[&str],
+        key_of: impl Fn(usize) -> &'k str,
+    ) -> Result<Vec<Option<DomainEstimate>>, DesignError> {
+        let index: HashMap<&str, usize> = keys.iter().enumerate().map(|(d, k)| (*k, d)).collect();
+        self.sample.estimate_each(self.rules, keys.len(), |i| {
+            if self.in_report[i] {
+                index.get(key_of(i)).copied()
+            } else {
+                None
+            }
+        })
+    }
 }
 
 /// One classification per search, in order: its group's label, or (for a
@@ -241,12 +268,17 @@ fn classify_searches<'s>(
 ) -> (Vec<&'static str>, BTreeMap<&'s str, u64>) {
     let mut unrecognised: BTreeMap<&str, u64> = BTreeMap::new();
     let mut groups: Vec<&'static str> = Vec::with_capacity(searches.len());
+    // A few dozen distinct values, each classified once.
+    let mut classified: HashMap<&str, Option<Group>> = HashMap::new();
     for (search, &counted) in searches.iter().zip(in_report) {
         let value = match scheme {
             Scheme::Officer => &search.officer_defined_ethnicity,
             Scheme::SelfDefined => &search.self_defined_ethnicity,
         };
-        let group = classify(scheme, value).unwrap_or_else(|_| {
+        let known = *classified
+            .entry(value.as_str())
+            .or_insert_with(|| classify(scheme, value).ok());
+        let group = known.unwrap_or_else(|| {
             if counted {
                 *unrecognised.entry(value.as_str()).or_default() += 1;
             }
@@ -298,7 +330,9 @@ fn ethnic_groups(
     let mut minority = Tally::default();
     let mut minority_population: Option<u64> = None;
     let mut rows = Vec::new();
-    for group in Group::ALL {
+    let labels: Vec<&str> = Group::ALL.iter().map(|g| g.label()).collect();
+    let estimates = domains.estimates_by(&labels, |i| domains.groups[i])?;
+    for (group, design) in Group::ALL.into_iter().zip(&estimates) {
         let tally = by_group.get(group.label()).copied().unwrap_or_default();
         let group_searches = group_population.get(&group).copied();
         if group.is_minority() == Some(true) {
@@ -313,7 +347,7 @@ fn ethnic_groups(
             reviewed_share: group_searches
                 .filter(|&n| n > 0)
                 .map(|n| (tally.judged() + tally.insufficient_info) as f64 / n as f64),
-            estimate: domains.estimate(&tally, |i| domains.groups[i] == group.label())?,
+            estimate: Estimate::from_tally(&tally, domains.rules, design.as_ref()),
         });
     }
     let white = by_group
@@ -337,7 +371,9 @@ fn month_rows(
 ) -> Result<Vec<MonthRow>, ReportError> {
     let month_tallies: BTreeMap<String, Tally> = frame.tallies_by("month")?.into_iter().collect();
     let mut by_month = Vec::new();
-    for draw in &input.draws {
+    let months: Vec<&str> = input.draws.iter().map(|d| d.month.as_str()).collect();
+    let estimates = domains.estimates_by(&months, |i| domains.searches[i].month.as_str())?;
+    for (draw, design) in input.draws.iter().zip(&estimates) {
         let (assigned, assessed) = input
             .progress
             .iter()
@@ -349,7 +385,7 @@ fn month_rows(
             population: draw.month_records,
             assigned,
             outstanding: assigned.saturating_sub(assessed),
-            estimate: domains.estimate(&tally, |i| domains.searches[i].month == draw.month)?,
+            estimate: Estimate::from_tally(&tally, domains.rules, design.as_ref()),
         });
     }
     Ok(by_month)
@@ -371,13 +407,16 @@ fn champion_rows(
         entry.1 += p.assessed;
     }
     let mut by_champion = Vec::new();
-    for (champion, (assigned, assessed)) in champion_progress {
+    let champions: Vec<&str> = champion_progress.keys().copied().collect();
+    let estimates = domains.estimates_by(&champions, |i| domains.searches[i].champion.as_str())?;
+    for ((champion, (assigned, assessed)), design) in champion_progress.into_iter().zip(&estimates)
+    {
         let tally = champion_tallies.get(champion).copied().unwrap_or_default();
         by_champion.push(ChampionRow {
             champion: champion.to_string(),
             assigned,
             outstanding: assigned.saturating_sub(assessed),
-            estimate: domains.estimate(&tally, |i| domains.searches[i].champion == champion)?,
+            estimate: Estimate::from_tally(&tally, domains.rules, design.as_ref()),
         });
     }
     Ok(by_champion)
@@ -433,20 +472,20 @@ fn value_rows(
     domains: &Domains<'_>,
     field: fn(&AssessedSearch) -> &String,
 ) -> Result<Vec<ValueRow>, DesignError> {
-    let mut rows = tallies
-        .into_iter()
-        .map(|(value, tally)| {
-            let estimate = domains.estimate(&tally, |i| *field(&domains.searches[i]) == value)?;
-            Ok(ValueRow {
-                value: if value.trim().is_empty() {
-                    NOT_RECORDED.to_string()
-                } else {
-                    value
-                },
-                estimate,
-            })
+    let values: Vec<&str> = tallies.iter().map(|(value, _)| value.as_str()).collect();
+    let estimates = domains.estimates_by(&values, |i| field(&domains.searches[i]).as_str())?;
+    let mut rows: Vec<ValueRow> = tallies
+        .iter()
+        .zip(&estimates)
+        .map(|((value, tally), design)| ValueRow {
+            value: if value.trim().is_empty() {
+                NOT_RECORDED.to_string()
+            } else {
+                value.clone()
+            },
+            estimate: Estimate::from_tally(tally, domains.rules, design.as_ref()),
         })
-        .collect::<Result<Vec<_>, DesignError>>()?;
+        .collect();
     rows.sort_by(|a, b| {
         let size = |r: &ValueRow| r.estimate.assessed + r.estimate.insufficient_info;
         size(b).cmp(&size(a)).then_with(|| a.value.cmp(&b.value))

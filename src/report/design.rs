@@ -192,6 +192,27 @@ impl SampleDesign {
             .map(Some)
     }
 
+    /// The design-based estimates of `domains` disjoint domains in one pass:
+    /// search `i` (input index) is in domain `domain_of(i)`, or in none.
+    /// Each is what [`SampleDesign::estimate`] gives for that domain alone.
+    pub fn estimate_each(
+        &self,
+        rules: &EstimateRules,
+        domains: usize,
+        mut domain_of: impl FnMut(usize) -> Option<usize>,
+    ) -> Result<Vec<Option<DomainEstimate>>, DesignError> {
+        let Some(design) = self.design.as_ref() else {
+            return Ok(vec![None; domains]);
+        };
+        let mut of_unit = vec![None; design.units().len()];
+        for (i, unit) in self.unit_of.iter().enumerate() {
+            if let Some(u) = unit {
+                of_unit[*u] = domain_of(i);
+            }
+        }
+        design.estimate_partition(&of_unit, domains, rules.confidence, rules.method)
+    }
+
     /// The domain of `in_domain` as a mask over the units; `None` when it
     /// holds no judged search.
     pub fn mask(&self, mut in_domain: impl FnMut(usize) -> bool) -> Option<Vec<bool>> {
@@ -383,6 +404,34 @@ mod tests {
             !sample.info.officer_excluded,
             "no manifest says an officer column was mapped"
         );
+    }
+
+    #[test]
+    fn a_breakdown_in_one_pass_gives_each_domain_its_own_estimate() {
+        let months = ["2019-01", "2019-02"];
+        let verdicts = ["reasonable", "not_reasonable", "insufficient_info"];
+        let searches: Vec<AssessedSearch> = (0..30)
+            .map(|i| {
+                let month = months[i % 2];
+                search(month, &format!("r{i}"), verdicts[(i / 2) % 3], "")
+            })
+            .collect();
+        let draws = [draw("2019-01", 400), draw("2019-02", 90)];
+        let sample = SampleDesign::new(&searches, &draws, &[]).unwrap();
+        let by_month = sample
+            .estimate_each(&RULES, 3, |i| {
+                months.iter().position(|m| *m == searches[i].month)
+            })
+            .unwrap();
+        assert_eq!(by_month.len(), 3);
+        for (d, month) in months.iter().enumerate() {
+            let alone = sample
+                .estimate(&RULES, |i| searches[i].month == *month)
+                .unwrap();
+            assert!(alone.is_some());
+            assert_eq!(by_month[d], alone, "{month}");
+        }
+        assert_eq!(by_month[2], None, "a domain with no search has no estimate");
     }
 
     #[test]

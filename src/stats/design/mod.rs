@@ -19,6 +19,7 @@ use serde::Serialize;
 use super::plan::detectable_difference;
 use super::{fisher_exact_two_sided, proportion_interval_at, Interval, Method, StatsError};
 
+mod partition;
 #[cfg(test)]
 mod simulation_tests;
 #[cfg(test)]
@@ -68,6 +69,8 @@ pub enum DesignError {
     },
     #[error("the domain names {mask} searches but the design has {units} judged searches")]
     DomainLength { mask: usize, units: usize },
+    #[error("a judged search is put in domain {domain}, but there are only {domains} domains")]
+    UnknownDomain { domain: usize, domains: usize },
     #[error("the domain has no judged search: there is no proportion to estimate")]
     EmptyDomain,
     #[error(transparent)]
@@ -256,14 +259,35 @@ impl Design {
         method: Method,
     ) -> Result<DomainEstimate, DesignError> {
         let scores = self.scores(domain)?;
-        let p = scores.proportion;
-        let n_d = scores.judged as f64;
+        let variance = self.cross_variance(&scores.u, &scores.u);
+        let single_unit_strata = self.single_unit_strata(domain);
+        self.finish(
+            &scores.sums(),
+            variance,
+            single_unit_strata,
+            confidence,
+            method,
+        )
+    }
+
+    /// A domain's estimate from its sums and its linearised variance (before
+    /// rounding noise is cleared).
+    fn finish(
+        &self,
+        sums: &DomainSums,
+        variance: f64,
+        single_unit_strata: Vec<usize>,
+        confidence: f64,
+        method: Method,
+    ) -> Result<DomainEstimate, DesignError> {
+        let p = sums.proportion;
+        let n_d = sums.judged as f64;
         let pq = p * (1.0 - p);
-        let mut variance = non_negative(self.cross_variance(&scores.u, &scores.u));
+        let mut variance = non_negative(variance);
         if variance <= ZERO_DESIGN_EFFECT * pq / n_d {
             variance = 0.0;
         }
-        let kish = scores.sum_w * scores.sum_w / scores.sum_w2;
+        let kish = sums.sum_w * sums.sum_w / sums.sum_w2;
         let effective_n = if variance > 0.0 {
             n_d.min(pq / variance)
         } else {
@@ -276,11 +300,10 @@ impl Design {
             n_d / kish
         };
         let interval = interval_at(p, effective_n, confidence, method)?;
-        let single_unit_strata = self.single_unit_strata(domain);
         Ok(DomainEstimate {
-            judged: scores.judged,
-            reasonable: scores.reasonable,
-            estimated_population: scores.sum_w,
+            judged: sums.judged,
+            reasonable: sums.reasonable,
+            estimated_population: sums.sum_w,
             proportion: p,
             lower: interval.lower,
             upper: interval.upper,
@@ -456,6 +479,27 @@ impl DomainEstimate {
     /// The interval by another method at the same effective size.
     pub fn interval(&self, confidence: f64, method: Method) -> Result<Interval, StatsError> {
         interval_at(self.proportion, self.effective_n, confidence, method)
+    }
+}
+
+/// The sums a domain's proportion and effective size are made from.
+struct DomainSums {
+    judged: u64,
+    reasonable: u64,
+    sum_w: f64,
+    sum_w2: f64,
+    proportion: f64,
+}
+
+impl Scores {
+    fn sums(&self) -> DomainSums {
+        DomainSums {
+            judged: self.judged,
+            reasonable: self.reasonable,
+            sum_w: self.sum_w,
+            sum_w2: self.sum_w2,
+            proportion: self.proportion,
+        }
     }
 }
 

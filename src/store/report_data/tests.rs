@@ -1,0 +1,257 @@
+//! `Tx::assessed_searches` joins four table scans in memory; here it must
+//! give exactly what the single SQL join it replaced gives, on a workspace
+//! with amendments, second reviews, substitutions (of samples and of a
+//! reserve brought in), unassessed searches and a superseded draw.
+
+use rusqlite::{params, Connection};
+
+use super::{AssessedSearch, Period};
+use crate::store::Store;
+
+/// The query `assessed_searches` ran before it was replaced by scans.
+const JOINED: &str = "SELECT d.month, x.champion, x.record_id, c.grounds, c.bwv, c.gowisely, c.conduct,
+        c.referral, c.themes, c.notes, r.self_defined_ethnicity, r.officer_defined_ethnicity,
+        r.legislation, r.object_of_search, c.simulated
+    FROM active_assignments x
+    JOIN draws d ON d.id = x.draw_id
+    JOIN current_assessments c ON c.draw_id = x.draw_id AND c.record_id = x.record_id
+                              AND c.review = 'first'
+    JOIN records r ON r.draw_id = x.draw_id AND r.record_id = x.record_id
+    WHERE d.superseded_at IS NULL AND (?1 IS NULL OR d.month >= ?1) AND (?2 IS NULL OR d.month <= ?2)
+      AND (?3 IS NULL OR x.champion = ?3)
+    ORDER BY d.month, x.champion, x.role DESC, x.position";
+
+fn joined(conn: &Connection, period: &Period) -> Vec<AssessedSearch> {
+    let mut statement = conn.prepare(JOINED).expect("prepare");
+    statement
+        .query_map(params![period.from, period.to, period.champion], |row| {
+            let themes: String = row.get(8)?;
+            Ok(AssessedSearch {
+                month: row.get(0)?,
+                champion: row.get(1)?,
+                record_id: row.get(2)?,
+                grounds: row.get(3)?,
+                bwv: row.get(4)?,
+                gowisely: row.get(5)?,
+                conduct: row.get(6)?,
+                referral: row.get(7)?,
+                themes: serde_json::from_str(&themes).unwrap_or_default(),
+                notes: row.get(9)?,
+                self_defined_ethnicity: row.get(10)?,
+                officer_defined_ethnicity: row.get(11)?,
+                legislation: row.get(12)?,
+                object_of_search: row.get(13)?,
+                simulated: row.get(14)?,
+            })
+        })
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+}
+
+const GROUNDS: [&str; 4] = [
+    "reasonable",
+    "not_reasonable",
+    "none_recorded",
+    "insufficient_info",
+];
+const CHAMPIONS: [&str; 3] = ["PC Cole", "PC Abbas", "PC Byrne"];
+
+/// Three current months, a superseded draw of the first, each champion with
+/// five samples and three reserves; record ids that do not sort in
+/// position order; a pseudo-random mix of everything a review can be.
+fn fill(conn: &Connection) {
+    let mut state = 7u64;
+    let mut next = move |below: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % below
+    };
+    let draws = [
+        (1, "2019-02", None),
+        (2, "2019-01", Some("2019-03-01")),
+        (3, "2019-01", None),
+        (4, "2019-03", None),
+    ];
+    for (id, month, superseded) in draws {
+        conn.execute(
+            "INSERT INTO draws (id, month, algorithm, seed, seed_source, timezone, per_champion,
+                 reserves, month_records, header, manifest, manifest_sha256, created_at, created_by,
+                 superseded_at)
+             VALUES (?1, ?2, 'hash-rank-v1', 's', 'given', 'Europe/London', 5, 3, 500, '[]', '{}',
+                 'x', 't', 'me', ?3)",
+            params![id, month, superseded],
+        )
+        .expect("draw");
+        for champion in CHAMPIONS {
+            for (role, count) in [("sample", 5), ("reserve", 3)] {
+                for position in 1..=count {
+                    let record = format!("h{:04x}-{id}", next(65536));
+                    conn.execute(
+                        "INSERT INTO records VALUES (?1, ?2, 0, 2, '[]', '2019-01-02', ?3, ?4, ?5, ?6, '', '')",
+                        params![
+                            id,
+                            record,
+                            ["White - English", "Black - African", ""][next(3) as usize],
+                            ["White", "Asian"][next(2) as usize],
+                            format!("Act {}", next(4)),
+                            format!("Object {}", next(3)),
+                        ],
+                    )
+                    .expect("record");
+                    conn.execute(
+                        "INSERT INTO assignments VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![id, record, champion, role, position],
+                    )
+                    .expect("assignment");
+                }
+            }
+        }
+    }
+    // Per draw: a sample replaced by a reserve, that reserve replaced by
+    // the next, and a second sample replaced by a third reserve.
+    let ids: Vec<(i64, String, String, String, i64)> = conn
+        .prepare("SELECT draw_id, record_id, champion, role, position FROM assignments")
+        .expect("prepare")
+        .query_map([], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        })
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    let find = |draw: i64, champion: &str, role: &str, position: i64| {
+        ids.iter()
+            .find(|a| a.0 == draw && a.2 == champion && a.3 == role && a.4 == position)
+            .map(|a| a.1.clone())
+            .expect("assignment")
+    };
+    for draw in 1..=4 {
+        let champion = CHAMPIONS[draw as usize % 3];
+        for (replaced, replacement) in [
+            (
+                find(draw, champion, "sample", 2),
+                find(draw, champion, "reserve", 1),
+            ),
+            (
+                find(draw, champion, "reserve", 1),
+                find(draw, champion, "reserve", 2),
+            ),
+            (
+                find(draw, champion, "sample", 4),
+                find(draw, champion, "reserve", 3),
+            ),
+        ] {
+            conn.execute(
+                "INSERT INTO substitutions (draw_id, record_id, replacement_id, reason, footage_missing,
+                     recorded_at, recorded_by)
+                 VALUES (?1, ?2, ?3, 'no footage', 1, 't', 'me')",
+                params![draw, replaced, replacement],
+            )
+            .expect("substitution");
+        }
+    }
+    // Every search, active or not: unassessed, assessed, amended (up to
+    // three versions, inserted newest first for some), second-reviewed.
+    for (draw, record, ..) in &ids {
+        let versions = next(4);
+        let mut order: Vec<u64> = (1..=versions).collect();
+        if next(2) == 0 {
+            order.reverse();
+        }
+        for version in order {
+            insert_assessment(conn, *draw, record, "first", version, &mut next);
+        }
+        if next(3) == 0 {
+            insert_assessment(conn, *draw, record, "second", 1, &mut next);
+        }
+    }
+}
+
+fn insert_assessment(
+    conn: &Connection,
+    draw: i64,
+    record: &str,
+    review: &str,
+    version: u64,
+    next: &mut impl FnMut(u64) -> u64,
+) {
+    conn.execute(
+        "INSERT INTO assessments (draw_id, record_id, review, version, grounds, bwv, gowisely, conduct,
+             themes, referral, notes, reviewer, reviewed_on, recorded_at, recorded_by, source, simulated)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'reviewed', ?6, 'good', ?7, 'none', ?8, 'PC', '2019-02-03', 't',
+             'me', 'record', ?9)",
+        params![
+            draw,
+            record,
+            review,
+            version,
+            GROUNDS[next(4) as usize],
+            ["yes", "partial", "no"][next(3) as usize],
+            ["[]", "[\"bwv\"]"][next(2) as usize],
+            format!("{review} v{version}"),
+            next(5) == 0,
+        ],
+    )
+    .expect("assessment");
+}
+
+#[test]
+fn scans_joined_in_memory_equal_the_sql_join() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("grounds.db");
+    drop(Store::open_or_create(&path).expect("a new workspace"));
+    let conn = Connection::open(&path).expect("raw open");
+    // Only the tables the report reads are filled (no draw_champions).
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .expect("foreign keys off");
+    fill(&conn);
+    let mut store = Store::open_read_only(&path).expect("open");
+    let tx = store.read().expect("read");
+    let month = |m: &str| Some(m.to_string());
+    let periods = [
+        Period::default(),
+        Period {
+            from: month("2019-02"),
+            ..Period::default()
+        },
+        Period {
+            to: month("2019-01"),
+            ..Period::default()
+        },
+        Period {
+            from: month("2019-01"),
+            to: month("2019-02"),
+            champion: Some(CHAMPIONS[1].to_string()),
+        },
+        Period {
+            champion: Some("PC Nobody".to_string()),
+            ..Period::default()
+        },
+    ];
+    for period in &periods {
+        let expected = joined(&conn, period);
+        assert_eq!(
+            tx.assessed_searches(period).expect("scans"),
+            expected,
+            "{period:?}"
+        );
+    }
+    // The workspace has what the comparison is about.
+    let all = joined(&conn, &Period::default());
+    assert!(all.len() > 30, "{}", all.len());
+    assert!(
+        all.iter().any(|s| s.notes == "first v3"),
+        "an amendment is current"
+    );
+    assert!(
+        all.iter().all(|s| s.notes.starts_with("first")),
+        "never a second review"
+    );
+}
