@@ -51,6 +51,9 @@ pub struct RowAssessment {
     pub month: String,
     pub champion: String,
     pub record_id: String,
+    /// The worksheet's `role` cell (`sample`, `reserve`, `second`), empty
+    /// when the sheet has no such column.
+    pub role: String,
     pub assessment: Assessment,
 }
 
@@ -289,6 +292,7 @@ pub fn parse_worksheet(file: &str, bytes: &[u8], today: NaiveDate) -> Worksheet 
                 month,
                 champion,
                 record_id,
+                role: clean(cell("role")).to_string(),
                 assessment,
             });
         }
@@ -419,6 +423,25 @@ pub fn plan(
                 continue;
             }
         };
+        // The role cell must agree with the draw: a second review's row
+        // copied into the first reviewer's sheet (or the reverse) would
+        // otherwise be stored as the other review and counted, or not.
+        let says_second = row.role.eq_ignore_ascii_case("second");
+        if !row.role.is_empty() && says_second != (review == Review::Second) {
+            refuse(
+                "role",
+                format!(
+                    "{} is {}'s {} in this draw, but this row says role {:?}: was it copied from another \
+                     champion's worksheet? Enter it in the worksheet grounds wrote for {}",
+                    row.record_id,
+                    target.champion,
+                    if review == Review::Second { "blind second review" } else { "own search (first review)" },
+                    row.role,
+                    target.champion
+                ),
+            );
+            continue;
+        }
         if let Some(&first) = seen.get(&(row.month.as_str(), row.record_id.as_str(), review)) {
             let earlier = &rows[first];
             if earlier.assessment != row.assessment {

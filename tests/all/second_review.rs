@@ -545,6 +545,27 @@ fn a_second_review_in_the_wrong_worksheet_is_refused() {
             "{ada_first} was drawn for PS Ada Okafor, not PC Chloe Nwosu"
         )));
     assert_eq!(count(&ws, "SELECT count(*) FROM assessments"), 0);
+
+    // A second review's row copied out with its first reviewer's name would
+    // otherwise become the first review and count in every figure.
+    let ws = second_review_workspace();
+    let path = sheet_path(&ws, "2019-01", CHAMPIONS[2]);
+    let mut chloe = Sheet::load(&path);
+    let row = chloe.with_role("second")[0];
+    let second_id = chloe.get(row, "record_id").to_string();
+    chloe.set(row, "champion", CHAMPIONS[1]);
+    chloe.assess(row, "not_reasonable", "");
+    chloe.save(&path);
+    ws.grounds()
+        .arg("import")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("column role"))
+        .stderr(predicate::str::contains(format!(
+            "{second_id} is PC Ben Hartley's own search (first review) in this draw, but this row says role \"second\""
+        )));
+    assert_eq!(count(&ws, "SELECT count(*) FROM assessments"), 0);
 }
 
 const FLAGS: [&str; 16] = [
