@@ -110,7 +110,7 @@ pub struct Args {
     #[arg(long, conflicts_with_all = ["redraw", "abandon_assessments"])]
     pub extend: bool,
 
-    /// Deal each champion's first K searches again, blind, to the next champion in the
+    /// Deal K of each champion's searches (their best-ranked) again, blind, to the next champion in the
     /// champions file (of the same area where one can take it; never the first reviewer
     /// or the search's officer), to measure how alike champions judge. The first review
     /// is the one every figure estimates. Dealt with the draw: --extend keeps the draw's
@@ -332,7 +332,7 @@ fn print_second_reviews(
     second: &grounds::sample::SecondReviews,
 ) {
     println!(
-        "Second reviews: {} search(es), each champion's first {} dealt again, blind, to another champion \
+        "Second reviews: {} search(es), {} of each champion's (their best-ranked) dealt again, blind, to another champion \
          (listed after their own searches in their worksheet). Only the first review counts in the figures.",
         second.reviews.len(),
         second.per_champion

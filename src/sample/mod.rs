@@ -20,7 +20,10 @@ pub use extend::{
     Extension, Original, Rule, Step,
 };
 pub use manifest::{Manifest, Parameters, SeedSource, Shortfall, Superseded};
-pub use second::{areas_with_one_champion, deal_second_reviews, SecondReview, SecondReviews};
+pub use second::{
+    areas_with_one_champion, deal_second_reviews, deal_second_reviews_ranked, SecondReview,
+    SecondReviews,
+};
 pub use strata::{design_differences, strata, DrawDesign, SamplingGroup, Stratum};
 pub use stratified::{
     draw_stratified, draw_with_design, minority_reserves, Dealt, Design, DesignError,

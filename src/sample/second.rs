@@ -1,5 +1,6 @@
-//! Blind second reviews (`grounds sample --second-review K`): the first K
-//! searches dealt to each champion are dealt again to another champion,
+//! Blind second reviews (`grounds sample --second-review K`): K searches
+//! of each champion's sample (the best-ranked, which under `hash-rank-v1`
+//! are the first K dealt) are dealt again to another champion,
 //! whose worksheet does not show the first assessment. Pure and without
 //! randomness beyond the draw itself, so `verify` recomputes it.
 //!
@@ -121,6 +122,36 @@ pub fn deal_second_reviews(
     candidates: &[Candidate<'_>],
     k: usize,
 ) -> SecondReviews {
+    deal(draws, candidates, k, |draw| {
+        draw.sample.iter().take(k).cloned().collect()
+    })
+}
+
+/// [`deal_second_reviews`] with each champion's K best-ranked sample
+/// searches (by `key`, the draw's rank key) instead of the first K dealt.
+/// Under `hash-rank-v1` they are the same searches; under `hash-rank-v2`,
+/// which deals a champion's minority-ethnic searches first, the first K
+/// would all be minority-ethnic and the agreement measured on them alone.
+pub fn deal_second_reviews_ranked(
+    draws: &[ChampionDraw],
+    candidates: &[Candidate<'_>],
+    k: usize,
+    key: impl Fn(&str) -> [u8; 32],
+) -> SecondReviews {
+    deal(draws, candidates, k, |draw| {
+        let mut best = draw.sample.clone();
+        best.sort_by_cached_key(|id| key(id));
+        best.truncate(k);
+        best
+    })
+}
+
+fn deal(
+    draws: &[ChampionDraw],
+    candidates: &[Candidate<'_>],
+    k: usize,
+    chosen_of: impl Fn(&ChampionDraw) -> Vec<String>,
+) -> SecondReviews {
     let by_id: HashMap<&str, &Candidate<'_>> =
         candidates.iter().map(|c| (c.record_id, c)).collect();
     let count = draws.len();
@@ -128,7 +159,7 @@ pub fn deal_second_reviews(
     let mut unplaced = Vec::new();
     let mut positions = vec![0usize; count];
     for (first, draw) in draws.iter().enumerate() {
-        for record_id in draw.sample.iter().take(k) {
+        for record_id in &chosen_of(draw) {
             let Some(candidate) = by_id.get(record_id.as_str()) else {
                 unplaced.push(record_id.clone());
                 continue;

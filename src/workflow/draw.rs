@@ -122,6 +122,25 @@ pub fn draw_month(
         &mapping,
         &options.champions,
     )?);
+    if options.second_review > 0 {
+        if champions.len() < 2 {
+            bail!(
+                "--second-review {} needs at least two champions: a second review goes to another champion, \
+                 and {} has only one",
+                options.second_review,
+                options.champions.display()
+            );
+        }
+        if options.second_review > options.per_champion {
+            bail!(
+                "--second-review {} is more than --per-champion {}: only searches of a champion's sample can be \
+                 reviewed twice; give at most {}",
+                options.second_review,
+                options.per_champion,
+                options.per_champion
+            );
+        }
+    }
     let (seed, seed_source) = seed(options.seed.as_deref())?;
     let final_folder = options.out.join(&month);
     finish_an_interrupted_draw(workspace.db(), &options.out, &month, options.redraw)?;
@@ -164,8 +183,14 @@ pub fn draw_month(
     };
     let dealt = sample::draw_with_design(&candidates, &champions, &request, design);
     let draws = dealt.champions;
-    let second_reviews = (options.second_review > 0)
-        .then(|| sample::deal_second_reviews(&draws, &candidates, options.second_review as usize));
+    let second_reviews = (options.second_review > 0).then(|| {
+        sample::deal_second_reviews_ranked(
+            &draws,
+            &candidates,
+            options.second_review as usize,
+            |id| crate::hashing::rank_key_of(design.algorithm(), &seed, &month, id),
+        )
+    });
     let parameters = Parameters {
         per_champion: request.per_champion,
         reserves: request.reserves,

@@ -155,11 +155,19 @@ pub fn verify_draw(
             .original()
             .champions
             .min(recomputed.champions.len());
-        let fresh = sample::deal_second_reviews(
-            &recomputed.champions[..original],
-            &candidates,
-            stored.per_champion,
-        );
+        // Their sample as the draw dealt it, before any extension added to it.
+        let drawn: Vec<_> = recomputed.champions[..original]
+            .iter()
+            .map(|draw| {
+                let mut draw = draw.clone();
+                draw.sample.truncate(manifest.parameters.per_champion);
+                draw
+            })
+            .collect();
+        let fresh =
+            sample::deal_second_reviews_ranked(&drawn, &candidates, stored.per_champion, |id| {
+                crate::hashing::rank_key_of(&manifest.algorithm, &manifest.seed, &month, id)
+            });
         verification.problems.extend(stored.differences(&fresh));
     }
     verification.problems.extend(sample::design_differences(

@@ -713,3 +713,86 @@ fn a_workbook_lists_second_reviews_after_the_champions_own_and_blank() {
         "blank for a blind review"
     );
 }
+
+/// Under `hash-rank-v2` a champion's sample is dealt minority-ethnic first,
+/// so "the first K dealt" would all be minority-ethnic: the second reviews
+/// are each champion's K best-ranked sample searches instead (the same
+/// searches under `hash-rank-v1`), and verify recomputes them so.
+#[test]
+fn a_stratified_draws_second_reviews_are_its_best_ranked_not_its_minority_first() {
+    let ws = Workspace::new();
+    ws.champions(&CHAMPIONS);
+    ws.sample(
+        &[real(KENT_JAN)],
+        "2019-01",
+        "second-v2",
+        &["--minority-per-champion", "5", "--second-review", "3"],
+    );
+    let manifest = ws.manifest("2019-01");
+    let key = |id: &str| grounds::hashing::rank_key_of("hash-rank-v2", "second-v2", "2019-01", id);
+    let dealt: HashMap<String, String> = manifest["second_reviews"]["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["record_id"].as_str().unwrap().to_string(),
+                r["first_champion"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut minority_first = 0;
+    for champion in manifest["champions"].as_array().unwrap() {
+        let name = champion["name"].as_str().unwrap();
+        let sample: Vec<&str> = champion["sample"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let mut best = sample.clone();
+        best.sort_by_key(|id| key(id));
+        let expected: HashSet<&str> = best[..3].iter().copied().collect();
+        let got: HashSet<&str> = dealt
+            .iter()
+            .filter(|(_, first)| first.as_str() == name)
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(got, expected, "{name}");
+        minority_first += usize::from(got == sample[..3].iter().copied().collect());
+    }
+    assert!(
+        minority_first < CHAMPIONS.len(),
+        "not simply the first dealt"
+    );
+    ws.grounds()
+        .arg("verify")
+        .arg(ws.path("worksheets/2019-01/manifest.json"))
+        .arg("--export")
+        .arg(real(KENT_JAN))
+        .assert()
+        .success();
+}
+
+#[test]
+fn second_reviews_need_two_champions_and_at_most_the_sample() {
+    let ws = Workspace::new();
+    ws.champions(&CHAMPIONS[..1]);
+    let refused = |extra: &[&str]| {
+        ws.grounds()
+            .args(["sample", "--worksheet-format", "csv", "--export"])
+            .arg(real(KENT_JAN))
+            .args(["--month", "2019-01", "--champions"])
+            .arg(ws.path("champions.csv"))
+            .args(["--seed", "s"])
+            .args(extra)
+            .assert()
+            .code(2)
+    };
+    refused(&["--second-review", "2"])
+        .stderr(predicate::str::contains("needs at least two champions"));
+    ws.champions(&CHAMPIONS);
+    refused(&["--per-champion", "5", "--second-review", "6"])
+        .stderr(predicate::str::contains("is more than --per-champion 5"));
+    assert!(!ws.db().exists(), "nothing written");
+}
