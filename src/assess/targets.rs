@@ -112,6 +112,15 @@ pub enum NotAssessable {
         reason: String,
     },
     #[error(
+        "{record_id} was replaced by reserve {replacement_id} in its first reviewer's sample (reason: {reason}), \
+         so its second review is no longer due: leave the row blank (the reserve gets no second review)"
+    )]
+    SecondReviewNotDue {
+        record_id: String,
+        replacement_id: String,
+        reason: String,
+    },
+    #[error(
         "{record_id}: not_required is only for a search under a power that needs no suspicion (section 60, \
          section 47A); this one was made under \"{legislation}\", so its grounds must be judged: reasonable, \
          not_reasonable, none_recorded or insufficient_info"
@@ -167,7 +176,7 @@ impl DrawTargets {
                     TargetState::Substituted {
                         replacement_id,
                         reason,
-                    } => Err(NotAssessable::Substituted {
+                    } => Err(NotAssessable::SecondReviewNotDue {
                         record_id: record_id.to_string(),
                         replacement_id: replacement_id.clone(),
                         reason: reason.clone(),

@@ -49,15 +49,28 @@ pub struct DbArg {
 /// directory"): a cause whose text was said is not said again. Messages can
 /// hold text from files (names, values), shown with control characters
 /// escaped so they cannot forge lines or drive the terminal.
+/// An error message made visible (see [`visible`]), keeping the line breaks
+/// of a message that lists things: a newline followed by two spaces. Any
+/// other newline, such as one inside a file name, is shown escaped, and a
+/// kept line is indented, so text from data can never start a line of its
+/// own that looks like another message.
+fn visible_lines(message: &str) -> String {
+    message
+        .split("\n  ")
+        .map(|line| visible(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n  ")
+}
+
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
     let mut said = err.to_string();
-    eprintln!("error: {}", visible(&said));
+    eprintln!("error: {}", visible_lines(&said));
     for cause in err.chain().skip(1) {
         let text = cause.to_string();
         if said.contains(&text) {
             continue;
         }
-        eprintln!("  caused by: {}", visible(&text));
+        eprintln!("  caused by: {}", visible_lines(&text));
         said.push_str(&text);
     }
     ExitCode::from(EXIT_BAD_INPUT)

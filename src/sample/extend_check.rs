@@ -40,10 +40,13 @@ pub enum ExtendError {
     OtherSeed { was: String, given: String },
     #[error(
         "--minority-per-champion {} differs from the draw's {}: the dealing rules would change and \
-         assignments would move. Give the draw's value ({})",
+         assignments would move. {}",
         describe_k(*asked),
         describe_k(*was),
-        describe_k(*was)
+        match was {
+            Some(k) => format!("Give the draw's value, {k}, or leave the option out"),
+            None => "Leave the option out".to_string(),
+        }
     )]
     MinorityChanged {
         was: Option<usize>,
@@ -60,7 +63,10 @@ pub enum ExtendError {
 }
 
 fn describe_k(k: Option<usize>) -> String {
-    k.map_or_else(|| "(none: hash-rank-v1)".to_string(), |k| k.to_string())
+    k.map_or_else(
+        || "(none: the draw is hash-rank-v1)".to_string(),
+        |k| k.to_string(),
+    )
 }
 
 /// What an extension asks for, against the draw as it stands.

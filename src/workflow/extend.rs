@@ -141,6 +141,9 @@ pub fn extend_month(
         .iter()
         .map(|c| c.champion.clone())
         .collect();
+    // The exports first: a wrong file is the problem to name, even when the
+    // counts asked for would add nothing.
+    let exports = in_manifest_order(&previous, &options.exports)?;
     let per_champion = options.per_champion.map_or(per_now, |n| n as usize);
     let reserves = options.reserves.map_or(reserves_now, |n| n as usize);
     check_extension(
@@ -166,7 +169,6 @@ pub fn extend_month(
     let design = previous
         .draw_design()
         .map_err(|problem| anyhow::anyhow!("the {month} draw's manifest: {problem}"))?;
-    let exports = in_manifest_order(&previous, &options.exports)?;
 
     let window = MonthWindow::new(options.month, zone, mapping.naive_dates);
     let scan = scan_month(&exports, &mapping, window, zone, on_bytes)?;

@@ -343,7 +343,10 @@ impl ReviewSession {
             .with_context(|| format!("no draw for {}", self.month))?;
         if let Some(target) = targets.targets.get(record_id) {
             if let Err(why) = target.accepts(record_id, assessment.grounds) {
-                bail!("{why} (nothing recorded; the other answers are saved)");
+                if asking {
+                    bail!("{why} (nothing recorded; the other answers are saved)");
+                }
+                bail!("{why} (nothing recorded)");
             }
         }
         if !self.options.allow_date {
@@ -351,10 +354,13 @@ impl ReviewSession {
             if let Some(why) =
                 implausible_review_date(assessment.reviewed_on, self.options.month, today)
             {
-                bail!(
-                    "{record_id}: reviewed_on: {why} (nothing recorded; the other answers are saved: run \
-                     again with --reviewed-on DATE)"
-                );
+                if asking {
+                    bail!(
+                        "{record_id}: reviewed_on: {why} (nothing recorded; the other answers are saved: \
+                         run again with --reviewed-on DATE)"
+                    );
+                }
+                bail!("{record_id}: reviewed_on: {why} (nothing recorded: give another --reviewed-on DATE)");
             }
         }
         for field in [Field::Reviewer, Field::ReviewedOn] {

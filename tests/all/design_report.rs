@@ -315,7 +315,10 @@ fn not_required_is_accepted_for_section_60_and_refused_elsewhere() {
     };
     let refused = record(&other_id);
     assert_eq!(refused.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("not_required is only for"));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("not_required is only for"), "{stderr}");
+    // Answers given as flags are not saved: the message must not say so.
+    assert!(!stderr.contains("answers are saved"), "{stderr}");
     let saved = record(&s60_id);
     assert!(
         saved.status.success(),

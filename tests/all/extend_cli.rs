@@ -510,7 +510,7 @@ fn refusals_write_nothing() {
         (
             "champions.csv",
             vec!["--per-champion", "6", "--minority-per-champion", "2"],
-            "--minority-per-champion 2 differs from the draw's (none: hash-rank-v1)",
+            "--minority-per-champion 2 differs from the draw's (none: the draw is hash-rank-v1)",
         ),
         (
             "champions.csv",
@@ -545,7 +545,9 @@ fn refusals_write_nothing() {
         .args(["--per-champion", "6"]);
     cmd.assert()
         .code(2)
-        .stderr(predicate::str::contains("is not among the exports given"));
+        .stderr(predicate::str::contains("is not among the exports given"))
+        // Each problem on a line of its own, not an escaped \x0A.
+        .stderr(predicate::str::contains("nothing was written:\n  - "));
     // A month not yet drawn.
     let mut cmd = ws.grounds();
     cmd.args(["sample", "--extend", "--export", &kent_feb])

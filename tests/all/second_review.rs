@@ -796,3 +796,39 @@ fn second_reviews_need_two_champions_and_at_most_the_sample() {
         .stderr(predicate::str::contains("is more than --per-champion 5"));
     assert!(!ws.db().exists(), "nothing written");
 }
+
+/// A search replaced by a reserve takes its second review with it: the
+/// second reviewer's row is refused with that reason, not with "assess the
+/// reserve instead" (a reserve in someone else's sample).
+#[test]
+fn a_second_review_of_a_replaced_search_is_no_longer_due() {
+    let ws = second_review_workspace();
+    let path = sheet_path(&ws, "2019-01", CHAMPIONS[1]);
+    let mut ben = Sheet::load(&path);
+    let row = ben.with_role("second")[0];
+    let record_id = ben.get(row, "record_id").to_string();
+    ws.grounds()
+        .args([
+            "substitute",
+            "--month",
+            "2019-01",
+            "--record-id",
+            &record_id,
+        ])
+        .args(["--reason", "the search was not recorded on video"])
+        .assert()
+        .success();
+    ben.assess(row, "reasonable", "");
+    ben.save(&path);
+    ws.grounds()
+        .arg("import")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{record_id} was replaced by reserve"
+        )))
+        .stderr(predicate::str::contains(
+            "so its second review is no longer due: leave the row blank",
+        ));
+}
