@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use crate::powers::NoSuspicionPowers;
 use crate::stats::{
-    agreement, agreement_reading as reading, Agreement, AgreementError, KappaUndefined, PairTable,
+    agreement, agreement_no_width as no_width, agreement_reading as reading, Agreement,
+    AgreementError, KappaUndefined, PairTable,
 };
 use crate::store::{DrawStrata, ReviewPair};
 
@@ -62,6 +63,9 @@ pub struct ReviewQuality {
     pub awaiting: u64,
     /// Fewer than [`FEW_PAIRS`] compared pairs: the figures are imprecise.
     pub few_pairs: bool,
+    /// Every compared pair agreed: the coefficient intervals have no width,
+    /// which is not certainty (the reading says to read the Wilson interval).
+    pub all_agree: bool,
     /// What the figures say, in plain English.
     pub reading: String,
     /// Withheld from a public report: the figures rest on too few searches.
@@ -156,6 +160,10 @@ pub fn review_quality(
     let no_suspicion = NoSuspicion::new(strata);
     let mut table = PairTable::default();
     let (mut insufficient_info, mut left_out, mut awaiting) = (0, 0, 0);
+    let reviewed_twice = pairs
+        .iter()
+        .filter(|p| p.first_grounds.is_some() && p.second_grounds.is_some())
+        .count() as u64;
     for pair in &pairs {
         match classify(pair, &no_suspicion) {
             PairVerdict::Compared(true, true) => table.both_reasonable += 1,
@@ -194,13 +202,14 @@ pub fn review_quality(
         no_suspicion: left_out,
         awaiting,
         few_pairs: table.pairs() < FEW_PAIRS,
+        all_agree: false,
         reading: String::new(),
         suppressed: false,
     };
     if let Some(a) = &figures {
         section.set_figures(a);
     }
-    section.reading = section_reading(&section, figures.as_ref());
+    section.reading = section_reading(&section, reviewed_twice, figures.as_ref());
     Ok(Some(section))
 }
 
@@ -219,6 +228,7 @@ impl ReviewQuality {
         self.kappa_chance = Some(a.kappa_chance);
         self.ac1_chance = Some(a.ac1_chance);
         self.reasonable_share = Some(a.reasonable_share);
+        self.all_agree = a.all_agree;
     }
 
     /// Withholds every figure and the table (a public report whose pairs
@@ -250,6 +260,7 @@ impl ReviewQuality {
             no_suspicion: 0,
             awaiting,
             few_pairs: false,
+            all_agree: false,
             reading: "The agreement figures are suppressed in this public report: they rest on \
                       too few searches reviewed twice."
                 .into(),
@@ -262,14 +273,31 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The statistics' own reading, then what was left out and why.
-fn section_reading(section: &ReviewQuality, figures: Option<&Agreement>) -> String {
+/// How many searches were dealt and reviewed twice, the statistics' own
+/// reading, then what was left out and why.
+fn section_reading(
+    section: &ReviewQuality,
+    reviewed_twice: u64,
+    figures: Option<&Agreement>,
+) -> String {
+    let dealt = format!(
+        "{} dealt for a second review, and {reviewed_twice} {} reviewed twice",
+        plural(section.second_reviews, "search was", "searches were"),
+        if reviewed_twice == 1 { "was" } else { "were" }
+    );
     let mut text = match figures {
-        Some(a) => reading(a),
+        Some(a) => format!(
+            "{dealt}; {} compared. {}",
+            plural(
+                section.pairs,
+                "pair of verdicts is",
+                "pairs of verdicts are"
+            ),
+            reading(a)
+        ),
         None => format!(
-            "{} dealt for a second review, but no pair can be compared yet: \
-             agreement needs both reviews, each with a verdict on the grounds.",
-            plural(section.second_reviews, "search was", "searches were")
+            "{dealt}, but no pair can be compared yet: \
+             agreement needs both reviews, each with a verdict on the grounds."
         ),
     };
     let mut apart = Vec::new();
@@ -339,6 +367,19 @@ pub fn coefficient_interval(lower: Option<f64>, upper: Option<f64>) -> String {
     }
 }
 
+/// A coefficient's interval cell: "0.61 to 0.86", or, when the variance
+/// formula gives it no width, words that do not pass it off as certain.
+fn coefficient_interval_cell(q: &ReviewQuality, lower: Option<f64>, upper: Option<f64>) -> String {
+    match (lower, upper) {
+        (Some(l), Some(u)) if no_width(l, u) && q.all_agree => format!(
+            "no width: all {} pairs agreed (see observed agreement)",
+            q.pairs
+        ),
+        (Some(l), Some(u)) if no_width(l, u) => "no width: variance 0 on this table".into(),
+        _ => coefficient_interval(lower, upper),
+    }
+}
+
 /// The three measures as (name, estimate, interval) cells for a table.
 pub fn figure_rows(q: &ReviewQuality) -> Vec<[String; 3]> {
     let percent = |v: Option<f64>| v.map_or_else(|| "–".into(), crate::wording::percent);
@@ -363,7 +404,7 @@ pub fn figure_rows(q: &ReviewQuality) -> Vec<[String; 3]> {
             } else {
                 "–".into()
             },
-            coefficient_interval(q.ac1_lower, q.ac1_upper),
+            coefficient_interval_cell(q, q.ac1_lower, q.ac1_upper),
         ],
         [
             "Cohen's kappa".into(),
@@ -372,7 +413,7 @@ pub fn figure_rows(q: &ReviewQuality) -> Vec<[String; 3]> {
                 (None, None) => "–".into(),
                 (k, _) => coefficient(k),
             },
-            coefficient_interval(q.kappa_lower, q.kappa_upper),
+            coefficient_interval_cell(q, q.kappa_lower, q.kappa_upper),
         ],
     ]
 }

@@ -80,7 +80,8 @@ fn matches_a_direct_computation() {
         assert!(lower.unwrap() < estimate.unwrap() && estimate.unwrap() < upper.unwrap());
     }
     assert!(
-        q.reading.contains("60 searches were reviewed twice"),
+        q.reading
+            .contains("60 were reviewed twice; 60 pairs of verdicts are compared"),
         "{}",
         q.reading
     );
@@ -96,6 +97,49 @@ fn all_agree_with_both_verdicts_is_perfect_agreement() {
     assert_eq!(q.kappa, Some(1.0));
     assert_eq!(q.ac1, Some(1.0));
     assert_eq!(q.kappa_undefined, None);
+    // No zero-width interval passed off as certain, in words or in the table.
+    assert!(q.all_agree);
+    assert!(
+        q.reading.contains("All 36 pairs compared agreed"),
+        "{}",
+        q.reading
+    );
+    assert!(q.reading.contains("Wilson interval"), "{}", q.reading);
+    assert!(!q.reading.contains("1.00 to 1.00"), "{}", q.reading);
+    assert!(!q.reading.contains("paradox"), "{}", q.reading);
+    let rows = figure_rows(&q);
+    for row in &rows[1..] {
+        assert_eq!(
+            row[2], "no width: all 36 pairs agreed (see observed agreement)",
+            "{row:?}"
+        );
+    }
+    assert!(
+        rows[0][2].ends_with("to 100.0%"),
+        "Wilson keeps its width: {rows:?}"
+    );
+    let json = serde_json::to_value(&q).unwrap();
+    assert_eq!(json["all_agree"], true);
+    assert_eq!(json["kappa_lower"], 1.0, "the numbers stay");
+}
+
+#[test]
+fn the_reading_says_both_how_many_were_reviewed_twice_and_compared() {
+    let mut all = pairs(13, "reasonable", "reasonable");
+    all.extend(pairs(1, "reasonable", "not_reasonable"));
+    all.extend(pairs(1, "reasonable", "insufficient_info"));
+    let q = section(&all);
+    assert!(
+        q.reading.starts_with(
+            "15 searches were dealt for a second review, and 15 were reviewed twice; \
+             14 pairs of verdicts are compared. The two reviewers gave the same verdict on \
+             13 of the 14 pairs compared"
+        ),
+        "{}",
+        q.reading
+    );
+    assert!(!q.all_agree);
+    assert_eq!(serde_json::to_value(&q).unwrap()["all_agree"], false);
 }
 
 #[test]
