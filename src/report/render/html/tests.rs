@@ -153,6 +153,15 @@ fn an_undefined_kappa_is_said_in_words_on_the_page() {
     let chart = figure(&html, "agreement");
     assert_eq!(count(chart, "class=\"point\""), 1, "AC1 only");
     assert!(chart.contains("kappa: undefined"), "{chart}");
+    // Said once: the label names kappa, the reason does not again.
+    assert!(!chart.contains("undefined: Cohen"), "{chart}");
+    assert!(
+        chart.contains("kappa: undefined: both reviews gave every search"),
+        "{chart}"
+    );
+    // All pairs agreed: AC1's collapsed interval is not drawn as certain.
+    assert!(!chart.contains("1.00 to 1.00"), "{chart}");
+    assert!(chart.contains("no width"), "{chart}");
     assert!(html.contains("undefined (one verdict only)"));
     assert!(html.contains("Cohen&#39;s kappa is undefined"));
     assert!(!html.contains("NaN"));
