@@ -11,8 +11,6 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
 use crate::powers::NoSuspicionPowers;
 use crate::stats::{
     agreement, agreement_no_width as no_width, agreement_reading as reading, Agreement,
@@ -26,8 +24,9 @@ pub const FEW_PAIRS: u64 = 30;
 /// How each interval is made, for every format's method note.
 pub const INTERVAL_METHODS: &str = "Observed agreement: Wilson score interval. Cohen's kappa: kappa ± z·SE with the large-sample variance of Fleiss, Cohen & Everitt (1969), Psychological Bulletin 72:323–327. Gwet's AC1: AC1 ± z·SE with the two-rater variance of Gwet (2008), British Journal of Mathematical and Statistical Psychology 61:29–48. Both coefficient intervals are clipped to −1 to 1.";
 
-/// What the report says about second reviews in its period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What the report says about second reviews in its period. Serialised by
+/// hand (see `withheld.rs`): a withheld figure is `null`, never a false zero.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReviewQuality {
     /// Searches dealt for a second review (for one champion's report: those
     /// the champion is one of the two reviewers of).
@@ -68,8 +67,7 @@ pub struct ReviewQuality {
     pub all_agree: bool,
     /// What the figures say, in plain English.
     pub reading: String,
-    /// Withheld from a public report: the figures rest on too few searches.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    /// Withheld from a public report (the reading says by which rule).
     pub suppressed: bool,
 }
 
@@ -231,11 +229,11 @@ impl ReviewQuality {
         self.all_agree = a.all_agree;
     }
 
-    /// Withholds every figure and the table (a public report whose pairs
-    /// rest on too few searches): zeroed, not only flagged, so that no
-    /// format prints them by mistake. The number of second reviews dealt and
+    /// Withholds every figure and the table, for the reason `why`: zeroed,
+    /// not only flagged, so that no format prints them by mistake (and JSON
+    /// writes them as `null`). The number of second reviews dealt and
     /// awaited stay: they are process counts, like searches due.
-    pub fn suppress(&mut self) {
+    pub fn suppress(&mut self, why: Withheld) {
         let (second_reviews, awaiting, confidence) =
             (self.second_reviews, self.awaiting, self.confidence);
         *self = ReviewQuality {
@@ -261,9 +259,7 @@ impl ReviewQuality {
             awaiting,
             few_pairs: false,
             all_agree: false,
-            reading: "The agreement figures are suppressed in this public report: they rest on \
-                      too few searches reviewed twice."
-                .into(),
+            reading: why.reading(),
             suppressed: true,
         };
     }
@@ -457,6 +453,10 @@ pub const TABLE_HEAD: [&str; 4] = [
     "Second: not reasonable or none recorded",
     "Total",
 ];
+
+mod withheld;
+
+pub use withheld::Withheld;
 
 #[cfg(test)]
 mod tests;

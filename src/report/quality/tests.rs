@@ -290,8 +290,32 @@ fn a_champion_report_keeps_the_pairs_the_champion_reviewed() {
 #[test]
 fn suppression_withholds_every_figure_and_cell() {
     let mut q = section(&pairs(8, "reasonable", "not_reasonable"));
-    q.suppress();
+    q.suppress(Withheld::FewPairs { below: 10 });
     assert!(q.suppressed);
+    assert!(
+        q.reading
+            .contains("number 1 to 9, and figures resting on fewer than 10"),
+        "{}",
+        q.reading
+    );
+    // JSON says null, never a false zero, for every withheld figure.
+    let json = serde_json::to_value(&q).unwrap();
+    for key in [
+        "pairs",
+        "table",
+        "insufficient_info",
+        "no_suspicion",
+        "few_pairs",
+        "all_agree",
+        "observed",
+        "kappa",
+        "ac1",
+    ] {
+        assert!(json[key].is_null(), "{key}: {json}");
+    }
+    assert_eq!(json["suppressed"], true);
+    assert_eq!(json["second_reviews"], 8);
+
     assert_eq!(
         (q.pairs, q.table, q.observed, q.ac1),
         (0, PairTable::default(), None, None)
@@ -302,6 +326,13 @@ fn suppression_withholds_every_figure_and_cell() {
         .flatten()
         .skip(1)
         .all(|c| c == "suppressed" || c.starts_with("First") || c == "Total"));
+    let mut q = section(&pairs(12, "reasonable", "reasonable"));
+    q.suppress(Withheld::OverallSuppressed);
+    assert!(
+        q.reading.contains("overall figure is suppressed"),
+        "{}",
+        q.reading
+    );
 }
 
 #[test]
