@@ -35,8 +35,9 @@
 //!   to k−1, and whenever the overall figure is suppressed (the pairs are
 //!   some of its searches) — however many pairs there are. The section's
 //!   reading names the rule that withheld it. Published, the table keeps its
-//!   cells however small: observed agreement, kappa and AC1 with the number
-//!   of pairs give the four cells back anyway, and a cell counts searches two reviewers
+//!   cells however small, and its reading says so beside the banner:
+//!   observed agreement, kappa and AC1 with the number of pairs give the
+//!   four cells back anyway, and a cell counts searches two reviewers
 //!   disagreed on, naming no one. The section never holds a name or a
 //!   record id.
 //! - **Free text never leaves.** Champion names and notes are dropped, and so
@@ -100,6 +101,8 @@ pub fn make_public(report: &mut Report, suppress_below: u64) {
                 quality.suppress(Withheld::OverallSuppressed);
             } else if rests_on.into_iter().any(small) {
                 quality.suppress(Withheld::FewPairs { below: k });
+            } else {
+                quality.note_small_cells_published(k);
             }
         }
     }
@@ -496,10 +499,32 @@ mod tests {
         let before = with_second_reviews();
         let mut r = before.clone();
         make_public(&mut r, 10);
-        assert_eq!(
-            r.agreement, before.agreement,
-            "89 pairs: nothing to withhold"
+        // 89 pairs: nothing withheld; cells of 4 and 6 are published, and
+        // the reading says why under a banner that suppresses 1 to 9.
+        let (mut published, mut private) = (
+            r.agreement.clone().unwrap(),
+            before.agreement.clone().unwrap(),
         );
+        assert!(
+            published
+                .reading
+                .contains("published even when they are 1 to 9"),
+            "{}",
+            published.reading
+        );
+        assert!(published.reading.starts_with(&private.reading));
+        (published.reading, private.reading) = (String::new(), String::new());
+        assert_eq!(published, private, "89 pairs: nothing to withhold");
+        // And the banner makes the exception it describes.
+        let banner = crate::report::render::public_note(&r).unwrap();
+        assert!(
+            banner.contains("suppressed (except the review quality table's cells"),
+            "{banner}"
+        );
+        let mut large = with_second_reviews();
+        make_public(&mut large, 4);
+        let banner = crate::report::render::public_note(&large).unwrap();
+        assert!(!banner.contains("except"), "no cell of 1 to 3: {banner}");
         let json = serde_json::to_string(&r).unwrap();
         assert!(json.contains("\"agreement\""));
         for name in ["Hartley", "Okafor", "Patel", "h0000"] {

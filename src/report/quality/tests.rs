@@ -345,3 +345,24 @@ fn the_table_rows_add_up() {
     assert_eq!(rows[1][1..], ["1", "0", "1"]);
     assert_eq!(rows[2][1..], ["8", "2", "10"]);
 }
+
+#[test]
+fn small_published_cells_say_why_they_are_published() {
+    let mut all = pairs(20, "reasonable", "reasonable");
+    all.extend(pairs(2, "reasonable", "not_reasonable"));
+    all.extend(pairs(8, "not_reasonable", "not_reasonable"));
+    let mut q = section(&all);
+    q.note_small_cells_published(5);
+    assert!(
+        q.reading.contains("even when they are 1 to 4"),
+        "{}",
+        q.reading
+    );
+    let once = q.clone();
+    q.note_small_cells_published(5);
+    assert_eq!(q, once, "idempotent");
+    // No cell of 1 to 4 with k = 2: nothing to explain.
+    let mut big = section(&all);
+    big.note_small_cells_published(2);
+    assert!(!big.reading.contains("even when"), "{}", big.reading);
+}

@@ -1,5 +1,6 @@
 //! What a public report withholds of the review quality section, and how
-//! it says so: the rule in words, `null` (never a false 0) in JSON.
+//! it says so: the rule in words, `null` (never a false 0) in JSON, and why
+//! small cells of a published table stay.
 
 use serde::{Serialize, Serializer};
 
@@ -97,4 +98,47 @@ impl Serialize for ReviewQuality {
         }
         .serialize(serializer)
     }
+}
+
+impl ReviewQuality {
+    /// In a public report, says why the 2x2 table shows cells of 1 to
+    /// `below − 1` under a banner that suppresses such figures elsewhere:
+    /// the published agreement figures and the number of pairs give every
+    /// cell back, so withholding them would hide nothing (see
+    /// [`crate::report::public`]). Idempotent.
+    pub fn note_small_cells_published(&mut self, below: u64) {
+        if !self.publishes_small_cells(below) {
+            return;
+        }
+        let note = small_cells_note(below);
+        if !self.reading.contains(&note) {
+            self.reading.push(' ');
+            self.reading.push_str(&note);
+        }
+    }
+}
+
+impl ReviewQuality {
+    /// The section is published with a 2x2 cell of 1 to `below − 1`: the
+    /// banner that suppresses such figures must make an exception for it.
+    pub fn publishes_small_cells(&self, below: u64) -> bool {
+        let t = &self.table;
+        let cells = [
+            t.both_reasonable,
+            t.only_first_reasonable,
+            t.only_second_reasonable,
+            t.neither_reasonable,
+        ];
+        !self.suppressed && cells.iter().any(|&c| c >= 1 && c < below)
+    }
+}
+
+fn small_cells_note(below: u64) -> String {
+    format!(
+        "Unlike other figures in this public report, the table's cells are published even \
+         when they are 1 to {}: the number of pairs with observed agreement, kappa and AC1 \
+         determine every cell, so suppressing them would hide nothing. A cell counts searches \
+         two reviewers disagreed on, naming no one.",
+        below.saturating_sub(1)
+    )
 }

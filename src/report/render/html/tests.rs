@@ -174,6 +174,13 @@ fn a_public_page_keeps_the_agreement_figures_without_names() {
     let html = render(&report);
     assert!(html.contains("<section id=\"quality\">"));
     assert_eq!(count(figure(&html, "agreement"), "class=\"point\""), 2);
+    // Its cells of 4 and 6 are shown under a banner suppressing 1 to 9:
+    // the banner and the caveat say why.
+    assert_eq!(
+        count(&html, "except the review quality table&#39;s cells"),
+        2,
+        "banner and caveat"
+    );
     for name in ["Hartley", "Okafor", "Patel"] {
         assert!(!html.contains(name), "{name}");
     }
