@@ -306,11 +306,15 @@ pub fn reading(a: &Agreement) -> String {
     let zero_width = no_width(a.ac1_lower, a.ac1_upper)
         || matches!((a.kappa_lower, a.kappa_upper), (Some(l), Some(u)) if no_width(l, u));
     if a.all_agree {
+        let behind = if a.kappa.is_some() {
+            "the kappa and AC1 intervals give them"
+        } else {
+            "the AC1 interval give it"
+        };
         text.push_str(&format!(
-            " The large-sample variance formulas behind the kappa and AC1 intervals give them \
-             no width when every pair agrees; that is not certainty. The honest measure of \
-             uncertainty here is the observed agreement's Wilson interval: agreement could \
-             plausibly be as low as {}.",
+            " The large-sample variance formulas behind {behind} no width when every pair \
+             agrees; that is not certainty. The honest measure of uncertainty here is the \
+             observed agreement's Wilson interval: agreement could plausibly be as low as {}.",
             pct(a.observed_lower),
         ));
     } else if zero_width {
@@ -616,6 +620,10 @@ mod tests {
             "no disagreement to pull it down: {text}"
         );
         assert!(text.contains("All 25 pairs compared agreed"), "{text}");
+        assert!(
+            text.contains("behind the AC1 interval give it no width"),
+            "{text}"
+        );
         let json = serde_json::to_value(&a).unwrap();
         assert_eq!(json["kappa"], serde_json::Value::Null);
         assert_eq!(json["kappa_undefined"], "one_category_only");
