@@ -30,13 +30,16 @@
 //!   group's searches that were reviewed is dropped with it.
 //! - **Review quality.** The agreement between first and second reviews
 //!   is a rate like any other: its figures and its 2x2 table are withheld
-//!   (zeroed) when the pairs compared, or those plus the pairs with
-//!   insufficient information, are 1 to k−1, and whenever the overall
-//!   figure is suppressed (the pairs are some of its searches). Published,
-//!   the table keeps its cells however small: observed agreement, kappa and
-//!   AC1 with the number of pairs give the four cells back anyway, and a
-//!   cell counts searches two reviewers disagreed on, naming no one. The
-//!   section never holds a name or a record id.
+//!   (zeroed in memory, `null` in JSON, empty in CSV) when the pairs
+//!   compared, or those plus the pairs with insufficient information, are 1
+//!   to k−1, and whenever the overall figure is suppressed (the pairs are
+//!   some of its searches) — however many pairs there are. The section's
+//!   reading names the rule that withheld it. Published, the table keeps its
+//!   cells however small, and its reading says so beside the banner:
+//!   observed agreement, kappa and AC1 with the number of pairs give the
+//!   four cells back anyway, and a cell counts searches two reviewers
+//!   disagreed on, naming no one. The section never holds a name or a
+//!   record id.
 //! - **Free text never leaves.** Champion names and notes are dropped, and so
 //!   are learning themes, see [`make_public`]. Ethnicity values grounds does
 //!   not recognise are reported only as how many searches had one.
@@ -54,6 +57,7 @@ mod deduce;
 use crate::ethnicity::Group;
 
 use super::model::{Count, Report};
+use super::quality::Withheld;
 
 /// What replaces the champion's name in a report filtered to one champion.
 pub const WITHHELD_NAME: &str = "(name withheld)";
@@ -92,8 +96,14 @@ pub fn make_public(report: &mut Report, suppress_below: u64) {
     let overall_suppressed = report.overall.suppressed;
     if let Some(quality) = &mut report.agreement {
         let rests_on = [quality.pairs, quality.pairs + quality.insufficient_info];
-        if !quality.suppressed && (overall_suppressed || rests_on.into_iter().any(small)) {
-            quality.suppress();
+        if !quality.suppressed {
+            if overall_suppressed {
+                quality.suppress(Withheld::OverallSuppressed);
+            } else if rests_on.into_iter().any(small) {
+                quality.suppress(Withheld::FewPairs { below: k });
+            } else {
+                quality.note_small_cells_published(k);
+            }
         }
     }
     // How many reviewed searches of each ethnic group were under a
@@ -489,10 +499,32 @@ mod tests {
         let before = with_second_reviews();
         let mut r = before.clone();
         make_public(&mut r, 10);
-        assert_eq!(
-            r.agreement, before.agreement,
-            "89 pairs: nothing to withhold"
+        // 89 pairs: nothing withheld; cells of 4 and 6 are published, and
+        // the reading says why under a banner that suppresses 1 to 9.
+        let (mut published, mut private) = (
+            r.agreement.clone().unwrap(),
+            before.agreement.clone().unwrap(),
         );
+        assert!(
+            published
+                .reading
+                .contains("published even when they are 1 to 9"),
+            "{}",
+            published.reading
+        );
+        assert!(published.reading.starts_with(&private.reading));
+        (published.reading, private.reading) = (String::new(), String::new());
+        assert_eq!(published, private, "89 pairs: nothing to withhold");
+        // And the banner makes the exception it describes.
+        let banner = crate::report::render::public_note(&r).unwrap();
+        assert!(
+            banner.contains("suppressed (except the review quality table's cells"),
+            "{banner}"
+        );
+        let mut large = with_second_reviews();
+        make_public(&mut large, 4);
+        let banner = crate::report::render::public_note(&large).unwrap();
+        assert!(!banner.contains("except"), "no cell of 1 to 3: {banner}");
         let json = serde_json::to_string(&r).unwrap();
         assert!(json.contains("\"agreement\""));
         for name in ["Hartley", "Okafor", "Patel", "h0000"] {
@@ -510,6 +542,14 @@ mod tests {
             assert!(q.suppressed, "k = {k}");
             assert_eq!((q.pairs, q.observed, q.kappa, q.ac1), (0, None, None, None));
             assert_eq!(q.table, crate::stats::PairTable::default());
+            assert!(
+                q.reading.contains(&format!("number 1 to {}", k - 1)),
+                "the rule that withheld it: {}",
+                q.reading
+            );
+            let json = serde_json::to_value(q).unwrap();
+            assert!(json["pairs"].is_null() && json["table"].is_null(), "{json}");
+            assert!(json["no_suspicion"].is_null() && json["few_pairs"].is_null());
             assert_eq!(
                 (q.second_reviews, q.awaiting),
                 (95, 3),
@@ -519,9 +559,12 @@ mod tests {
         let mut r = with_second_reviews();
         make_public(&mut r, 1000);
         assert!(r.overall.suppressed);
+        let q = r.agreement.as_ref().unwrap();
+        assert!(q.suppressed, "with the overall figure");
         assert!(
-            r.agreement.as_ref().unwrap().suppressed,
-            "with the overall figure"
+            q.reading.contains("overall figure is suppressed"),
+            "not \"too few pairs\": {}",
+            q.reading
         );
         let mut again = r.clone();
         make_public(&mut again, 1000);

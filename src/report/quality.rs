@@ -11,11 +11,10 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
 use crate::powers::NoSuspicionPowers;
 use crate::stats::{
-    agreement, agreement_reading as reading, Agreement, AgreementError, KappaUndefined, PairTable,
+    agreement, agreement_no_width as no_width, agreement_reading as reading, Agreement,
+    AgreementError, KappaUndefined, PairTable,
 };
 use crate::store::{DrawStrata, ReviewPair};
 
@@ -25,8 +24,9 @@ pub const FEW_PAIRS: u64 = 30;
 /// How each interval is made, for every format's method note.
 pub const INTERVAL_METHODS: &str = "Observed agreement: Wilson score interval. Cohen's kappa: kappa ± z·SE with the large-sample variance of Fleiss, Cohen & Everitt (1969), Psychological Bulletin 72:323–327. Gwet's AC1: AC1 ± z·SE with the two-rater variance of Gwet (2008), British Journal of Mathematical and Statistical Psychology 61:29–48. Both coefficient intervals are clipped to −1 to 1.";
 
-/// What the report says about second reviews in its period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What the report says about second reviews in its period. Serialised by
+/// hand (see `withheld.rs`): a withheld figure is `null`, never a false zero.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReviewQuality {
     /// Searches dealt for a second review (for one champion's report: those
     /// the champion is one of the two reviewers of).
@@ -62,10 +62,12 @@ pub struct ReviewQuality {
     pub awaiting: u64,
     /// Fewer than [`FEW_PAIRS`] compared pairs: the figures are imprecise.
     pub few_pairs: bool,
+    /// Every compared pair agreed: the coefficient intervals have no width,
+    /// which is not certainty (the reading says to read the Wilson interval).
+    pub all_agree: bool,
     /// What the figures say, in plain English.
     pub reading: String,
-    /// Withheld from a public report: the figures rest on too few searches.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    /// Withheld from a public report (the reading says by which rule).
     pub suppressed: bool,
 }
 
@@ -156,6 +158,10 @@ pub fn review_quality(
     let no_suspicion = NoSuspicion::new(strata);
     let mut table = PairTable::default();
     let (mut insufficient_info, mut left_out, mut awaiting) = (0, 0, 0);
+    let reviewed_twice = pairs
+        .iter()
+        .filter(|p| p.first_grounds.is_some() && p.second_grounds.is_some())
+        .count() as u64;
     for pair in &pairs {
         match classify(pair, &no_suspicion) {
             PairVerdict::Compared(true, true) => table.both_reasonable += 1,
@@ -194,13 +200,14 @@ pub fn review_quality(
         no_suspicion: left_out,
         awaiting,
         few_pairs: table.pairs() < FEW_PAIRS,
+        all_agree: false,
         reading: String::new(),
         suppressed: false,
     };
     if let Some(a) = &figures {
         section.set_figures(a);
     }
-    section.reading = section_reading(&section, figures.as_ref());
+    section.reading = section_reading(&section, reviewed_twice, figures.as_ref());
     Ok(Some(section))
 }
 
@@ -219,13 +226,14 @@ impl ReviewQuality {
         self.kappa_chance = Some(a.kappa_chance);
         self.ac1_chance = Some(a.ac1_chance);
         self.reasonable_share = Some(a.reasonable_share);
+        self.all_agree = a.all_agree;
     }
 
-    /// Withholds every figure and the table (a public report whose pairs
-    /// rest on too few searches): zeroed, not only flagged, so that no
-    /// format prints them by mistake. The number of second reviews dealt and
+    /// Withholds every figure and the table, for the reason `why`: zeroed,
+    /// not only flagged, so that no format prints them by mistake (and JSON
+    /// writes them as `null`). The number of second reviews dealt and
     /// awaited stay: they are process counts, like searches due.
-    pub fn suppress(&mut self) {
+    pub fn suppress(&mut self, why: Withheld) {
         let (second_reviews, awaiting, confidence) =
             (self.second_reviews, self.awaiting, self.confidence);
         *self = ReviewQuality {
@@ -250,9 +258,8 @@ impl ReviewQuality {
             no_suspicion: 0,
             awaiting,
             few_pairs: false,
-            reading: "The agreement figures are suppressed in this public report: they rest on \
-                      too few searches reviewed twice."
-                .into(),
+            all_agree: false,
+            reading: why.reading(),
             suppressed: true,
         };
     }
@@ -262,14 +269,31 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The statistics' own reading, then what was left out and why.
-fn section_reading(section: &ReviewQuality, figures: Option<&Agreement>) -> String {
+/// How many searches were dealt and reviewed twice, the statistics' own
+/// reading, then what was left out and why.
+fn section_reading(
+    section: &ReviewQuality,
+    reviewed_twice: u64,
+    figures: Option<&Agreement>,
+) -> String {
+    let dealt = format!(
+        "{} dealt for a second review, and {reviewed_twice} {} reviewed twice",
+        plural(section.second_reviews, "search was", "searches were"),
+        if reviewed_twice == 1 { "was" } else { "were" }
+    );
     let mut text = match figures {
-        Some(a) => reading(a),
+        Some(a) => format!(
+            "{dealt}; {} compared. {}",
+            plural(
+                section.pairs,
+                "pair of verdicts is",
+                "pairs of verdicts are"
+            ),
+            reading(a)
+        ),
         None => format!(
-            "{} dealt for a second review, but no pair can be compared yet: \
-             agreement needs both reviews, each with a verdict on the grounds.",
-            plural(section.second_reviews, "search was", "searches were")
+            "{dealt}, but no pair can be compared yet: \
+             agreement needs both reviews, each with a verdict on the grounds."
         ),
     };
     let mut apart = Vec::new();
@@ -339,6 +363,19 @@ pub fn coefficient_interval(lower: Option<f64>, upper: Option<f64>) -> String {
     }
 }
 
+/// A coefficient's interval cell: "0.61 to 0.86", or, when the variance
+/// formula gives it no width, words that do not pass it off as certain.
+fn coefficient_interval_cell(q: &ReviewQuality, lower: Option<f64>, upper: Option<f64>) -> String {
+    match (lower, upper) {
+        (Some(l), Some(u)) if no_width(l, u) && q.all_agree => format!(
+            "no width: all {} pairs agreed (see observed agreement)",
+            q.pairs
+        ),
+        (Some(l), Some(u)) if no_width(l, u) => "no width: variance 0 on this table".into(),
+        _ => coefficient_interval(lower, upper),
+    }
+}
+
 /// The three measures as (name, estimate, interval) cells for a table.
 pub fn figure_rows(q: &ReviewQuality) -> Vec<[String; 3]> {
     let percent = |v: Option<f64>| v.map_or_else(|| "–".into(), crate::wording::percent);
@@ -363,7 +400,7 @@ pub fn figure_rows(q: &ReviewQuality) -> Vec<[String; 3]> {
             } else {
                 "–".into()
             },
-            coefficient_interval(q.ac1_lower, q.ac1_upper),
+            coefficient_interval_cell(q, q.ac1_lower, q.ac1_upper),
         ],
         [
             "Cohen's kappa".into(),
@@ -372,7 +409,7 @@ pub fn figure_rows(q: &ReviewQuality) -> Vec<[String; 3]> {
                 (None, None) => "–".into(),
                 (k, _) => coefficient(k),
             },
-            coefficient_interval(q.kappa_lower, q.kappa_upper),
+            coefficient_interval_cell(q, q.kappa_lower, q.kappa_upper),
         ],
     ]
 }
@@ -416,6 +453,10 @@ pub const TABLE_HEAD: [&str; 4] = [
     "Second: not reasonable or none recorded",
     "Total",
 ];
+
+mod withheld;
+
+pub use withheld::Withheld;
 
 #[cfg(test)]
 mod tests;

@@ -72,15 +72,21 @@ pub enum KappaUndefined {
     OneCategoryOnly,
 }
 
+impl KappaUndefined {
+    /// Why, without naming kappa: for a place that already names it.
+    pub fn why(&self) -> &'static str {
+        match self {
+            KappaUndefined::OneCategoryOnly => {
+                "both reviews gave every search the same verdict, so the agreement kappa \
+                 expects by chance is already 100% and there is nothing left for it to measure"
+            }
+        }
+    }
+}
+
 impl fmt::Display for KappaUndefined {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KappaUndefined::OneCategoryOnly => f.write_str(
-                "Cohen's kappa is undefined: both reviews gave every search the same verdict, \
-                 so the agreement kappa expects by chance is already 100% and there is \
-                 nothing left for it to measure",
-            ),
-        }
+        write!(f, "Cohen's kappa is undefined: {}", self.why())
     }
 }
 
@@ -110,6 +116,9 @@ pub struct Agreement {
     pub ac1_chance: f64,
     /// π: the share of all verdicts (both reviews together) that were "reasonable".
     pub reasonable_share: f64,
+    /// Every pair agreed: the coefficient intervals have no width, which is
+    /// not certainty (read the Wilson interval of `observed`).
+    pub all_agree: bool,
 }
 
 /// Why agreement could not be computed.
@@ -167,6 +176,7 @@ pub fn agreement(table: PairTable, confidence: f64) -> Result<Agreement, Agreeme
             + table.only_first_reasonable
             + table.only_second_reasonable) as f64
             / (2.0 * n),
+        all_agree: table.agreeing() == pairs,
     })
 }
 
@@ -237,66 +247,146 @@ impl Coefficients {
     }
 }
 
+/// How far apart kappa and AC1 must be before the reading explains why
+/// they differ instead of saying they agree.
+pub const COEFFICIENTS_DIFFER: f64 = 0.10;
+
+/// An interval with no width: the large-sample variance is 0 (every pair
+/// agrees, or a table where the formula gives 0), which is not certainty.
+pub fn no_width(lower: f64, upper: f64) -> bool {
+    (upper - lower).abs() < 1e-9
+}
+
 /// What the figures say, in plain English, for the report.
 pub fn reading(a: &Agreement) -> String {
     let pct = |v: f64| format!("{:.0}%", v * 100.0);
     // Rounded first so that a tiny negative value does not print as "-0.00".
     let coef = |v: f64| format!("{:.2}", (v * 100.0).round() / 100.0 + 0.0);
     let level = pct(a.confidence);
-    let mut text = format!(
-        "{} searches were reviewed twice. The two reviewers gave the same verdict on {} of them \
-         ({}; {level} interval {} to {}).",
-        a.pairs,
-        a.table.agreeing(),
-        pct(a.observed),
-        pct(a.observed_lower),
-        pct(a.observed_upper),
-    );
+    let interval = |lower: f64, upper: f64| {
+        if no_width(lower, upper) {
+            "its interval has no width here".to_string()
+        } else {
+            format!("{level} interval {} to {}", coef(lower), coef(upper))
+        }
+    };
+    let mut text = if a.all_agree {
+        format!(
+            "All {} pairs compared agreed: the two reviewers gave the same verdict on every one \
+             (100%; {level} interval {} to {}).",
+            a.pairs,
+            pct(a.observed_lower),
+            pct(a.observed_upper),
+        )
+    } else {
+        format!(
+            "The two reviewers gave the same verdict on {} of the {} pairs compared \
+             ({}; {level} interval {} to {}).",
+            a.table.agreeing(),
+            a.pairs,
+            pct(a.observed),
+            pct(a.observed_lower),
+            pct(a.observed_upper),
+        )
+    };
     text.push_str(&format!(
-        " Gwet's AC1, the agreement beyond chance, is {} ({level} interval {} to {}).",
+        " Gwet's AC1, the agreement beyond chance, is {} ({}).",
         coef(a.ac1),
-        coef(a.ac1_lower),
-        coef(a.ac1_upper),
+        interval(a.ac1_lower, a.ac1_upper),
     ));
     match (a.kappa, a.kappa_lower, a.kappa_upper, a.kappa_undefined) {
         (Some(k), Some(lower), Some(upper), _) => text.push_str(&format!(
-            " Cohen's kappa is {} ({level} interval {} to {}).",
+            " Cohen's kappa is {} ({}).",
             coef(k),
-            coef(lower),
-            coef(upper),
+            interval(lower, upper),
         )),
         (_, _, _, Some(reason)) => text.push_str(&format!(" {reason}.")),
         _ => {}
+    }
+    let zero_width = no_width(a.ac1_lower, a.ac1_upper)
+        || matches!((a.kappa_lower, a.kappa_upper), (Some(l), Some(u)) if no_width(l, u));
+    if a.all_agree {
+        let behind = if a.kappa.is_some() {
+            "the kappa and AC1 intervals give them"
+        } else {
+            "the AC1 interval give it"
+        };
+        text.push_str(&format!(
+            " The large-sample variance formulas behind {behind} no width when every pair \
+             agrees; that is not certainty. The honest measure of uncertainty here is the \
+             observed agreement's Wilson interval: agreement could plausibly be as low as {}.",
+            pct(a.observed_lower),
+        ));
+    } else if zero_width {
+        text.push_str(
+            " The large-sample variance formula gives a coefficient without an interval's \
+             width on this table; that is not certainty: read the observed agreement's \
+             Wilson interval for the uncertainty.",
+        );
+    }
+    if let Some(k) = a.kappa.filter(|_| !a.all_agree) {
+        text.push_str(&compare_coefficients(a, k, &pct, &coef));
+    }
+    if a.pairs < 30 {
+        text.push_str(if a.all_agree {
+            " With fewer than 30 pairs, treat the figures as a first look."
+        } else {
+            " With fewer than 30 pairs these intervals are wide and rest on large-sample \
+             approximations: treat the figures as a first look."
+        });
+    }
+    text
+}
+
+/// Why kappa and AC1 differ, or that they agree: chosen by how far apart
+/// they are, not only by the mix of verdicts. Only for tables with
+/// disagreements (and so a defined kappa).
+fn compare_coefficients(
+    a: &Agreement,
+    kappa: f64,
+    pct: &dyn Fn(f64) -> String,
+    coef: &dyn Fn(f64) -> String,
+) -> String {
+    if (kappa - a.ac1).abs() < COEFFICIENTS_DIFFER {
+        return format!(
+            " Kappa and AC1 correct for the agreement expected by chance in different ways; \
+             here they are close ({} and {}) and tell the same story.",
+            coef(kappa),
+            coef(a.ac1),
+        );
     }
     // The kappa paradox (Feinstein & Cicchetti 1990): when one verdict
     // dominates, kappa's chance agreement is near 1 and a handful of
     // disagreements drags kappa down although reviewers almost always agree.
     let lopsided = a.reasonable_share >= 0.8 || a.reasonable_share <= 0.2;
-    if lopsided {
-        text.push_str(&format!(
+    if lopsided && kappa < a.ac1 {
+        return format!(
             " Of the two reviewers' verdicts taken together, {} were \"reasonable\". \
              When nearly every search gets the same verdict, kappa assumes that reviewers \
-             guessing blindly would already agree {} of the time, so a few disagreements pull it far down even though the reviewers \
-             almost always agree: the \"kappa paradox\". AC1 counts chance agreement in a way \
-             that does not grow with this imbalance (here {}), so read AC1 as the measure of \
-             whether two reviewers judge the same search alike, and kappa only beside it.",
+             guessing blindly would already agree {} of the time, so a few disagreements pull \
+             it far down even though the reviewers almost always agree: the \"kappa paradox\". \
+             AC1 counts chance agreement in a way that does not grow with this imbalance \
+             (here {}), so read AC1 as the measure of whether two reviewers judge the same \
+             search alike, and kappa only beside it.",
             pct(a.reasonable_share),
             pct(a.kappa_chance),
             pct(a.ac1_chance),
-        ));
-    } else {
-        text.push_str(
-            " Kappa and AC1 correct for the agreement expected by chance in different ways; \
-             with verdicts this mixed they should tell the same story.",
         );
     }
-    if a.pairs < 30 {
-        text.push_str(
-            " With fewer than 30 pairs these intervals are wide and rest on large-sample \
-             approximations: treat the figures as a first look.",
-        );
-    }
-    text
+    let lower = if kappa < a.ac1 { "Kappa" } else { "AC1" };
+    format!(
+        " Kappa ({}) and AC1 ({}) differ because they count the agreement expected by chance \
+         differently: kappa from each reviewer's own mix of verdicts (here {}), AC1 from how \
+         far all the verdicts together are from an even split ({} of them were \"reasonable\"; \
+         chance agreement {}). {lower} credits more of the agreement to chance, so it comes \
+         out lower. Read AC1 as the measure of whether two reviewers judge the same search \
+         alike, and kappa beside it.",
+        coef(kappa),
+        coef(a.ac1),
+        pct(a.kappa_chance),
+        pct(a.reasonable_share),
+        pct(a.ac1_chance),
+    )
 }
 
 #[cfg(test)]
@@ -461,6 +551,58 @@ mod tests {
         assert_eq!((a.kappa_lower, a.kappa_upper), (Some(1.0), Some(1.0)));
         assert_eq!((a.ac1_lower, a.ac1_upper), (1.0, 1.0));
         assert!(a.observed_lower < 1.0, "Wilson does not collapse");
+        assert!(a.all_agree);
+        // The reading does not pass the collapsed intervals off as certain.
+        let text = reading(&a);
+        assert!(text.contains("All 35 pairs compared agreed"), "{text}");
+        assert!(!text.contains("1.00 to 1.00"), "{text}");
+        assert!(text.contains("no width"), "{text}");
+        assert!(text.contains("Wilson interval"), "{text}");
+        assert!(
+            text.contains(&format!("as low as {:.0}%", a.observed_lower * 100.0)),
+            "{text}"
+        );
+        assert!(!text.contains("disagreements"), "none to speak of: {text}");
+        assert!(!text.contains("intervals are wide"), "{text}");
+    }
+
+    /// Kappa at 0 with a variance of 0 (one reviewer said "reasonable" to
+    /// all): the reading says the interval has no width, not "0.00 to 0.00".
+    #[test]
+    fn a_zero_variance_is_not_presented_as_certain() {
+        let a = agreement(table(2, 1, 0, 0), 0.95).unwrap();
+        assert!(!a.all_agree);
+        assert!(no_width(a.kappa_lower.unwrap(), a.kappa_upper.unwrap()));
+        let text = reading(&a);
+        assert!(!text.contains("0.00 to 0.00"), "{text}");
+        assert!(text.contains("no width"), "{text}");
+    }
+
+    /// The coefficients' comparison follows how far apart they are: a
+    /// mixed table where kappa is 0.43 and AC1 0.66 is explained, not
+    /// called "the same story"; a close pair is.
+    #[test]
+    fn kappa_and_ac1_far_apart_are_explained_close_ones_agree() {
+        let apart = agreement(table(14, 3, 3, 4), 0.95).unwrap();
+        let k = apart.kappa.unwrap();
+        assert!(
+            apart.reasonable_share < 0.8,
+            "mixed: {}",
+            apart.reasonable_share
+        );
+        assert!(apart.ac1 - k >= COEFFICIENTS_DIFFER, "{k} {}", apart.ac1);
+        let text = reading(&apart);
+        assert!(!text.contains("same story"), "{text}");
+        assert!(text.contains("differ because"), "{text}");
+        assert!(text.contains("Kappa credits more"), "{text}");
+        let close_pair = agreement(table(40, 5, 5, 30), 0.95).unwrap();
+        assert!((close_pair.kappa.unwrap() - close_pair.ac1).abs() < COEFFICIENTS_DIFFER);
+        let text = reading(&close_pair);
+        assert!(text.contains("same story"), "{text}");
+        // Kappa above AC1: reviewers with opposite leanings.
+        let opposite = agreement(table(5, 40, 0, 5), 0.95).unwrap();
+        assert!(opposite.kappa.unwrap() - opposite.ac1 >= COEFFICIENTS_DIFFER);
+        assert!(reading(&opposite).contains("AC1 credits more"));
     }
 
     #[test]
@@ -473,7 +615,15 @@ mod tests {
         assert_eq!(a.ac1_chance, 0.0);
         let text = reading(&a);
         assert!(text.contains("kappa is undefined"), "{text}");
-        assert!(text.contains("kappa paradox"), "{text}");
+        assert!(
+            !text.contains("paradox"),
+            "no disagreement to pull it down: {text}"
+        );
+        assert!(text.contains("All 25 pairs compared agreed"), "{text}");
+        assert!(
+            text.contains("behind the AC1 interval give it no width"),
+            "{text}"
+        );
         let json = serde_json::to_value(&a).unwrap();
         assert_eq!(json["kappa"], serde_json::Value::Null);
         assert_eq!(json["kappa_undefined"], "one_category_only");
@@ -501,7 +651,7 @@ mod tests {
         assert!(a.ac1 > 0.9, "{}", a.ac1);
         let text = reading(&a);
         assert!(text.contains("kappa paradox"), "{text}");
-        assert!(text.contains("95 of them"), "{text}");
+        assert!(text.contains("95 of the 100 pairs compared"), "{text}");
         assert!(text.contains("to 0.00)"), "no negative zero: {text}");
     }
 

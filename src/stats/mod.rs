@@ -24,7 +24,8 @@ mod design_oracle_tests;
 mod oracle_tests;
 
 pub use agreement::{
-    agreement, reading as agreement_reading, Agreement, AgreementError, KappaUndefined, PairTable,
+    agreement, no_width as agreement_no_width, reading as agreement_reading, Agreement,
+    AgreementError, KappaUndefined, PairTable,
 };
 pub use design::{
     Comparison, Design, DesignError, DomainEstimate, Test, Unit, DETECTION_CONFIDENCE,

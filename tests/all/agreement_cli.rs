@@ -188,7 +188,23 @@ fn a_public_report_publishes_agreement_without_names() {
     let a = &json["agreement"];
     assert_eq!(a["suppressed"], true);
     assert_eq!(a["ac1"], serde_json::Value::Null);
-    assert_eq!(a["pairs"], 0);
+    // Withheld figures are null, as the public CSV leaves them empty: a 0
+    // would be a false figure.
+    for key in [
+        "pairs",
+        "table",
+        "no_suspicion",
+        "insufficient_info",
+        "few_pairs",
+    ] {
+        assert!(a[key].is_null(), "{key}: {a}");
+    }
+    let reading = a["reading"].as_str().unwrap();
+    assert!(
+        reading.contains("overall figure is suppressed")
+            || reading.contains("figures resting on fewer than 30 searches"),
+        "says the rule that withheld it: {reading}"
+    );
     let html = report(
         &ws,
         &["--format", "html", "--public", "--suppress-below", "30"],

@@ -80,7 +80,8 @@ fn matches_a_direct_computation() {
         assert!(lower.unwrap() < estimate.unwrap() && estimate.unwrap() < upper.unwrap());
     }
     assert!(
-        q.reading.contains("60 searches were reviewed twice"),
+        q.reading
+            .contains("60 were reviewed twice; 60 pairs of verdicts are compared"),
         "{}",
         q.reading
     );
@@ -96,6 +97,49 @@ fn all_agree_with_both_verdicts_is_perfect_agreement() {
     assert_eq!(q.kappa, Some(1.0));
     assert_eq!(q.ac1, Some(1.0));
     assert_eq!(q.kappa_undefined, None);
+    // No zero-width interval passed off as certain, in words or in the table.
+    assert!(q.all_agree);
+    assert!(
+        q.reading.contains("All 36 pairs compared agreed"),
+        "{}",
+        q.reading
+    );
+    assert!(q.reading.contains("Wilson interval"), "{}", q.reading);
+    assert!(!q.reading.contains("1.00 to 1.00"), "{}", q.reading);
+    assert!(!q.reading.contains("paradox"), "{}", q.reading);
+    let rows = figure_rows(&q);
+    for row in &rows[1..] {
+        assert_eq!(
+            row[2], "no width: all 36 pairs agreed (see observed agreement)",
+            "{row:?}"
+        );
+    }
+    assert!(
+        rows[0][2].ends_with("to 100.0%"),
+        "Wilson keeps its width: {rows:?}"
+    );
+    let json = serde_json::to_value(&q).unwrap();
+    assert_eq!(json["all_agree"], true);
+    assert_eq!(json["kappa_lower"], 1.0, "the numbers stay");
+}
+
+#[test]
+fn the_reading_says_both_how_many_were_reviewed_twice_and_compared() {
+    let mut all = pairs(13, "reasonable", "reasonable");
+    all.extend(pairs(1, "reasonable", "not_reasonable"));
+    all.extend(pairs(1, "reasonable", "insufficient_info"));
+    let q = section(&all);
+    assert!(
+        q.reading.starts_with(
+            "15 searches were dealt for a second review, and 15 were reviewed twice; \
+             14 pairs of verdicts are compared. The two reviewers gave the same verdict on \
+             13 of the 14 pairs compared"
+        ),
+        "{}",
+        q.reading
+    );
+    assert!(!q.all_agree);
+    assert_eq!(serde_json::to_value(&q).unwrap()["all_agree"], false);
 }
 
 #[test]
@@ -246,8 +290,32 @@ fn a_champion_report_keeps_the_pairs_the_champion_reviewed() {
 #[test]
 fn suppression_withholds_every_figure_and_cell() {
     let mut q = section(&pairs(8, "reasonable", "not_reasonable"));
-    q.suppress();
+    q.suppress(Withheld::FewPairs { below: 10 });
     assert!(q.suppressed);
+    assert!(
+        q.reading
+            .contains("number 1 to 9, and figures resting on fewer than 10"),
+        "{}",
+        q.reading
+    );
+    // JSON says null, never a false zero, for every withheld figure.
+    let json = serde_json::to_value(&q).unwrap();
+    for key in [
+        "pairs",
+        "table",
+        "insufficient_info",
+        "no_suspicion",
+        "few_pairs",
+        "all_agree",
+        "observed",
+        "kappa",
+        "ac1",
+    ] {
+        assert!(json[key].is_null(), "{key}: {json}");
+    }
+    assert_eq!(json["suppressed"], true);
+    assert_eq!(json["second_reviews"], 8);
+
     assert_eq!(
         (q.pairs, q.table, q.observed, q.ac1),
         (0, PairTable::default(), None, None)
@@ -258,6 +326,13 @@ fn suppression_withholds_every_figure_and_cell() {
         .flatten()
         .skip(1)
         .all(|c| c == "suppressed" || c.starts_with("First") || c == "Total"));
+    let mut q = section(&pairs(12, "reasonable", "reasonable"));
+    q.suppress(Withheld::OverallSuppressed);
+    assert!(
+        q.reading.contains("overall figure is suppressed"),
+        "{}",
+        q.reading
+    );
 }
 
 #[test]
@@ -269,4 +344,25 @@ fn the_table_rows_add_up() {
     assert_eq!(rows[0][1..], ["7", "2", "9"]);
     assert_eq!(rows[1][1..], ["1", "0", "1"]);
     assert_eq!(rows[2][1..], ["8", "2", "10"]);
+}
+
+#[test]
+fn small_published_cells_say_why_they_are_published() {
+    let mut all = pairs(20, "reasonable", "reasonable");
+    all.extend(pairs(2, "reasonable", "not_reasonable"));
+    all.extend(pairs(8, "not_reasonable", "not_reasonable"));
+    let mut q = section(&all);
+    q.note_small_cells_published(5);
+    assert!(
+        q.reading.contains("even when they are 1 to 4"),
+        "{}",
+        q.reading
+    );
+    let once = q.clone();
+    q.note_small_cells_published(5);
+    assert_eq!(q, once, "idempotent");
+    // No cell of 1 to 4 with k = 2: nothing to explain.
+    let mut big = section(&all);
+    big.note_small_cells_published(2);
+    assert!(!big.reading.contains("even when"), "{}", big.reading);
 }

@@ -480,7 +480,8 @@ fn quality_view(q: &ReviewQuality) -> QualityView {
     let shown = !q.suppressed && q.pairs > 0;
     let chart = shown.then(|| {
         let undefined = match q.kappa_undefined {
-            Some(reason) => format!("undefined: {reason}"),
+            // The point's label already names kappa: say why once.
+            Some(reason) => format!("undefined: {}", reason.why()),
             None => "no value".into(),
         };
         let points = [

@@ -130,6 +130,17 @@ pub fn data_warnings(report: &Report) -> Vec<String> {
     warnings
 }
 
+/// The exception the public banner makes for the review quality table,
+/// when it shows cells of 1 to k−1 (see [`crate::report::public`]).
+pub fn agreement_exception(report: &Report, k: u64) -> &'static str {
+    match &report.agreement {
+        Some(q) if q.publishes_small_cells(k) => {
+            " (except the review quality table's cells, which its published agreement figures determine)"
+        }
+        _ => "",
+    }
+}
+
 pub fn public_note(report: &Report) -> Option<String> {
     if !report.public {
         return None;
@@ -137,8 +148,9 @@ pub fn public_note(report: &Report) -> Option<String> {
     let k = report.suppressed_below.unwrap_or(0);
     let cells = if k > 1 {
         format!(
-            "figures resting on 1 to {} searches are suppressed, as are a few larger ones that would otherwise let a reader work a suppressed figure out; ",
-            k - 1
+            "figures resting on 1 to {} searches are suppressed{}, as are a few larger ones that would otherwise let a reader work a suppressed figure out; ",
+            k - 1,
+            agreement_exception(report, k)
         )
     } else {
         String::new()

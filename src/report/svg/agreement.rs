@@ -8,6 +8,7 @@ use super::{
     clip, dot, escape, finite, frame, BLUE, DW_LABEL_RIGHT, DW_LEFT, DW_RIGHT, GRID, INK,
     LABEL_CHARS, MUTED,
 };
+use crate::stats::agreement_no_width;
 use crate::wording::level;
 
 /// One agreement coefficient with its interval; `estimate` is `None` when
@@ -37,8 +38,16 @@ fn describe(p: &CoefficientPoint, conf: &str) -> String {
     match finite(p.estimate) {
         Some(est) => {
             let mut s = format!("{}: {}", p.label, number(est));
-            if let (Some(lo), Some(hi)) = (finite(p.lower), finite(p.upper)) {
-                let _ = write!(s, " ({conf} interval {} to {})", number(lo), number(hi));
+            match (finite(p.lower), finite(p.upper)) {
+                // A zero-width interval is the variance formula giving 0
+                // (every pair agreed), not certainty: do not print "1.00 to 1.00".
+                (Some(lo), Some(hi)) if agreement_no_width(lo, hi) => {
+                    s.push_str(" (its interval has no width here: read the observed agreement's)")
+                }
+                (Some(lo), Some(hi)) => {
+                    let _ = write!(s, " ({conf} interval {} to {})", number(lo), number(hi));
+                }
+                _ => {}
             }
             s
         }
@@ -215,5 +224,14 @@ mod tests {
         assert_eq!(svg.matches(r#"class="point""#).count(), 1);
         assert!(svg.contains("Cohen&apos;s kappa: undefined: one verdict only"));
         assert!(!svg.contains("NaN"));
+    }
+
+    #[test]
+    fn a_zero_width_interval_is_not_printed_as_certain() {
+        let mut p = points();
+        (p[0].estimate, p[0].lower, p[0].upper) = (Some(1.0), Some(1.0), Some(1.0));
+        let svg = coefficients("Agreement", &p, 0.95);
+        assert!(!svg.contains("1.00 to 1.00"), "{svg}");
+        assert!(svg.contains("Gwet&apos;s AC1: 1.00 (its interval has no width here"));
     }
 }

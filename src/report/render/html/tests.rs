@@ -153,6 +153,15 @@ fn an_undefined_kappa_is_said_in_words_on_the_page() {
     let chart = figure(&html, "agreement");
     assert_eq!(count(chart, "class=\"point\""), 1, "AC1 only");
     assert!(chart.contains("kappa: undefined"), "{chart}");
+    // Said once: the label names kappa, the reason does not again.
+    assert!(!chart.contains("undefined: Cohen"), "{chart}");
+    assert!(
+        chart.contains("kappa: undefined: both reviews gave every search"),
+        "{chart}"
+    );
+    // All pairs agreed: AC1's collapsed interval is not drawn as certain.
+    assert!(!chart.contains("1.00 to 1.00"), "{chart}");
+    assert!(chart.contains("no width"), "{chart}");
     assert!(html.contains("undefined (one verdict only)"));
     assert!(html.contains("Cohen&#39;s kappa is undefined"));
     assert!(!html.contains("NaN"));
@@ -165,6 +174,13 @@ fn a_public_page_keeps_the_agreement_figures_without_names() {
     let html = render(&report);
     assert!(html.contains("<section id=\"quality\">"));
     assert_eq!(count(figure(&html, "agreement"), "class=\"point\""), 2);
+    // Its cells of 4 and 6 are shown under a banner suppressing 1 to 9:
+    // the banner and the caveat say why.
+    assert_eq!(
+        count(&html, "except the review quality table&#39;s cells"),
+        2,
+        "banner and caveat"
+    );
     for name in ["Hartley", "Okafor", "Patel"] {
         assert!(!html.contains(name), "{name}");
     }

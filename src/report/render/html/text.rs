@@ -1,7 +1,7 @@
 //! The prose of the HTML report: what the numbers mean, in words.
 
 use crate::report::model::Report;
-use crate::report::render::share;
+use crate::report::render::{agreement_exception, share};
 use crate::wording::{level, weighted_sentence, MINORITY_DEFINITION};
 
 pub(super) fn subtitle(report: &Report) -> String {
@@ -125,8 +125,9 @@ pub(super) fn caveats(report: &Report) -> Vec<String> {
     if report.public {
         let k = report.suppressed_below.unwrap_or(0);
         caveats.push(format!(
-            "In this public report, figures resting on 1 to {} searches are suppressed, and so are a few larger ones that would otherwise let a reader work a suppressed figure out (by subtraction from a total and the other rows, or because the rows left over would all have had reasonable grounds, or none). Suppressed figures read \"suppressed\"; charts leave them out and say so. Champion names, reviewers' notes, learning themes and unrecognised ethnicity values are not included.",
-            k.saturating_sub(1)
+            "In this public report, figures resting on 1 to {} searches are suppressed{}, and so are a few larger ones that would otherwise let a reader work a suppressed figure out (by subtraction from a total and the other rows, or because the rows left over would all have had reasonable grounds, or none). Suppressed figures read \"suppressed\"; charts leave them out and say so. Champion names, reviewers' notes, learning themes and unrecognised ethnicity values are not included.",
+            k.saturating_sub(1),
+            agreement_exception(report, k)
         ));
     }
     caveats
