@@ -35,9 +35,9 @@ const SIMULATION_SEED: u64 = 201_901;
 /// In a fresh folder (a new one under the system's temporary folder, or
 /// --dir), draws January 2019's sample for five example champions from real
 /// Kent Police data (data.police.uk, Open Government Licence v3.0) with a
-/// fixed seed (each champion's first 2 searches also dealt, blind, to the
-/// next champion: --second-review 2), fills the .xlsx worksheets with clearly labelled SIMULATED
-/// assessments, imports them, shows the status, prints the report, writes
+/// fixed seed (2 of each champion's searches also dealt, blind, to the
+/// next champion: --second-review 2), fills the .xlsx worksheets with
+/// clearly labelled SIMULATED assessments, imports them, shows the status, prints the report, writes
 /// the HTML report to DIR/report.html, verifies the draw, and prints the
 /// commands a real coordinator runs next month.
 ///
