@@ -222,6 +222,9 @@ pub fn interval_cell(estimate: &Estimate) -> String {
 pub fn flag_cell(estimate: &Estimate) -> &'static str {
     if estimate.suppressed {
         "suppressed (public report)"
+    } else if estimate.assessed == 0 && estimate.not_required.is_some_and(|n| n > 0) {
+        // Reviewed, but under a power that needs no suspicion: nothing to judge.
+        "power needs no grounds"
     } else if estimate.assessed == 0 {
         "none assessed"
     } else if estimate.too_few {
