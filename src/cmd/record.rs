@@ -136,9 +136,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut terminal = prompts::Terminal::new(interactive)?;
     session.run(&mut terminal, &mut |event| match event {
         ReviewEvent::Recorded(done) => println!(
-            "Saved {} ({}'s {month}): grounds {} (version {}) in {db}.",
+            "Saved {} ({}'s {month}{}): grounds {} (version {}) in {db}.",
             visible(&done.record_id),
             visible(&champion),
+            if done.review == grounds::store::Review::Second {
+                ", blind second review"
+            } else {
+                ""
+            },
             done.grounds,
             done.version
         ),

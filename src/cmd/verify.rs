@@ -63,5 +63,11 @@ pub fn print(verification: &Verification) -> ExitCode {
         verification.reserves,
         verification.algorithm,
     );
+    if verification.second_reviews > 0 {
+        println!(
+            "Its {} blind second reviews are the ones the rule deals (README, \"Second reviews\").",
+            verification.second_reviews
+        );
+    }
     ExitCode::SUCCESS
 }

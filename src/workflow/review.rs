@@ -69,6 +69,8 @@ pub struct Recorded {
     pub record_id: String,
     pub grounds: Grounds,
     pub version: i64,
+    /// The champion's own search (first review) or a blind second review.
+    pub review: Review,
 }
 
 /// What happened in a session, as it happens.
@@ -420,6 +422,7 @@ impl ReviewSession {
             record_id: record_id.to_string(),
             grounds: assessment.grounds,
             version,
+            review,
         }))
     }
 

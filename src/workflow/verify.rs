@@ -25,6 +25,8 @@ pub struct Verification {
     pub excluded_on_trust: Option<usize>,
     /// Extensions (`sample --extend`) recomputed on top of the original draw.
     pub extensions: usize,
+    /// Blind second reviews (`sample --second-review`) recomputed with it.
+    pub second_reviews: usize,
     /// Every difference between the manifest and the recomputed draw; empty
     /// when the draw is exactly what the algorithm gives.
     pub problems: Vec<String>,
@@ -93,6 +95,10 @@ pub fn verify_draw(
         reserves: manifest.champions.iter().map(|c| c.reserves.len()).sum(),
         excluded_on_trust: None,
         extensions: manifest.extensions.len(),
+        second_reviews: manifest
+            .second_reviews
+            .as_ref()
+            .map_or(0, |s| s.reviews.len()),
         problems: Vec::new(),
     };
     crate::export::require_regular_files(exports)?;

@@ -222,7 +222,10 @@ fn second_reviews_are_dealt_as_specified_and_verify_recomputes_them() {
             .arg("--export")
             .arg(&kent)
             .assert()
-            .code(0);
+            .code(0)
+            .stdout(predicate::str::contains(
+                "blind second reviews are the ones the rule deals",
+            ));
 
         // A second review moved by hand is found.
         let mut tampered = manifest.clone();
@@ -612,7 +615,10 @@ fn record_asks_for_second_reviews_after_the_champions_own() {
     // Named: a second review is recorded as Ben's, apart from Ada's first.
     record(&["--record-id", &seconds[1]])
         .success()
-        .stdout(predicate::str::contains(format!("Saved {} ", seconds[1])));
+        .stdout(predicate::str::contains(format!(
+            "Saved {} (PC Ben Hartley's 2019-01, blind second review)",
+            seconds[1]
+        )));
     assert_eq!(
         count(
             &ws,
