@@ -154,7 +154,7 @@ impl SearchFrame {
 mod tests {
     use super::*;
 
-    fn search(month: &str, grounds: &str, legislation: &str) -> AssessedSearch {
+    fn search(month: &str, grounds: &'static str, legislation: &str) -> AssessedSearch {
         AssessedSearch {
             month: month.into(),
             champion: "A".into(),

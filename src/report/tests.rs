@@ -340,7 +340,7 @@ pub(crate) fn second_review_input() -> ReportInput {
         .step_by(2)
         .enumerate()
         .map(|(i, s)| {
-            let second = match (i, s.grounds.as_str()) {
+            let second = match (i, s.grounds) {
                 (_, "insufficient_info") => "reasonable",
                 (4 | 9 | 17 | 40, "reasonable") => "not_reasonable",
                 (0 | 1, _) => "insufficient_info",
@@ -354,7 +354,7 @@ pub(crate) fn second_review_input() -> ReportInput {
                 second_champion: CHAMPIONS
                     [(CHAMPIONS.iter().position(|c| *c == s.champion).unwrap() + 1) % 3]
                     .into(),
-                first_grounds: Some(s.grounds.clone()),
+                first_grounds: Some(s.grounds.to_string()),
                 second_grounds: (i < 92).then(|| second.to_string()),
                 legislation: s.legislation.clone(),
                 simulated: false,

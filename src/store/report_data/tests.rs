@@ -7,6 +7,7 @@
 use rusqlite::{params, Connection};
 
 use super::{AssessedSearch, Period};
+use crate::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
 use crate::store::ChampionProgress;
 use crate::store::Store;
 
@@ -32,11 +33,19 @@ fn joined(conn: &Connection, period: &Period) -> Vec<AssessedSearch> {
                 month: row.get(0)?,
                 champion: row.get(1)?,
                 record_id: row.get(2)?,
-                grounds: row.get(3)?,
-                bwv: row.get(4)?,
-                gowisely: row.get(5)?,
-                conduct: row.get(6)?,
-                referral: row.get(7)?,
+                grounds: Grounds::parse(&row.get::<_, String>(3)?)
+                    .expect("grounds")
+                    .as_str(),
+                bwv: Bwv::parse(&row.get::<_, String>(4)?).expect("bwv").as_str(),
+                gowisely: Gowisely::parse(&row.get::<_, String>(5)?)
+                    .expect("gowisely")
+                    .as_str(),
+                conduct: Conduct::parse(&row.get::<_, String>(6)?)
+                    .expect("conduct")
+                    .as_str(),
+                referral: Referral::parse(&row.get::<_, String>(7)?)
+                    .expect("referral")
+                    .as_str(),
                 themes: serde_json::from_str(&themes).unwrap_or_default(),
                 notes: row.get(9)?,
                 self_defined_ethnicity: row.get(10)?,
