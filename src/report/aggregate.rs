@@ -80,10 +80,10 @@ impl SearchFrame {
             "group" => groups,
             "legislation" => text(|s| &s.legislation),
             "object_of_search" => text(|s| &s.object_of_search),
-            "bwv" => text(|s| &s.bwv),
-            "gowisely" => text(|s| &s.gowisely),
-            "conduct" => text(|s| &s.conduct),
-            "referral" => text(|s| &s.referral),
+            "bwv" => text(|s| s.bwv),
+            "gowisely" => text(|s| s.gowisely),
+            "conduct" => text(|s| s.conduct),
+            "referral" => text(|s| s.referral),
             VERDICTS[0] => flag(VERDICTS[0]),
             VERDICTS[1] => flag(VERDICTS[1]),
             VERDICTS[2] => flag(VERDICTS[2]),
@@ -154,16 +154,16 @@ impl SearchFrame {
 mod tests {
     use super::*;
 
-    fn search(month: &str, grounds: &str, legislation: &str) -> AssessedSearch {
+    fn search(month: &str, grounds: &'static str, legislation: &str) -> AssessedSearch {
         AssessedSearch {
             month: month.into(),
             champion: "A".into(),
             record_id: "r".into(),
-            grounds: grounds.into(),
-            bwv: "reviewed".into(),
-            gowisely: "yes".into(),
-            conduct: "good".into(),
-            referral: "none".into(),
+            grounds,
+            bwv: "reviewed",
+            gowisely: "yes",
+            conduct: "good",
+            referral: "none",
             themes: vec![],
             notes: String::new(),
             self_defined_ethnicity: String::new(),

@@ -460,7 +460,7 @@ fn notes(searches: &[AssessedSearch]) -> Vec<Note> {
             month: s.month.clone(),
             champion: s.champion.clone(),
             record_id: s.record_id.clone(),
-            grounds: s.grounds.clone(),
+            grounds: s.grounds.to_string(),
             text: s.notes.clone(),
         })
         .collect()

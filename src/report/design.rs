@@ -127,7 +127,7 @@ impl SampleDesign {
             let outside = stratum.is_none() || search.grounds == "not_required";
             no_suspicion.push(stratum.is_none());
             match stratum {
-                Some(h) if !outside && JUDGED.contains(&search.grounds.as_str()) => {
+                Some(h) if !outside && JUDGED.contains(&search.grounds) => {
                     unit_of.push(Some(units.len()));
                     units.push(Unit {
                         stratum: h,
@@ -269,16 +269,16 @@ mod tests {
     use crate::sample::{SamplingGroup, Stratum};
     use crate::stats::Method;
 
-    fn search(month: &str, id: &str, grounds: &str, legislation: &str) -> AssessedSearch {
+    fn search(month: &str, id: &str, grounds: &'static str, legislation: &str) -> AssessedSearch {
         AssessedSearch {
             month: month.into(),
             champion: "A".into(),
             record_id: id.into(),
-            grounds: grounds.into(),
-            bwv: "reviewed".into(),
-            gowisely: "yes".into(),
-            conduct: "good".into(),
-            referral: "none".into(),
+            grounds,
+            bwv: "reviewed",
+            gowisely: "yes",
+            conduct: "good",
+            referral: "none",
             themes: vec![],
             notes: String::new(),
             self_defined_ethnicity: String::new(),

@@ -60,10 +60,10 @@ pub(crate) fn inspection_input() -> ReportInput {
                     month: MONTHS[i % 3].into(),
                     champion: CHAMPIONS[(i / 3) % 3].into(),
                     record_id: format!("h{i:016x}-1"),
-                    grounds: verdict.into(),
-                    bwv: ["reviewed", "reviewed", "reviewed", "not_available"][i % 4].into(),
-                    gowisely: ["yes", "yes", "partial", "no", "not_visible"][i % 5].into(),
-                    conduct: ["good", "good", "adequate", "concern"][i % 4].into(),
+                    grounds: verdict,
+                    bwv: ["reviewed", "reviewed", "reviewed", "not_available"][i % 4],
+                    gowisely: ["yes", "yes", "partial", "no", "not_visible"][i % 5],
+                    conduct: ["good", "good", "adequate", "concern"][i % 4],
                     referral: [
                         "none",
                         "none",
@@ -73,8 +73,7 @@ pub(crate) fn inspection_input() -> ReportInput {
                         "none",
                         "none",
                         "professional_standards",
-                    ][i % 8]
-                        .into(),
+                    ][i % 8],
                     themes: match i % 6 {
                         0 => vec!["grounds wording".into()],
                         1 => vec!["GOWISELY".into(), "grounds wording".into()],
@@ -340,7 +339,7 @@ pub(crate) fn second_review_input() -> ReportInput {
         .step_by(2)
         .enumerate()
         .map(|(i, s)| {
-            let second = match (i, s.grounds.as_str()) {
+            let second = match (i, s.grounds) {
                 (_, "insufficient_info") => "reasonable",
                 (4 | 9 | 17 | 40, "reasonable") => "not_reasonable",
                 (0 | 1, _) => "insufficient_info",
@@ -354,7 +353,7 @@ pub(crate) fn second_review_input() -> ReportInput {
                 second_champion: CHAMPIONS
                     [(CHAMPIONS.iter().position(|c| *c == s.champion).unwrap() + 1) % 3]
                     .into(),
-                first_grounds: Some(s.grounds.clone()),
+                first_grounds: Some(s.grounds.to_string()),
                 second_grounds: (i < 92).then(|| second.to_string()),
                 legislation: s.legislation.clone(),
                 simulated: false,

@@ -30,10 +30,10 @@ impl Vocabulary {
         }
     }
 
-    fn get(&mut self, row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<String> {
+    fn get(&mut self, row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'static str> {
         let raw = text(row, index)?;
         if let Some((_, canonical)) = self.checked.iter().find(|(seen, _)| seen == raw) {
-            return Ok(canonical.to_string());
+            return Ok(canonical);
         }
         let canonical = (self.parse)(raw).map_err(|err| {
             rusqlite::Error::FromSqlConversionFailure(
@@ -43,7 +43,7 @@ impl Vocabulary {
             )
         })?;
         self.checked.push((raw.to_string(), canonical));
-        Ok(canonical.to_string())
+        Ok(canonical)
     }
 }
 
@@ -74,11 +74,11 @@ pub struct AssessedSearch {
     pub month: String,
     pub champion: String,
     pub record_id: String,
-    pub grounds: String,
-    pub bwv: String,
-    pub gowisely: String,
-    pub conduct: String,
-    pub referral: String,
+    pub grounds: &'static str,
+    pub bwv: &'static str,
+    pub gowisely: &'static str,
+    pub conduct: &'static str,
+    pub referral: &'static str,
     pub themes: Vec<String>,
     pub notes: String,
     pub self_defined_ethnicity: String,

@@ -485,7 +485,7 @@ fn a_total_of_100_percent_over_a_suppressed_row_is_withheld() {
     // Mixed and Other rows; it goes, the size stays in the process counts.
     let mut input = super::fixtures::input();
     for search in &mut input.searches {
-        search.grounds = "reasonable".into();
+        search.grounds = "reasonable";
     }
     let internal = build(&input, &super::fixtures::options()).expect("builds");
     assert_eq!(internal.overall.proportion, Some(1.0));

@@ -12,10 +12,10 @@ pub struct Spec<'a> {
     pub month: &'a str,
     pub champion: &'a str,
     pub ethnicity: &'a str,
-    pub grounds: &'a str,
-    pub bwv: &'a str,
-    pub conduct: &'a str,
-    pub referral: &'a str,
+    pub grounds: &'static str,
+    pub bwv: &'static str,
+    pub conduct: &'static str,
+    pub referral: &'static str,
     pub themes: &'a [&'a str],
     pub notes: &'a str,
     pub times: usize,
@@ -46,15 +46,15 @@ pub fn searches(specs: &[Spec]) -> Vec<AssessedSearch> {
                 month: spec.month.into(),
                 champion: spec.champion.into(),
                 record_id: format!("h{:016x}-1", out.len()),
-                grounds: spec.grounds.into(),
-                bwv: spec.bwv.into(),
+                grounds: spec.grounds,
+                bwv: spec.bwv,
                 gowisely: if spec.bwv == "reviewed" {
-                    "yes".into()
+                    "yes"
                 } else {
-                    "not_visible".into()
+                    "not_visible"
                 },
-                conduct: spec.conduct.into(),
-                referral: spec.referral.into(),
+                conduct: spec.conduct,
+                referral: spec.referral,
                 themes: spec.themes.iter().map(|t| t.to_string()).collect(),
                 notes: spec.notes.into(),
                 self_defined_ethnicity: String::new(),

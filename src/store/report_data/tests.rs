@@ -1,11 +1,14 @@
-//! `Tx::assessed_searches` joins four table scans in memory; here it must
-//! give exactly what the single SQL join it replaced gives, on a workspace
-//! with amendments, second reviews, substitutions (of samples and of a
-//! reserve brought in), unassessed searches and a superseded draw.
+//! `Tx::assessed_searches` joins four table scans in memory, and
+//! `Tx::progress` counts in one grouped pass; here each must give exactly
+//! what the query it replaced gives, on a workspace with amendments, second
+//! reviews, substitutions (of samples and of a reserve brought in, with and
+//! without missing footage), unassessed searches and a superseded draw.
 
 use rusqlite::{params, Connection};
 
 use super::{AssessedSearch, Period};
+use crate::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
+use crate::store::ChampionProgress;
 use crate::store::Store;
 
 /// The query `assessed_searches` ran before it was replaced by scans.
@@ -30,11 +33,19 @@ fn joined(conn: &Connection, period: &Period) -> Vec<AssessedSearch> {
                 month: row.get(0)?,
                 champion: row.get(1)?,
                 record_id: row.get(2)?,
-                grounds: row.get(3)?,
-                bwv: row.get(4)?,
-                gowisely: row.get(5)?,
-                conduct: row.get(6)?,
-                referral: row.get(7)?,
+                grounds: Grounds::parse(&row.get::<_, String>(3)?)
+                    .expect("grounds")
+                    .as_str(),
+                bwv: Bwv::parse(&row.get::<_, String>(4)?).expect("bwv").as_str(),
+                gowisely: Gowisely::parse(&row.get::<_, String>(5)?)
+                    .expect("gowisely")
+                    .as_str(),
+                conduct: Conduct::parse(&row.get::<_, String>(6)?)
+                    .expect("conduct")
+                    .as_str(),
+                referral: Referral::parse(&row.get::<_, String>(7)?)
+                    .expect("referral")
+                    .as_str(),
                 themes: serde_json::from_str(&themes).unwrap_or_default(),
                 notes: row.get(9)?,
                 self_defined_ethnicity: row.get(10)?,
@@ -151,8 +162,8 @@ fn fill(conn: &Connection) {
             conn.execute(
                 "INSERT INTO substitutions (draw_id, record_id, replacement_id, reason, footage_missing,
                      recorded_at, recorded_by)
-                 VALUES (?1, ?2, ?3, 'no footage', 1, 't', 'me')",
-                params![draw, replaced, replacement],
+                 VALUES (?1, ?2, ?3, 'no footage', ?4, 't', 'me')",
+                params![draw, replaced, replacement, next(2) == 0],
             )
             .expect("substitution");
         }
@@ -254,4 +265,113 @@ fn scans_joined_in_memory_equal_the_sql_join() {
         all.iter().all(|s| s.notes.starts_with("first")),
         "never a second review"
     );
+}
+
+/// The query `progress` ran before it counted in one grouped pass: a
+/// subquery per count, champion and month.
+const PER_CHAMPION: &str = "SELECT d.month, c.name,
+        (SELECT count(*) FROM active_assignments a WHERE a.draw_id = d.id AND a.champion = c.name),
+        (SELECT count(*) FROM active_assignments a WHERE a.draw_id = d.id AND a.champion = c.name
+            AND EXISTS (SELECT 1 FROM assessments x
+                        WHERE x.draw_id = a.draw_id AND x.record_id = a.record_id
+                          AND x.review = 'first')),
+        (SELECT count(*) FROM substitutions s JOIN assignments a
+            ON a.draw_id = s.draw_id AND a.record_id = s.record_id
+            WHERE s.draw_id = d.id AND a.champion = c.name),
+        (SELECT count(*) FROM substitutions s JOIN assignments a
+            ON a.draw_id = s.draw_id AND a.record_id = s.record_id
+            WHERE s.draw_id = d.id AND a.champion = c.name AND s.footage_missing = 1),
+        (SELECT count(*) FROM assignments a
+            WHERE a.draw_id = d.id AND a.champion = c.name AND a.role = 'reserve'
+            AND NOT EXISTS (SELECT 1 FROM substitutions s
+                            WHERE s.draw_id = a.draw_id AND s.replacement_id = a.record_id))
+    FROM draws d JOIN draw_champions c ON c.draw_id = d.id
+    WHERE d.superseded_at IS NULL AND (?1 IS NULL OR d.month >= ?1) AND (?2 IS NULL OR d.month <= ?2)
+      AND (?3 IS NULL OR c.name = ?3)
+    ORDER BY d.month, c.position";
+
+fn per_champion(conn: &Connection, period: &Period) -> Vec<ChampionProgress> {
+    let mut statement = conn.prepare(PER_CHAMPION).expect("prepare");
+    statement
+        .query_map(params![period.from, period.to, period.champion], |row| {
+            let assigned: u64 = row.get(2)?;
+            let assessed: u64 = row.get(3)?;
+            Ok(ChampionProgress {
+                month: row.get(0)?,
+                champion: row.get(1)?,
+                assigned,
+                assessed,
+                substituted: row.get(4)?,
+                footage_missing: row.get(5)?,
+                outstanding: assigned.saturating_sub(assessed),
+                reserves_left: row.get(6)?,
+            })
+        })
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+}
+
+#[test]
+fn grouped_progress_equals_the_count_per_champion() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("grounds.db");
+    drop(Store::open_or_create(&path).expect("a new workspace"));
+    let conn = Connection::open(&path).expect("raw open");
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .expect("foreign keys off");
+    fill(&conn);
+    // The champions file: not in name order, and one champion with
+    // nothing drawn.
+    for draw in 1..=4 {
+        for (position, name) in CHAMPIONS.iter().chain(&["PC Idle"]).enumerate() {
+            conn.execute(
+                "INSERT INTO draw_champions (draw_id, position, name, eligible, sample_shortfall,
+                     reserve_shortfall)
+                 VALUES (?1, ?2, ?3, 10, 0, 0)",
+                params![draw, position as i64 + 1, name],
+            )
+            .expect("champion");
+        }
+    }
+    let mut store = Store::open_read_only(&path).expect("open");
+    let tx = store.read().expect("read");
+    let month = |m: &str| Some(m.to_string());
+    let periods = [
+        Period::default(),
+        Period {
+            from: month("2019-02"),
+            ..Period::default()
+        },
+        Period {
+            to: month("2019-01"),
+            champion: Some(CHAMPIONS[1].to_string()),
+            ..Period::default()
+        },
+        Period {
+            champion: Some("PC Idle".to_string()),
+            ..Period::default()
+        },
+        Period {
+            champion: Some("PC Nobody".to_string()),
+            ..Period::default()
+        },
+    ];
+    for period in &periods {
+        assert_eq!(
+            tx.progress(period).expect("grouped"),
+            per_champion(&conn, period),
+            "{period:?}"
+        );
+    }
+    // The workspace has what the comparison is about.
+    let all = per_champion(&conn, &Period::default());
+    assert_eq!(all.len(), 12);
+    assert!(all.iter().any(|p| p.footage_missing > 0));
+    assert!(all.iter().any(|p| p.substituted > p.footage_missing));
+    assert!(all.iter().any(|p| p.assessed > 0 && p.outstanding > 0));
+    assert!(all.iter().any(|p| p.reserves_left < 3 && p.assigned > 0));
+    assert!(all
+        .iter()
+        .any(|p| p.champion == "PC Idle" && p.assigned == 0));
 }
