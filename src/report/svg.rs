@@ -160,37 +160,11 @@ pub fn dot_whisker(title: &str, points: &[IntervalPoint], confidence: f64) -> St
             ""
         };
         if let (Some(lo), Some(hi)) = (finite(p.lower), finite(p.upper)) {
-            let (x1, x2) = (dw_x(lo), dw_x(hi));
-            let _ = writeln!(
-                body,
-                r#"<line x1="{x1:.1}" y1="{cy:.1}" x2="{x2:.1}" y2="{cy:.1}" stroke="{BLUE}" stroke-width="2"{dash}/>"#
-            );
-            for x in [x1, x2] {
-                let _ = writeln!(
-                    body,
-                    r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="{BLUE}" stroke-width="2"/>"#,
-                    cy - 5.0,
-                    cy + 5.0
-                );
-            }
+            interval_line(&mut body, dw_x(lo), dw_x(hi), cy, dash);
         }
         body.push_str(&dot(cx, cy, p.flagged));
         body.push('\n');
-        // The estimate in figures above its dot, for readers on paper; kept
-        // inside the plot near either end.
-        let anchor = if cx < DW_LEFT + 24.0 {
-            "start"
-        } else if cx > DW_RIGHT - 24.0 {
-            "end"
-        } else {
-            "middle"
-        };
-        let _ = writeln!(
-            body,
-            r#"<text x="{cx:.1}" y="{:.1}" font-size="11" text-anchor="{anchor}">{}</text></g>"#,
-            cy - 9.0,
-            percent(est)
-        );
+        estimate_label(&mut body, cx, cy, &percent(est));
     }
     frame("dot-whisker", title, &desc, height, &body)
 }
@@ -477,6 +451,40 @@ fn runs(points: &[IntervalPoint], keep: impl Fn(&IntervalPoint) -> bool) -> Vec<
         out.push(current);
     }
     out
+}
+
+/// A dot-whisker interval: the line from `x1` to `x2` at `cy`, with end
+/// caps (`dash` styles the line of a flagged point).
+fn interval_line(body: &mut String, x1: f64, x2: f64, cy: f64, dash: &str) {
+    let _ = writeln!(
+        body,
+        r#"<line x1="{x1:.1}" y1="{cy:.1}" x2="{x2:.1}" y2="{cy:.1}" stroke="{BLUE}" stroke-width="2"{dash}/>"#
+    );
+    for x in [x1, x2] {
+        let _ = writeln!(
+            body,
+            r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="{BLUE}" stroke-width="2"/>"#,
+            cy - 5.0,
+            cy + 5.0
+        );
+    }
+}
+
+/// The estimate in figures above its dot, for readers on paper; kept
+/// inside the plot near either end. Closes the point's `<g>`.
+fn estimate_label(body: &mut String, cx: f64, cy: f64, text: &str) {
+    let anchor = if cx < DW_LEFT + 24.0 {
+        "start"
+    } else if cx > DW_RIGHT - 24.0 {
+        "end"
+    } else {
+        "middle"
+    };
+    let _ = writeln!(
+        body,
+        r#"<text x="{cx:.1}" y="{:.1}" font-size="11" text-anchor="{anchor}">{text}</text></g>"#,
+        cy - 9.0
+    );
 }
 
 fn dot(cx: f64, cy: f64, hollow: bool) -> String {

@@ -248,28 +248,7 @@ impl Tx<'_> {
             ])?;
         }
 
-        let mut record = self.tx.prepare(
-            "INSERT INTO records (draw_id, record_id, input_position, line, fields, searched_at,
-                                  self_defined_ethnicity, officer_defined_ethnicity, legislation,
-                                  object_of_search, officer, area)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        for r in draw.records {
-            record.execute(params![
-                draw_id,
-                r.record_id,
-                r.input_position as i64,
-                r.line as i64,
-                serde_json::to_string(&r.fields)?,
-                r.searched_at,
-                r.self_defined_ethnicity,
-                r.officer_defined_ethnicity,
-                r.legislation,
-                r.object_of_search,
-                r.officer,
-                r.area,
-            ])?;
-        }
+        self.insert_snapshots(draw_id, draw.records)?;
 
         let mut champion = self.tx.prepare(
             "INSERT INTO draw_champions (draw_id, position, name, officer_id, area, eligible,
@@ -324,5 +303,33 @@ impl Tx<'_> {
             ])?;
         }
         Ok(draw_id)
+    }
+
+    /// The snapshot of each dealt record, so the audit never depends on
+    /// the export staying around (used by a draw and by an extension).
+    pub(super) fn insert_snapshots(&self, draw_id: i64, records: &[SnapshotRecord]) -> Result<()> {
+        let mut record = self.tx.prepare(
+            "INSERT INTO records (draw_id, record_id, input_position, line, fields, searched_at,
+                                  self_defined_ethnicity, officer_defined_ethnicity, legislation,
+                                  object_of_search, officer, area)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        for r in records {
+            record.execute(params![
+                draw_id,
+                r.record_id,
+                r.input_position as i64,
+                r.line as i64,
+                serde_json::to_string(&r.fields)?,
+                r.searched_at,
+                r.self_defined_ethnicity,
+                r.officer_defined_ethnicity,
+                r.legislation,
+                r.object_of_search,
+                r.officer,
+                r.area,
+            ])?;
+        }
+        Ok(())
     }
 }

@@ -105,30 +105,4 @@ impl Tx<'_> {
         }
         Ok(())
     }
-
-    fn insert_snapshots(&self, draw_id: i64, records: &[SnapshotRecord]) -> Result<()> {
-        let mut record = self.tx.prepare(
-            "INSERT INTO records (draw_id, record_id, input_position, line, fields, searched_at,
-                                  self_defined_ethnicity, officer_defined_ethnicity, legislation,
-                                  object_of_search, officer, area)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        for r in records {
-            record.execute(params![
-                draw_id,
-                r.record_id,
-                r.input_position as i64,
-                r.line as i64,
-                serde_json::to_string(&r.fields)?,
-                r.searched_at,
-                r.self_defined_ethnicity,
-                r.officer_defined_ethnicity,
-                r.legislation,
-                r.object_of_search,
-                r.officer,
-                r.area,
-            ])?;
-        }
-        Ok(())
-    }
 }

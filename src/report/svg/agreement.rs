@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use super::{
-    clip, dot, escape, finite, frame, BLUE, DW_LABEL_RIGHT, DW_LEFT, DW_RIGHT, GRID, INK,
-    LABEL_CHARS, MUTED,
+    clip, dot, escape, estimate_label, finite, frame, interval_line, DW_LABEL_RIGHT, DW_LEFT,
+    DW_RIGHT, GRID, INK, LABEL_CHARS, MUTED,
 };
 use crate::stats::agreement_no_width;
 use crate::wording::level;
@@ -127,35 +127,11 @@ pub fn coefficients(title: &str, points: &[CoefficientPoint], confidence: f64) -
             escape(&describe(p, &conf))
         );
         if let (Some(lo), Some(hi)) = (finite(p.lower), finite(p.upper)) {
-            let (x1, x2) = (x(lo), x(hi));
-            let _ = writeln!(
-                body,
-                r#"<line x1="{x1:.1}" y1="{cy:.1}" x2="{x2:.1}" y2="{cy:.1}" stroke="{BLUE}" stroke-width="2"/>"#
-            );
-            for end in [x1, x2] {
-                let _ = writeln!(
-                    body,
-                    r#"<line x1="{end:.1}" y1="{:.1}" x2="{end:.1}" y2="{:.1}" stroke="{BLUE}" stroke-width="2"/>"#,
-                    cy - 5.0,
-                    cy + 5.0
-                );
-            }
+            interval_line(&mut body, x(lo), x(hi), cy, "");
         }
         body.push_str(&dot(cx, cy, false));
         body.push('\n');
-        let anchor = if cx < DW_LEFT + 24.0 {
-            "start"
-        } else if cx > DW_RIGHT - 24.0 {
-            "end"
-        } else {
-            "middle"
-        };
-        let _ = writeln!(
-            body,
-            r#"<text x="{cx:.1}" y="{:.1}" font-size="11" text-anchor="{anchor}">{}</text></g>"#,
-            cy - 9.0,
-            number(est)
-        );
+        estimate_label(&mut body, cx, cy, &number(est));
     }
     frame("agreement", title, &desc, height, &body)
 }
