@@ -10,7 +10,7 @@ use crate::store::{
     ReviewPair,
 };
 
-use super::aggregate::{SearchFrame, Tally};
+use super::aggregate::{KeyColumn, SearchFrame, Tally};
 use super::design::{SampleDesign, SampleDesignError};
 use super::model::*;
 
@@ -80,7 +80,7 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
     let in_report: Vec<bool> = input
         .searches
         .iter()
-        .map(|s| options.champion.as_ref().is_none_or(|c| &s.champion == c))
+        .map(|s| options.champion.as_ref().is_none_or(|c| *s.champion == **c))
         .collect();
     if !in_report.contains(&true) {
         return Err(ReportError::NoAssessments {
@@ -104,19 +104,14 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             .collect();
         &picked
     };
-    let groups: Vec<&str> = (0..all_groups.len())
-        .filter(|&i| pick(i))
-        .map(|i| all_groups[i])
-        .collect();
-    let no_suspicion: Vec<bool> = (0..all_groups.len())
-        .filter(|&i| pick(i))
-        .map(|i| sample.no_suspicion[i])
-        .collect();
-    let frame = SearchFrame::new(searches, &groups, &no_suspicion)?;
+    let frame = SearchFrame::new(
+        &input.searches,
+        &all_groups,
+        &sample.no_suspicion,
+        &in_report,
+    )?;
     let domains = Domains {
         sample: &sample,
-        searches: &input.searches,
-        groups: &all_groups,
         in_report: &in_report,
         rules,
     };
@@ -155,6 +150,13 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
         _ => None,
     };
 
+    let by_month = month_rows(&frame, input, &domains)?;
+    let by_champion = champion_rows(&frame, &input.progress, &domains)?;
+    let by_legislation = value_rows(&frame, "legislation", &domains)?;
+    let by_object = value_rows(&frame, "object_of_search", &domains)?;
+    let breakdowns = breakdowns(&frame, &ethnic.overall, searches, &input.progress)?;
+    let overall = domains.estimate(&ethnic.overall, |_| true)?;
+    let notes = notes(searches);
     Ok(Report {
         simulated: input.simulated
             || searches.iter().any(|s| s.simulated)
@@ -171,21 +173,17 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
         too_few_below: rules.too_few_below,
         public: false,
         suppressed_below: None,
-        overall: domains.estimate(&ethnic.overall, |_| true)?,
+        overall,
         population,
         groups: ethnic.rows,
         minority: minority_estimate,
         minority_population: ethnic.minority_population,
         comparison,
-        by_month: month_rows(&frame, input, &domains)?,
-        by_champion: champion_rows(&frame, &input.progress, &domains)?,
-        by_legislation: value_rows(frame.tallies_by("legislation")?, &domains, |s| {
-            &s.legislation
-        })?,
-        by_object: value_rows(frame.tallies_by("object_of_search")?, &domains, |s| {
-            &s.object_of_search
-        })?,
-        breakdowns: breakdowns(&frame, &ethnic.overall, searches, &input.progress)?,
+        by_month,
+        by_champion,
+        by_legislation,
+        by_object,
+        breakdowns,
         completeness,
         unrecognised_ethnicity: unrecognised
             .into_iter()
@@ -201,7 +199,7 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             .map(replaced_draw_info)
             .collect(),
         draws: input.draws.iter().map(draw_info).collect(),
-        notes: notes(searches),
+        notes,
         design: sample.info.clone(),
         agreement: super::quality::review_quality(
             &input.review_pairs,
@@ -216,8 +214,6 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
 /// that a predicate on the search's input index picks.
 struct Domains<'a> {
     sample: &'a SampleDesign,
-    searches: &'a [AssessedSearch],
-    groups: &'a [&'static str],
     in_report: &'a [bool],
     rules: &'a EstimateRules,
 }
@@ -241,17 +237,17 @@ impl Domains<'_> {
 
     /// The design-based figures of every key's domain, in the order of the
     /// (distinct) `keys`, in one pass over the searches: search `i` is in
-    /// the domain of `key_of(i)`. A report has a row per month, champion,
-    /// ..., and one pass per row was most of its time.
-    fn estimates_by<'k>(
+    /// the domain of its value in `column`. A report has a row per month,
+    /// champion, ..., and one pass per row was most of its time.
+    fn estimates_by(
         &self,
         keys: &[&str],
-        key_of: impl Fn(usize) -> &'k str,
+        column: &KeyColumn,
     ) -> Result<Vec<Option<DomainEstimate>>, DesignError> {
-        let index: HashMap<&str, usize> = keys.iter().enumerate().map(|(d, k)| (*k, d)).collect();
+        let place = column.places_among(keys);
         self.sample.estimate_each(self.rules, keys.len(), |i| {
             if self.in_report[i] {
-                index.get(key_of(i)).copied()
+                place[column.codes[i] as usize]
             } else {
                 None
             }
@@ -276,11 +272,11 @@ fn classify_searches<'s>(
             Scheme::SelfDefined => &search.self_defined_ethnicity,
         };
         let known = *classified
-            .entry(value.as_str())
+            .entry(&**value)
             .or_insert_with(|| classify(scheme, value).ok());
         let group = known.unwrap_or_else(|| {
             if counted {
-                *unrecognised.entry(value.as_str()).or_default() += 1;
+                *unrecognised.entry(&**value).or_default() += 1;
             }
             Group::NotStated
         });
@@ -331,7 +327,7 @@ fn ethnic_groups(
     let mut minority_population: Option<u64> = None;
     let mut rows = Vec::new();
     let labels: Vec<&str> = Group::ALL.iter().map(|g| g.label()).collect();
-    let estimates = domains.estimates_by(&labels, |i| domains.groups[i])?;
+    let estimates = domains.estimates_by(&labels, frame.key("group")?)?;
     for (group, design) in Group::ALL.into_iter().zip(&estimates) {
         let tally = by_group.get(group.label()).copied().unwrap_or_default();
         let group_searches = group_population.get(&group).copied();
@@ -372,7 +368,7 @@ fn month_rows(
     let month_tallies: BTreeMap<String, Tally> = frame.tallies_by("month")?.into_iter().collect();
     let mut by_month = Vec::new();
     let months: Vec<&str> = input.draws.iter().map(|d| d.month.as_str()).collect();
-    let estimates = domains.estimates_by(&months, |i| domains.searches[i].month.as_str())?;
+    let estimates = domains.estimates_by(&months, frame.key("month")?)?;
     for (draw, design) in input.draws.iter().zip(&estimates) {
         let (assigned, assessed) = input
             .progress
@@ -408,7 +404,7 @@ fn champion_rows(
     }
     let mut by_champion = Vec::new();
     let champions: Vec<&str> = champion_progress.keys().copied().collect();
-    let estimates = domains.estimates_by(&champions, |i| domains.searches[i].champion.as_str())?;
+    let estimates = domains.estimates_by(&champions, frame.key("champion")?)?;
     for ((champion, (assigned, assessed)), design) in champion_progress.into_iter().zip(&estimates)
     {
         let tally = champion_tallies.get(champion).copied().unwrap_or_default();
@@ -457,8 +453,8 @@ fn notes(searches: &[AssessedSearch]) -> Vec<Note> {
         .iter()
         .filter(|s| !s.notes.trim().is_empty())
         .map(|s| Note {
-            month: s.month.clone(),
-            champion: s.champion.clone(),
+            month: s.month.to_string(),
+            champion: s.champion.to_string(),
             record_id: s.record_id.clone(),
             grounds: s.grounds.to_string(),
             text: s.notes.clone(),
@@ -466,14 +462,15 @@ fn notes(searches: &[AssessedSearch]) -> Vec<Note> {
         .collect()
 }
 
-/// Rows per export value, most assessed first (ties by name).
+/// Rows per value of the export's column `key`, most assessed first (ties by name).
 fn value_rows(
-    tallies: Vec<(String, Tally)>,
+    frame: &SearchFrame,
+    key: &str,
     domains: &Domains<'_>,
-    field: fn(&AssessedSearch) -> &String,
-) -> Result<Vec<ValueRow>, DesignError> {
+) -> Result<Vec<ValueRow>, ReportError> {
+    let tallies = frame.tallies_by(key)?;
     let values: Vec<&str> = tallies.iter().map(|(value, _)| value.as_str()).collect();
-    let estimates = domains.estimates_by(&values, |i| field(&domains.searches[i]).as_str())?;
+    let estimates = domains.estimates_by(&values, frame.key(key)?)?;
     let mut rows: Vec<ValueRow> = tallies
         .iter()
         .zip(&estimates)

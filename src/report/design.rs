@@ -2,7 +2,7 @@
 //! weight (`../shared/DESIGN.md`, "Design-based estimates"), from the strata
 //! each draw's manifest keeps, or for an older draw one stratum for the month.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::powers::NoSuspicionPowers;
 use crate::stats::{Design, DesignError, DomainEstimate, Unit};
@@ -62,7 +62,7 @@ impl SampleDesign {
         };
         // month -> (first stratum index, the draw's strata if kept, powers)
         let mut months: HashMap<&str, (usize, Option<&DrawStrata>, NoSuspicionPowers)> =
-            HashMap::new();
+            HashMap::default();
         for draw in draws {
             let kept = strata.iter().find(|s| s.month == draw.month);
             let offset = pending.len();
@@ -104,9 +104,9 @@ impl SampleDesign {
         let mut unit_of = Vec::with_capacity(searches.len());
         let mut no_suspicion = Vec::with_capacity(searches.len());
         for search in searches {
-            let Some((offset, kept, powers)) = months.get(search.month.as_str()) else {
+            let Some((offset, kept, powers)) = months.get(&*search.month) else {
                 return Err(SampleDesignError::NoDraw {
-                    month: search.month.clone(),
+                    month: search.month.to_string(),
                     record_id: search.record_id.clone(),
                 });
             };
@@ -116,7 +116,7 @@ impl SampleDesign {
                     Some(stratum) => stratum.map(|h| offset + h),
                     None => {
                         return Err(SampleDesignError::NotInManifest {
-                            month: search.month.clone(),
+                            month: search.month.to_string(),
                             record_id: search.record_id.clone(),
                         })
                     }
@@ -281,10 +281,10 @@ mod tests {
             referral: "none",
             themes: vec![],
             notes: String::new(),
-            self_defined_ethnicity: String::new(),
-            officer_defined_ethnicity: String::new(),
+            self_defined_ethnicity: "".into(),
+            officer_defined_ethnicity: "".into(),
             legislation: legislation.into(),
-            object_of_search: String::new(),
+            object_of_search: "".into(),
             simulated: false,
         }
     }
@@ -420,13 +420,13 @@ mod tests {
         let sample = SampleDesign::new(&searches, &draws, &[]).unwrap();
         let by_month = sample
             .estimate_each(&RULES, 3, |i| {
-                months.iter().position(|m| *m == searches[i].month)
+                months.iter().position(|m| **m == *searches[i].month)
             })
             .unwrap();
         assert_eq!(by_month.len(), 3);
         for (d, month) in months.iter().enumerate() {
             let alone = sample
-                .estimate(&RULES, |i| searches[i].month == *month)
+                .estimate(&RULES, |i| *searches[i].month == **month)
                 .unwrap();
             assert!(alone.is_some());
             assert_eq!(by_month[d], alone, "{month}");

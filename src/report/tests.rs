@@ -100,7 +100,7 @@ pub(crate) fn inspection_input() -> ReportInput {
         .map(|(month, champion)| {
             let n = searches
                 .iter()
-                .filter(|s| s.month == month && s.champion == champion)
+                .filter(|s| *s.month == *month && *s.champion == *champion)
                 .count() as u64;
             (month, champion, n)
         })
@@ -108,7 +108,7 @@ pub(crate) fn inspection_input() -> ReportInput {
     let judged_in = |month: &str| {
         searches
             .iter()
-            .filter(|s| s.month == month && s.grounds != "insufficient_info")
+            .filter(|s| *s.month == *month && s.grounds != "insufficient_info")
             .count() as u64
     };
     ReportInput {
@@ -347,15 +347,15 @@ pub(crate) fn second_review_input() -> ReportInput {
                 (_, other) => other,
             };
             crate::store::ReviewPair {
-                month: s.month.clone(),
+                month: s.month.to_string(),
                 record_id: s.record_id.clone(),
-                first_champion: s.champion.clone(),
+                first_champion: s.champion.to_string(),
                 second_champion: CHAMPIONS
-                    [(CHAMPIONS.iter().position(|c| *c == s.champion).unwrap() + 1) % 3]
+                    [(CHAMPIONS.iter().position(|c| **c == *s.champion).unwrap() + 1) % 3]
                     .into(),
                 first_grounds: Some(s.grounds.to_string()),
                 second_grounds: (i < 92).then(|| second.to_string()),
-                legislation: s.legislation.clone(),
+                legislation: s.legislation.to_string(),
                 simulated: false,
             }
         })

@@ -26,7 +26,8 @@ pub use assessments::{
 pub use draws::{DrawActivity, DrawSummary, NewDraw, Redraw, SnapshotRecord};
 pub use extensions::DrawExtension;
 pub use report_data::{
-    AssessedSearch, DrawRecord, DrawStrata, MonthPopulation, Period, ReplacedDraw,
+    AssessedSearch, DrawRecord, DrawStrata, MonthPopulation, Period, ReplacedDraw, ReportRows,
+    StoredManifest,
 };
 
 /// How long a command waits for another process's transaction to finish.

@@ -1,78 +1,28 @@
 //! What reports read: current assessments of active searches in current
 //! draws, the progress of each draw, and the month's population counts.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::HashMap;
+use std::sync::Arc;
 
 use rusqlite::params;
 use serde::Deserialize;
 
 use super::{Result, Tx};
-use crate::assess::{Bwv, Conduct, Gowisely, Grounds, InvalidValue, Referral};
 
+mod searches;
 #[cfg(test)]
 mod tests;
 
-/// A stored verdict, checked against its vocabulary and in its canonical
-/// spelling: a value the schema does not allow (only a damaged or
-/// hand-edited workspace has one) is an error, never a search the report
-/// silently leaves out of every count. The few distinct values of a column
-/// repeat on every row: each distinct text is checked once.
-struct Vocabulary {
-    parse: fn(&str) -> Result<&'static str, InvalidValue>,
-    checked: Vec<(String, &'static str)>,
-}
-
-impl Vocabulary {
-    fn new(parse: fn(&str) -> Result<&'static str, InvalidValue>) -> Self {
-        Self {
-            parse,
-            checked: Vec::new(),
-        }
-    }
-
-    fn get(&mut self, row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'static str> {
-        let raw = text(row, index)?;
-        if let Some((_, canonical)) = self.checked.iter().find(|(seen, _)| seen == raw) {
-            return Ok(canonical);
-        }
-        let canonical = (self.parse)(raw).map_err(|err| {
-            rusqlite::Error::FromSqlConversionFailure(
-                index,
-                rusqlite::types::Type::Text,
-                Box::new(err),
-            )
-        })?;
-        self.checked.push((raw.to_string(), canonical));
-        Ok(canonical)
-    }
-}
-
-/// A column read as text without a copy.
-fn text<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'r str> {
-    row.get_ref(index)?.as_str().map_err(|err| {
-        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err))
-    })
-}
-
-/// An active search of a current draw while [`Tx::assessed_searches`] joins
-/// its assessment and record to it.
-struct ActiveSearch {
-    /// The draw's place in month order.
-    month: usize,
-    champion: String,
-    sample: bool,
-    position: i64,
-    /// The current first review: its version and the search.
-    assessment: Option<(i64, AssessedSearch)>,
-    /// Its record was found.
-    record: bool,
-}
+pub use searches::ReportRows;
 
 /// One assessed search with what the report groups it by.
+///
+/// The texts a report groups by repeat on thousands of searches: they are
+/// shared, not copied (a copy each was a quarter of a report's memory).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssessedSearch {
-    pub month: String,
-    pub champion: String,
+    pub month: Arc<str>,
+    pub champion: Arc<str>,
     pub record_id: String,
     pub grounds: &'static str,
     pub bwv: &'static str,
@@ -81,10 +31,10 @@ pub struct AssessedSearch {
     pub referral: &'static str,
     pub themes: Vec<String>,
     pub notes: String,
-    pub self_defined_ethnicity: String,
-    pub officer_defined_ethnicity: String,
-    pub legislation: String,
-    pub object_of_search: String,
+    pub self_defined_ethnicity: Arc<str>,
+    pub officer_defined_ethnicity: Arc<str>,
+    pub legislation: Arc<str>,
+    pub object_of_search: Arc<str>,
     pub simulated: bool,
 }
 
@@ -163,7 +113,7 @@ struct ManifestChampion {
 impl ManifestDesign {
     fn into_strata(mut self, month: String, month_records: u64) -> DrawStrata {
         let from_snapshot = self.strata.is_none() && self.area_pools_from_manifest(&month);
-        let mut record_strata = HashMap::new();
+        let mut record_strata = HashMap::default();
         if self.strata.is_some() {
             for champion in &self.champions {
                 for (ids, strata) in [
@@ -231,6 +181,22 @@ impl ManifestDesign {
     }
 }
 
+/// A current draw's manifest as stored, not yet read.
+#[derive(Debug, Clone)]
+pub struct StoredManifest {
+    month: String,
+    month_records: u64,
+    manifest: String,
+}
+
+impl StoredManifest {
+    /// What a report needs of the draw's design.
+    pub fn strata(self) -> Result<DrawStrata> {
+        let design: ManifestDesign = serde_json::from_str(&self.manifest)?;
+        Ok(design.into_strata(self.month, self.month_records))
+    }
+}
+
 /// A current draw, for the methodology section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrawRecord {
@@ -281,153 +247,8 @@ impl Tx<'_> {
     /// The current first-review assessments of the active searches of the
     /// period's current draws, by month, champion, samples before reserves,
     /// position.
-    ///
-    /// Read as four scans joined here rather than one joined query: SQLite
-    /// would look every search up by its text key in three indexes and sort
-    /// the result, several times the cost of reading the tables once (a
-    /// five-year workspace of 60,000 searches: about 0.6 s against 0.1 s).
     pub fn assessed_searches(&self, period: &Period) -> Result<Vec<AssessedSearch>> {
-        let draws: HashMap<i64, String> = self
-            .tx
-            .prepare(&format!(
-                "SELECT d.id, d.month FROM draws d WHERE {IN_PERIOD}"
-            ))?
-            .query_map(params![period.from, period.to], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        // Each draw's month, and its place in month order.
-        let mut months: Vec<(&str, i64)> = draws.iter().map(|(id, m)| (m.as_str(), *id)).collect();
-        months.sort_unstable();
-        let month_of: HashMap<i64, usize> = months
-            .iter()
-            .enumerate()
-            .map(|(rank, (_, id))| (*id, rank))
-            .collect();
-        // (draw, record) of searches substituted away, and of their replacements.
-        let mut substituted: HashSet<(i64, String)> = HashSet::new();
-        let mut replacements: HashSet<(i64, String)> = HashSet::new();
-        let mut statement = self
-            .tx
-            .prepare("SELECT draw_id, record_id, replacement_id FROM substitutions")?;
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let draw: i64 = row.get(0)?;
-            if draws.contains_key(&draw) {
-                substituted.insert((draw, row.get(1)?));
-                replacements.insert((draw, row.get(2)?));
-            }
-        }
-        // The active searches, and where each is in `active` by draw and record.
-        let mut active: Vec<ActiveSearch> = Vec::new();
-        let mut slot: HashMap<i64, HashMap<String, usize>> = HashMap::new();
-        let mut statement = self
-            .tx
-            .prepare("SELECT draw_id, record_id, champion, role, position FROM assignments")?;
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let draw: i64 = row.get(0)?;
-            let Some(&month) = month_of.get(&draw) else {
-                continue;
-            };
-            let champion = text(row, 2)?;
-            if period.champion.as_ref().is_some_and(|c| c != champion) {
-                continue;
-            }
-            let key = (draw, row.get::<_, String>(1)?);
-            let sample = text(row, 3)? == "sample";
-            if (sample || replacements.contains(&key)) && !substituted.contains(&key) {
-                slot.entry(draw).or_default().insert(key.1, active.len());
-                active.push(ActiveSearch {
-                    month,
-                    champion: champion.to_string(),
-                    sample,
-                    position: row.get(4)?,
-                    assessment: None,
-                    record: false,
-                });
-            }
-        }
-        let find = |draw: i64, record: &str| slot.get(&draw).and_then(|m| m.get(record)).copied();
-        let mut statement = self.tx.prepare(
-            "SELECT draw_id, record_id, version, grounds, bwv, gowisely, conduct, referral, themes,
-                    notes, simulated
-             FROM assessments WHERE review = 'first'",
-        )?;
-        let mut grounds = Vocabulary::new(|t| Grounds::parse(t).map(Grounds::as_str));
-        let mut bwv = Vocabulary::new(|t| Bwv::parse(t).map(Bwv::as_str));
-        let mut gowisely = Vocabulary::new(|t| Gowisely::parse(t).map(Gowisely::as_str));
-        let mut conduct = Vocabulary::new(|t| Conduct::parse(t).map(Conduct::as_str));
-        let mut referral = Vocabulary::new(|t| Referral::parse(t).map(Referral::as_str));
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let Some(i) = find(row.get(0)?, text(row, 1)?) else {
-                continue;
-            };
-            let version: i64 = row.get(2)?;
-            let search = &mut active[i];
-            if search
-                .assessment
-                .as_ref()
-                .is_some_and(|(v, _)| *v >= version)
-            {
-                continue;
-            }
-            let themes = text(row, 8)?;
-            search.assessment = Some((
-                version,
-                AssessedSearch {
-                    month: months[search.month].0.to_string(),
-                    champion: search.champion.clone(),
-                    record_id: row.get(1)?,
-                    grounds: grounds.get(row, 3)?,
-                    bwv: bwv.get(row, 4)?,
-                    gowisely: gowisely.get(row, 5)?,
-                    conduct: conduct.get(row, 6)?,
-                    referral: referral.get(row, 7)?,
-                    themes: serde_json::from_str(themes).unwrap_or_default(),
-                    notes: row.get(9)?,
-                    self_defined_ethnicity: String::new(),
-                    officer_defined_ethnicity: String::new(),
-                    legislation: String::new(),
-                    object_of_search: String::new(),
-                    simulated: row.get(10)?,
-                },
-            ));
-        }
-        let mut statement = self.tx.prepare(
-            "SELECT draw_id, record_id, self_defined_ethnicity, officer_defined_ethnicity,
-                    legislation, object_of_search
-             FROM records",
-        )?;
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let Some(i) = find(row.get(0)?, text(row, 1)?) else {
-                continue;
-            };
-            let search = &mut active[i];
-            if let Some((_, assessed)) = search.assessment.as_mut() {
-                assessed.self_defined_ethnicity = row.get(2)?;
-                assessed.officer_defined_ethnicity = row.get(3)?;
-                assessed.legislation = row.get(4)?;
-                assessed.object_of_search = row.get(5)?;
-                search.record = true;
-            }
-        }
-        // By month, champion, samples before reserves (role DESC), position.
-        active.sort_unstable_by(|a, b| {
-            (a.month, &a.champion, !a.sample, a.position).cmp(&(
-                b.month,
-                &b.champion,
-                !b.sample,
-                b.position,
-            ))
-        });
-        Ok(active
-            .into_iter()
-            .filter(|a| a.record)
-            .filter_map(|a| a.assessment.map(|(_, search)| search))
-            .collect())
+        Ok(self.report_rows(period)?.searches)
     }
 
     /// The current draws of the period, oldest first.
@@ -468,21 +289,28 @@ impl Tx<'_> {
 
     /// The design of each current draw of the period, oldest first.
     pub fn draw_strata(&self, period: &Period) -> Result<Vec<DrawStrata>> {
+        self.draw_manifests(period)?
+            .into_iter()
+            .map(StoredManifest::strata)
+            .collect()
+    }
+
+    /// The stored manifest of each current draw of the period, oldest
+    /// first, to be read with [`StoredManifest::strata`] (a report does so
+    /// beside its scans of the searches).
+    pub fn draw_manifests(&self, period: &Period) -> Result<Vec<StoredManifest>> {
         let sql = format!(
             "SELECT d.month, d.month_records, d.manifest FROM draws d WHERE {IN_PERIOD} ORDER BY d.month"
         );
         let mut statement = self.tx.prepare(&sql)?;
-        let rows: Vec<(String, u64, String)> = statement
-            .query_map(params![period.from, period.to], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        rows.into_iter()
-            .map(|(month, month_records, manifest)| {
-                let design: ManifestDesign = serde_json::from_str(&manifest)?;
-                Ok(design.into_strata(month, month_records))
+        let rows = statement.query_map(params![period.from, period.to], |row| {
+            Ok(StoredManifest {
+                month: row.get(0)?,
+                month_records: row.get(1)?,
+                manifest: row.get(2)?,
             })
-            .collect()
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Population counts of the period's current draws.
@@ -524,9 +352,14 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Whether the workspace is marked as a simulation (`grounds demo`).
+    pub fn flagged_simulated(&self) -> Result<bool> {
+        Ok(self.meta("simulated")?.as_deref() == Some("1"))
+    }
+
     /// Whether the workspace holds simulated (demo) assessments.
     pub fn is_simulated(&self) -> Result<bool> {
-        let flagged = self.meta("simulated")?.as_deref() == Some("1");
+        let flagged = self.flagged_simulated()?;
         let any: bool = self.tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM assessments WHERE simulated = 1)",
             [],

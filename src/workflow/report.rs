@@ -8,7 +8,7 @@ use crate::ethnicity::Scheme;
 use crate::export::YearMonth;
 use crate::report::{self, EstimateRules, Report, ReportInput, ReportOptions};
 use crate::stats::Method;
-use crate::store::Period;
+use crate::store::{Period, StoredManifest};
 
 /// Groups with fewer judged searches than this are flagged "too few to judge".
 pub const DEFAULT_TOO_FEW: u64 = 10;
@@ -118,8 +118,26 @@ impl ReportRequest {
                 drawn.join(", ")
             );
         }
+        // Every champion's searches: the design weighs a champion's searches
+        // by their whole strata; the report then keeps the champion's.
+        let manifests = tx.draw_manifests(&all_champions)?;
+        let (rows, strata) = std::thread::scope(|scope| {
+            // The draws' manifests are read beside the scans of the searches.
+            let parsing = scope.spawn(|| {
+                manifests
+                    .into_iter()
+                    .map(StoredManifest::strata)
+                    .collect::<Result<Vec<_>, _>>()
+            });
+            let rows = tx.report_rows(&all_champions);
+            let strata = parsing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (rows, strata)
+        });
+        let (rows, strata) = (rows?, strata?);
+        let mut progress = rows.progress;
         if let Some(champion) = &self.champion {
-            let progress = tx.progress(&all_champions)?;
             if !progress.iter().any(|p| &p.champion == champion) {
                 let mut names: Vec<&str> = progress.iter().map(|p| p.champion.as_str()).collect();
                 names.sort_unstable();
@@ -129,19 +147,18 @@ impl ReportRequest {
                     names.join(", ")
                 );
             }
+            progress.retain(|p| &p.champion == champion);
         }
         let input = ReportInput {
-            // Every champion's: the design weighs a champion's searches by
-            // their whole strata; the report then keeps the champion's.
-            searches: tx.assessed_searches(&all_champions)?,
-            strata: tx.draw_strata(&all_champions)?,
-            progress: tx.progress(&period)?,
+            searches: rows.searches,
+            strata,
+            progress,
             draws: tx.draw_records(&all_champions)?,
             populations: tx.month_populations(&all_champions)?,
             replaced_draws: tx.replaced_draws(&all_champions)?,
             // The one place second-review pairs enter a report.
             review_pairs: tx.review_pairs(&all_champions)?,
-            simulated: tx.is_simulated()?,
+            simulated: rows.any_simulated || tx.flagged_simulated()?,
         };
         let options = ReportOptions {
             from,

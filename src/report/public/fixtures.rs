@@ -57,7 +57,7 @@ pub fn searches(specs: &[Spec]) -> Vec<AssessedSearch> {
                 referral: spec.referral,
                 themes: spec.themes.iter().map(|t| t.to_string()).collect(),
                 notes: spec.notes.into(),
-                self_defined_ethnicity: String::new(),
+                self_defined_ethnicity: "".into(),
                 officer_defined_ethnicity: spec.ethnicity.into(),
                 legislation: "Misuse of Drugs Act 1971 (section 23)".into(),
                 object_of_search: "Controlled drugs".into(),
@@ -189,7 +189,7 @@ pub fn input() -> ReportInput {
     let count = |month: &str, champion: &str| {
         searches
             .iter()
-            .filter(|s| s.month == month && s.champion == champion)
+            .filter(|s| *s.month == *month && *s.champion == *champion)
             .count() as u64
     };
     let progress = |month: &str, champion: &str, assigned: u64| ChampionProgress {

@@ -60,7 +60,7 @@ pub fn random_input(rng: &mut StdRng) -> ReportInput {
                     .map_or("reasonable", |(g, _)| g);
                 let bwv = ["reviewed", "not_available", "not_reviewed"][rng.random_range(0..3)];
                 input.searches.push(AssessedSearch {
-                    month: month.clone(),
+                    month: month.as_str().into(),
                     champion: "PC Ada Okafor".into(),
                     record_id: format!("h{:016x}-1", input.searches.len()),
                     grounds,
@@ -76,7 +76,7 @@ pub fn random_input(rng: &mut StdRng) -> ReportInput {
                     ][rng.random_range(0..5)],
                     themes: Vec::new(),
                     notes: String::new(),
-                    self_defined_ethnicity: String::new(),
+                    self_defined_ethnicity: "".into(),
                     officer_defined_ethnicity: group.into(),
                     legislation: laws[rng.random_range(0..law_count)].into(),
                     object_of_search: objects[rng.random_range(0..object_count)].into(),
@@ -92,7 +92,7 @@ pub fn random_input(rng: &mut StdRng) -> ReportInput {
                 searches: population as u64,
             });
         }
-        let assessed = input.searches.iter().filter(|s| s.month == month).count() as u64;
+        let assessed = input.searches.iter().filter(|s| *s.month == *month).count() as u64;
         let assigned = assessed + [0, 0, 2][rng.random_range(0..3)];
         input.progress.push(ChampionProgress {
             month: month.clone(),

@@ -1,5 +1,4 @@
 use super::*;
-use std::collections::HashMap;
 
 const DRUGS: &str = "Misuse of Drugs Act 1971 (section 23)";
 const SECTION_60: &str = "Criminal Justice and Public Order Act 1994 (section 60)";
@@ -209,14 +208,14 @@ fn no_suspicion_powers_and_not_required_are_left_out() {
 
 #[test]
 fn no_suspicion_follows_the_draw_kept_strata_and_mapping() {
-    let kept = |record_strata: HashMap<String, Option<usize>>, powers: Vec<String>| DrawStrata {
+    let kept = |record_strata: Vec<(String, Option<usize>)>, powers: Vec<String>| DrawStrata {
         month: "2019-01".into(),
         month_records: 100,
         strata: Some(Vec::new()),
         from_snapshot: false,
         no_suspicion: 1,
         coverage_gap: 0,
-        record_strata,
+        record_strata: record_strata.into_iter().collect(),
         no_suspicion_powers: powers,
         officer_mapped: true,
         area_pools: false,
@@ -226,11 +225,10 @@ fn no_suspicion_follows_the_draw_kept_strata_and_mapping() {
     // The draw put record 0 in no stratum (it was no-suspicion when drawn)
     // whatever its text says now; record 1 in a stratum.
     let strata = [kept(
-        [
+        vec![
             (all[0].record_id.clone(), None),
             (all[1].record_id.clone(), Some(0)),
-        ]
-        .into(),
+        ],
         Vec::new(),
     )];
     let q = review_quality(&all, &strata, None, 0.95).unwrap().unwrap();
@@ -238,7 +236,7 @@ fn no_suspicion_follows_the_draw_kept_strata_and_mapping() {
     // Without kept strata, the mapping's extra power decides.
     let strata = [DrawStrata {
         strata: None,
-        ..kept(HashMap::new(), vec!["s60 order".into()])
+        ..kept(Vec::new(), vec!["s60 order".into()])
     }];
     let q = review_quality(&all, &strata, None, 0.95).unwrap().unwrap();
     assert_eq!((q.pairs, q.no_suspicion), (1, 1));

@@ -1,5 +1,5 @@
-//! `Tx::assessed_searches` joins four table scans in memory, and
-//! `Tx::progress` counts in one grouped pass; here each must give exactly
+//! `Tx::report_rows` joins table scans in memory and counts progress on the
+//! way, and `Tx::progress` counts in one grouped pass; here each must give exactly
 //! what the query it replaced gives, on a workspace with amendments, second
 //! reviews, substitutions (of samples and of a reserve brought in, with and
 //! without missing footage), unassessed searches and a superseded draw.
@@ -246,14 +246,20 @@ fn scans_joined_in_memory_equal_the_sql_join() {
             ..Period::default()
         },
     ];
+    let any_simulated: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM assessments WHERE simulated = 1)",
+            [],
+            |row| row.get(0),
+        )
+        .expect("simulated");
     for period in &periods {
         let expected = joined(&conn, period);
-        assert_eq!(
-            tx.assessed_searches(period).expect("scans"),
-            expected,
-            "{period:?}"
-        );
+        let rows = tx.report_rows(period).expect("scans");
+        assert_eq!(rows.searches, expected, "{period:?}");
+        assert_eq!(rows.any_simulated, any_simulated, "{period:?}");
     }
+    assert!(any_simulated, "the workspace has simulated assessments");
     // The workspace has what the comparison is about.
     let all = joined(&conn, &Period::default());
     assert!(all.len() > 30, "{}", all.len());
@@ -358,9 +364,16 @@ fn grouped_progress_equals_the_count_per_champion() {
         },
     ];
     for period in &periods {
+        let expected = per_champion(&conn, period);
         assert_eq!(
             tx.progress(period).expect("grouped"),
-            per_champion(&conn, period),
+            expected,
+            "{period:?}"
+        );
+        // The report counts on the way through its scans.
+        assert_eq!(
+            tx.report_rows(period).expect("scans").progress,
+            expected,
             "{period:?}"
         );
     }
