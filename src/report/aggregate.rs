@@ -110,10 +110,21 @@ impl SearchFrame {
         no_suspicion: &[bool],
         in_report: &[bool],
     ) -> PolarsResult<Self> {
+        Self::with_keys(
+            Self::keys(searches, groups),
+            searches,
+            no_suspicion,
+            in_report,
+        )
+    }
+
+    /// The key columns of the searches, the costly part of a frame, which
+    /// needs nothing of the design: a report builds them beside it.
+    pub fn keys(searches: &[AssessedSearch], groups: &[&str]) -> Vec<KeyColumn> {
         let column = |name: &'static str, f: fn(&AssessedSearch) -> &str| {
             KeyColumn::new(name, searches.iter().map(f))
         };
-        let keys = vec![
+        vec![
             column("month", |s| &s.month),
             column("champion", |s| &s.champion),
             KeyColumn::new("group", groups.iter().copied()),
@@ -123,7 +134,16 @@ impl SearchFrame {
             column("gowisely", |s| s.gowisely),
             column("conduct", |s| s.conduct),
             column("referral", |s| s.referral),
-        ];
+        ]
+    }
+
+    /// As [`Self::new`], with the key columns made by [`Self::keys`].
+    pub fn with_keys(
+        keys: Vec<KeyColumn>,
+        searches: &[AssessedSearch],
+        no_suspicion: &[bool],
+        in_report: &[bool],
+    ) -> PolarsResult<Self> {
         let counted = |i: usize| in_report.get(i).copied().unwrap_or(false);
         let outside = |i: usize, s: &AssessedSearch| {
             no_suspicion.get(i).copied().unwrap_or(false) || s.grounds == VERDICTS[4]

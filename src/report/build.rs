@@ -74,6 +74,13 @@ fn outstanding_note(outstanding: u64) -> String {
 
 const NOT_RECORDED: &str = "(not recorded)";
 
+/// What a scoped thread returned; its panic, if it panicked.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, ReportError> {
     let rules = &options.rules;
     let completeness = completeness(&input.progress);
@@ -89,8 +96,19 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             outstanding: completeness.outstanding,
         });
     }
-    let sample = SampleDesign::new(&input.searches, &input.draws, &input.strata)?;
-    let (all_groups, unrecognised) = classify_searches(&input.searches, &in_report, options.scheme);
+    // The design and the frame's key columns need nothing of each other:
+    // each is built on its own core.
+    let (sample, (all_groups, unrecognised, keys)) = std::thread::scope(|scope| {
+        let keys = scope.spawn(|| {
+            let (groups, unrecognised) =
+                classify_searches(&input.searches, &in_report, options.scheme);
+            let keys = SearchFrame::keys(&input.searches, &groups);
+            (groups, unrecognised, keys)
+        });
+        let sample = SampleDesign::new(&input.searches, &input.draws, &input.strata);
+        (sample, joined(keys))
+    });
+    let sample = sample?;
     let pick = |i: usize| in_report[i];
     // A report on everyone reads the searches in place: copying 60,000 of
     // them cost more than all its estimates.
@@ -104,12 +122,7 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             .collect();
         &picked
     };
-    let frame = SearchFrame::new(
-        &input.searches,
-        &all_groups,
-        &sample.no_suspicion,
-        &in_report,
-    )?;
+    let frame = SearchFrame::with_keys(keys, &input.searches, &sample.no_suspicion, &in_report)?;
     let domains = Domains {
         sample: &sample,
         in_report: &in_report,
@@ -118,44 +131,59 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
 
     let population: u64 = input.draws.iter().map(|d| d.month_records).sum();
     let group_population = group_populations(&input.populations, options.scheme);
-    let ethnic = ethnic_groups(&frame, &group_population, &domains)?;
-    let minority_in = |i: usize| {
-        crate::ethnicity::Group::ALL
-            .iter()
-            .any(|g| g.is_minority() == Some(true) && g.label() == all_groups[i])
-    };
-    let white_in = |i: usize| all_groups[i] == Group::White.label();
-    let minority_estimate = domains.estimate(&ethnic.minority, minority_in)?;
-    let comparison = match (
-        domains.mask(minority_in),
-        domains.mask(white_in),
-        sample.design.as_ref(),
-    ) {
-        (Some(first), Some(second), Some(design)) => {
-            let compared = design.compare(&first, &second, rules.confidence)?;
-            let p = |e: &Estimate| e.proportion.unwrap_or(0.0);
-            let white = ethnic
-                .rows
-                .iter()
-                .find(|r| r.group == Group::White.label())
-                .map(|r| p(&r.estimate))
-                .unwrap_or(0.0);
-            Some(comparison(
-                (&ethnic.minority, p(&minority_estimate)),
-                (&ethnic.white, white),
-                &compared,
-                rules.confidence,
+    // The rows by month, champion, legislation and object are estimated on
+    // one core while the groups, the comparison and the counts are on the other.
+    let (rows, main) = std::thread::scope(|scope| {
+        let rows = scope.spawn(|| -> Result<_, ReportError> {
+            Ok((
+                month_rows(&frame, input, &domains)?,
+                champion_rows(&frame, &input.progress, &domains)?,
+                value_rows(&frame, "legislation", &domains)?,
+                value_rows(&frame, "object_of_search", &domains)?,
             ))
-        }
-        _ => None,
-    };
+        });
+        let main = || -> Result<_, ReportError> {
+            let ethnic = ethnic_groups(&frame, &group_population, &domains)?;
+            let minority_in = |i: usize| {
+                crate::ethnicity::Group::ALL
+                    .iter()
+                    .any(|g| g.is_minority() == Some(true) && g.label() == all_groups[i])
+            };
+            let white_in = |i: usize| all_groups[i] == Group::White.label();
+            let minority_estimate = domains.estimate(&ethnic.minority, minority_in)?;
+            let comparison = match (
+                domains.mask(minority_in),
+                domains.mask(white_in),
+                sample.design.as_ref(),
+            ) {
+                (Some(first), Some(second), Some(design)) => {
+                    let compared = design.compare(&first, &second, rules.confidence)?;
+                    let p = |e: &Estimate| e.proportion.unwrap_or(0.0);
+                    let white = ethnic
+                        .rows
+                        .iter()
+                        .find(|r| r.group == Group::White.label())
+                        .map(|r| p(&r.estimate))
+                        .unwrap_or(0.0);
+                    Some(comparison(
+                        (&ethnic.minority, p(&minority_estimate)),
+                        (&ethnic.white, white),
+                        &compared,
+                        rules.confidence,
+                    ))
+                }
+                _ => None,
+            };
 
-    let by_month = month_rows(&frame, input, &domains)?;
-    let by_champion = champion_rows(&frame, &input.progress, &domains)?;
-    let by_legislation = value_rows(&frame, "legislation", &domains)?;
-    let by_object = value_rows(&frame, "object_of_search", &domains)?;
-    let breakdowns = breakdowns(&frame, &ethnic.overall, searches, &input.progress)?;
-    let overall = domains.estimate(&ethnic.overall, |_| true)?;
+            let breakdowns = breakdowns(&frame, &ethnic.overall, searches, &input.progress)?;
+            let overall = domains.estimate(&ethnic.overall, |_| true)?;
+            Ok((ethnic, minority_estimate, comparison, breakdowns, overall))
+        };
+        let main = main();
+        (joined(rows), main)
+    });
+    let (by_month, by_champion, by_legislation, by_object) = rows?;
+    let (ethnic, minority_estimate, comparison, breakdowns, overall) = main?;
     let notes = notes(searches);
     Ok(Report {
         simulated: input.simulated

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::{Result, Tx};
 
+mod raw;
 mod searches;
 #[cfg(test)]
 mod tests;

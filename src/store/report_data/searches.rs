@@ -5,15 +5,32 @@
 //! sort the result, several times the cost of reading the tables once (a
 //! five-year workspace of 60,000 searches: about 0.6 s against 0.1 s); and
 //! the progress counts need the same scans, so they are made on the way.
+//! One thread reads the tables while another joins the rows it has read.
 
+use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rusqlite::params;
 
+use super::raw::{RawRow, RawRows};
 use super::{AssessedSearch, Period, IN_PERIOD};
 use crate::assess::{Bwv, Conduct, Gowisely, Grounds, InvalidValue, Referral};
 use crate::store::{ChampionProgress, Result, Tx};
+
+/// A text column's value that is not what it must be, as SQLite's own
+/// conversion errors say it: the column's place in its `SELECT`.
+fn bad_column(
+    column: usize,
+    err: impl std::error::Error + Send + Sync + 'static,
+) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(err))
+}
+
+/// A stored text, checked as UTF-8.
+fn text(raw: &[u8], column: usize) -> rusqlite::Result<&str> {
+    std::str::from_utf8(raw).map_err(|err| bad_column(column, err))
+}
 
 /// A stored verdict, checked against its vocabulary and in its canonical
 /// spelling: a value the schema does not allow (only a damaged or
@@ -34,36 +51,14 @@ impl Vocabulary {
         }
     }
 
-    fn get(&mut self, row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'static str> {
-        let raw = bytes(row, index)?;
+    fn get(&mut self, raw: &[u8], column: usize) -> rusqlite::Result<&'static str> {
         if let Some((_, canonical)) = self.checked.iter().find(|(seen, _)| seen == raw) {
             return Ok(canonical);
         }
-        let canonical = (self.parse)(text(row, index)?).map_err(|err| {
-            rusqlite::Error::FromSqlConversionFailure(
-                index,
-                rusqlite::types::Type::Text,
-                Box::new(err),
-            )
-        })?;
+        let canonical = (self.parse)(text(raw, column)?).map_err(|err| bad_column(column, err))?;
         self.checked.push((raw.to_vec(), canonical));
         Ok(canonical)
     }
-}
-
-/// A column read as text without a copy.
-fn text<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'r str> {
-    row.get_ref(index)?.as_str().map_err(|err| {
-        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err))
-    })
-}
-
-/// A text column's bytes, unchecked: for keys and known values, where a
-/// check of the encoding on every row was a tenth of a report's time.
-fn bytes<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'r [u8]> {
-    row.get_ref(index)?.as_bytes().map_err(|err| {
-        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err))
-    })
 }
 
 /// Texts of a record column: a few distinct values repeat on every row.
@@ -73,12 +68,11 @@ struct Texts {
 }
 
 impl Texts {
-    fn get(&mut self, row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Arc<str>> {
-        let raw = bytes(row, index)?;
+    fn get(&mut self, raw: &[u8], column: usize) -> rusqlite::Result<Arc<str>> {
         if let Some(known) = self.seen.get(raw) {
             return Ok(Arc::clone(known));
         }
-        let value: Arc<str> = text(row, index)?.into();
+        let value: Arc<str> = text(raw, column)?.into();
         self.seen.insert(raw.to_vec(), Arc::clone(&value));
         Ok(value)
     }
@@ -180,7 +174,6 @@ impl Tx<'_> {
     /// month, then in champions-file order).
     pub fn report_rows(&self, period: &Period) -> Result<ReportRows> {
         let (months, draw_rank) = self.period_draws(period)?;
-        let wanted = |champion: &str| period.champion.as_deref().is_none_or(|c| c == champion);
         // Searches substituted away (with whether footage was missing), and
         // their replacements, by draw.
         let mut gone: Vec<HashMap<String, bool>> = vec![HashMap::new(); months.len()];
@@ -195,184 +188,57 @@ impl Tx<'_> {
                 brought[m].insert(row.get(2)?);
             }
         }
-
-        let mut champions = Names::default();
-        let mut counts: HashMap<(u32, u32), Counts> = HashMap::new();
-        let mut active: Vec<ActiveSearch> = Vec::new();
-        // Where each active search is in `active`, by draw and record.
-        let mut slot: Vec<HashMap<Box<[u8]>, u32>> = vec![HashMap::new(); months.len()];
-        let mut statement = self
-            .tx
-            .prepare("SELECT draw_id, record_id, champion, role, position FROM assignments")?;
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let Some(&m) = draw_rank.get(&row.get::<_, i64>(0)?) else {
-                continue;
-            };
-            let name = text(row, 2)?;
-            if !wanted(name) {
-                continue;
-            }
-            let champion = champions.intern(name);
-            let record_id = text(row, 1)?;
-            let sample = text(row, 3)? == "sample";
-            let is_brought = brought[m].contains(record_id);
-            let count = counts.entry((m as u32, champion)).or_default();
-            match gone[m].get(record_id) {
-                Some(&footage_missing) => {
-                    count.substituted += 1;
-                    count.footage_missing += u64::from(footage_missing);
-                }
-                None if sample || is_brought => {
-                    count.assigned += 1;
-                    slot[m].insert(record_id.as_bytes().into(), active.len() as u32);
-                    active.push(ActiveSearch {
-                        month: m as u32,
-                        champion,
-                        sample,
-                        position: row.get(4)?,
-                        record_id: record_id.to_string(),
-                        assessment: None,
-                        record: None,
-                    });
-                }
-                None => {}
-            }
-            if !sample && !is_brought {
-                count.reserves_left += 1;
-            }
-        }
-        let find = |draw: i64, record: &[u8]| {
-            let m = *draw_rank.get(&draw)?;
-            slot[m].get(record).map(|&i| i as usize)
+        let joining = Joining {
+            period,
+            months: &months,
+            draw_rank: &draw_rank,
+            gone: &gone,
+            brought: &brought,
         };
-
-        let mut any_simulated = false;
-        let mut grounds = Vocabulary::new(|t| Grounds::parse(t).map(Grounds::as_str));
-        let mut bwv = Vocabulary::new(|t| Bwv::parse(t).map(Bwv::as_str));
-        let mut gowisely = Vocabulary::new(|t| Gowisely::parse(t).map(Gowisely::as_str));
-        let mut conduct = Vocabulary::new(|t| Conduct::parse(t).map(Conduct::as_str));
-        let mut referral = Vocabulary::new(|t| Referral::parse(t).map(Referral::as_str));
-        let mut statement = self.tx.prepare(
-            "SELECT simulated, review, draw_id, record_id, version, grounds, bwv, gowisely, conduct,
-                    referral, themes, notes
-             FROM assessments",
-        )?;
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let simulated: bool = row.get(0)?;
-            any_simulated |= simulated;
-            if bytes(row, 1)? != b"first" {
-                continue;
-            }
-            let Some(i) = find(row.get(2)?, bytes(row, 3)?) else {
-                continue;
-            };
-            let version: i64 = row.get(4)?;
-            let search = &mut active[i];
-            if search
-                .assessment
-                .as_ref()
-                .is_some_and(|(v, _)| *v >= version)
-            {
-                continue;
-            }
-            search.assessment = Some((
-                version,
-                Assessment {
-                    grounds: grounds.get(row, 5)?,
-                    bwv: bwv.get(row, 6)?,
-                    gowisely: gowisely.get(row, 7)?,
-                    conduct: conduct.get(row, 8)?,
-                    referral: referral.get(row, 9)?,
-                    themes: themes(bytes(row, 10)?),
-                    notes: row.get(11)?,
-                    simulated,
-                },
-            ));
-        }
-
-        let mut records: Vec<Option<RecordFields>> = Vec::new();
-        let (mut self_defined, mut officer_defined, mut legislation, mut object) =
-            <(Texts, Texts, Texts, Texts)>::default();
-        let mut statement = self.tx.prepare(
-            "SELECT draw_id, record_id, self_defined_ethnicity, officer_defined_ethnicity,
-                    legislation, object_of_search
-             FROM records",
-        )?;
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let Some(i) = find(row.get(0)?, bytes(row, 1)?) else {
-                continue;
-            };
-            let search = &mut active[i];
-            if search.assessment.is_some() {
-                search.record = Some(records.len() as u32);
-                records.push(Some(RecordFields {
-                    self_defined_ethnicity: self_defined.get(row, 2)?,
-                    officer_defined_ethnicity: officer_defined.get(row, 3)?,
-                    legislation: legislation.get(row, 4)?,
-                    object_of_search: object.get(row, 5)?,
-                }));
-            }
-        }
-
-        for search in &active {
-            if search.assessment.is_some() {
-                counts
-                    .entry((search.month, search.champion))
-                    .or_default()
-                    .assessed += 1;
-            }
-        }
-        let progress = self.champion_progress(period, &draw_rank, &champions, &counts)?;
-
-        // By month, champion, samples before reserves (role DESC), position.
-        let rank = champions.ranks();
-        let mut order: Vec<(u32, u32, bool, i64, u32)> = active
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                (
-                    a.month,
-                    rank[a.champion as usize],
-                    !a.sample,
-                    a.position,
-                    i as u32,
+        let (sent, joined) = std::thread::scope(|scope| {
+            let (to, from) = sync_channel(8);
+            let joiner = scope.spawn(move || joining.run(from));
+            let sent = self
+                .send_rows(
+                    "SELECT draw_id, position, record_id, champion, role FROM assignments",
+                    (2, 3),
+                    &to,
+                    Scan::Assignments,
                 )
-            })
-            .collect();
-        order.sort_unstable();
-        let mut active: Vec<Option<ActiveSearch>> = active.into_iter().map(Some).collect();
-        let searches = order
-            .into_iter()
-            .filter_map(|(.., i)| {
-                let a = active[i as usize].take()?;
-                let (_, assessment) = a.assessment?;
-                let record = records[a.record? as usize].take()?;
-                Some(AssessedSearch {
-                    month: Arc::clone(&months[a.month as usize]),
-                    champion: Arc::clone(&champions.names[a.champion as usize]),
-                    record_id: a.record_id,
-                    grounds: assessment.grounds,
-                    bwv: assessment.bwv,
-                    gowisely: assessment.gowisely,
-                    conduct: assessment.conduct,
-                    referral: assessment.referral,
-                    themes: assessment.themes,
-                    notes: assessment.notes,
-                    self_defined_ethnicity: record.self_defined_ethnicity,
-                    officer_defined_ethnicity: record.officer_defined_ethnicity,
-                    legislation: record.legislation,
-                    object_of_search: record.object_of_search,
-                    simulated: assessment.simulated,
+                .and_then(|()| {
+                    self.send_rows(
+                        "SELECT simulated, draw_id, version, review, record_id, grounds, bwv, gowisely,
+                                conduct, referral, themes, notes
+                         FROM assessments",
+                        (3, 9),
+                        &to,
+                        Scan::Assessments,
+                    )
                 })
-            })
-            .collect();
+                .and_then(|()| {
+                    self.send_rows(
+                        "SELECT draw_id, record_id, self_defined_ethnicity, officer_defined_ethnicity,
+                                legislation, object_of_search
+                         FROM records",
+                        (1, 5),
+                        &to,
+                        Scan::Records,
+                    )
+                });
+            drop(to);
+            let joined = joiner
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (sent, joined)
+        });
+        sent?;
+        let joined = joined?;
+        let progress =
+            self.champion_progress(period, &draw_rank, &joined.champions, &joined.counts)?;
         Ok(ReportRows {
-            searches,
+            searches: joined.searches,
             progress,
-            any_simulated,
+            any_simulated: joined.any_simulated,
         })
     }
 
@@ -437,6 +303,245 @@ impl Tx<'_> {
                 })
             })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// A batch of one table's rows, in the order the tables are read.
+enum Scan {
+    Assignments(RawRows),
+    Assessments(RawRows),
+    Records(RawRows),
+}
+
+/// What the joining thread knows before the scans.
+struct Joining<'a> {
+    period: &'a Period,
+    months: &'a [Arc<str>],
+    draw_rank: &'a DrawRanks,
+    gone: &'a [HashMap<String, bool>],
+    brought: &'a [HashSet<String>],
+}
+
+/// What the joining thread gives back.
+struct Joined {
+    searches: Vec<AssessedSearch>,
+    champions: Names,
+    counts: HashMap<(u32, u32), Counts>,
+    any_simulated: bool,
+}
+
+/// The joining thread's state as the rows come in.
+struct Join<'a> {
+    known: Joining<'a>,
+    champions: Names,
+    counts: HashMap<(u32, u32), Counts>,
+    active: Vec<ActiveSearch>,
+    /// Where each active search is in `active`, by draw and record.
+    slot: Vec<HashMap<Box<[u8]>, u32>>,
+    records: Vec<Option<RecordFields>>,
+    any_simulated: bool,
+    verdicts: [Vocabulary; 5],
+    record_texts: [Texts; 4],
+}
+
+impl<'a> Joining<'a> {
+    fn run(self, from: Receiver<Scan>) -> Result<Joined> {
+        let mut join = Join {
+            slot: vec![HashMap::new(); self.months.len()],
+            known: self,
+            champions: Names::default(),
+            counts: HashMap::new(),
+            active: Vec::new(),
+            records: Vec::new(),
+            any_simulated: false,
+            verdicts: [
+                Vocabulary::new(|t| Grounds::parse(t).map(Grounds::as_str)),
+                Vocabulary::new(|t| Bwv::parse(t).map(Bwv::as_str)),
+                Vocabulary::new(|t| Gowisely::parse(t).map(Gowisely::as_str)),
+                Vocabulary::new(|t| Conduct::parse(t).map(Conduct::as_str)),
+                Vocabulary::new(|t| Referral::parse(t).map(Referral::as_str)),
+            ],
+            record_texts: Default::default(),
+        };
+        for scan in from {
+            match scan {
+                Scan::Assignments(rows) => rows.iter().try_for_each(|row| join.assignment(&row))?,
+                Scan::Assessments(rows) => rows.iter().try_for_each(|row| join.assessment(&row))?,
+                Scan::Records(rows) => rows.iter().try_for_each(|row| join.record(&row))?,
+            }
+        }
+        Ok(join.finish())
+    }
+}
+
+impl Join<'_> {
+    fn find(&self, draw: i64, record: &[u8]) -> Option<usize> {
+        let m = *self.known.draw_rank.get(&draw)?;
+        self.slot[m].get(record).map(|&i| i as usize)
+    }
+
+    /// `draw_id, position, record_id, champion, role`
+    fn assignment(&mut self, row: &RawRow<'_>) -> rusqlite::Result<()> {
+        let Some(&m) = self.known.draw_rank.get(&row.int(0)) else {
+            return Ok(());
+        };
+        let name = text(row.text(1), 3)?;
+        if self
+            .known
+            .period
+            .champion
+            .as_deref()
+            .is_some_and(|c| c != name)
+        {
+            return Ok(());
+        }
+        let champion = self.champions.intern(name);
+        let record_id = text(row.text(0), 2)?;
+        let sample = row.text(2) == b"sample";
+        let is_brought = self.known.brought[m].contains(record_id);
+        let count = self.counts.entry((m as u32, champion)).or_default();
+        match self.known.gone[m].get(record_id) {
+            Some(&footage_missing) => {
+                count.substituted += 1;
+                count.footage_missing += u64::from(footage_missing);
+            }
+            None if sample || is_brought => {
+                count.assigned += 1;
+                self.slot[m].insert(record_id.as_bytes().into(), self.active.len() as u32);
+                self.active.push(ActiveSearch {
+                    month: m as u32,
+                    champion,
+                    sample,
+                    position: row.int(1),
+                    record_id: record_id.to_string(),
+                    assessment: None,
+                    record: None,
+                });
+            }
+            None => {}
+        }
+        if !sample && !is_brought {
+            count.reserves_left += 1;
+        }
+        Ok(())
+    }
+
+    /// `simulated, draw_id, version, review, record_id, grounds, bwv,
+    /// gowisely, conduct, referral, themes, notes`
+    fn assessment(&mut self, row: &RawRow<'_>) -> rusqlite::Result<()> {
+        let simulated = row.int(0) != 0;
+        self.any_simulated |= simulated;
+        if row.text(0) != b"first" {
+            return Ok(());
+        }
+        let Some(i) = self.find(row.int(1), row.text(1)) else {
+            return Ok(());
+        };
+        let version = row.int(2);
+        if self.active[i]
+            .assessment
+            .as_ref()
+            .is_some_and(|(v, _)| *v >= version)
+        {
+            return Ok(());
+        }
+        let [grounds, bwv, gowisely, conduct, referral] = &mut self.verdicts;
+        let assessment = Assessment {
+            grounds: grounds.get(row.text(2), 5)?,
+            bwv: bwv.get(row.text(3), 6)?,
+            gowisely: gowisely.get(row.text(4), 7)?,
+            conduct: conduct.get(row.text(5), 8)?,
+            referral: referral.get(row.text(6), 9)?,
+            themes: themes(row.text(7)),
+            notes: text(row.text(8), 11)?.to_string(),
+            simulated,
+        };
+        self.active[i].assessment = Some((version, assessment));
+        Ok(())
+    }
+
+    /// `draw_id, record_id, self_defined_ethnicity,
+    /// officer_defined_ethnicity, legislation, object_of_search`
+    fn record(&mut self, row: &RawRow<'_>) -> rusqlite::Result<()> {
+        let Some(i) = self.find(row.int(0), row.text(0)) else {
+            return Ok(());
+        };
+        if self.active[i].assessment.is_none() {
+            return Ok(());
+        }
+        let [self_defined, officer_defined, legislation, object] = &mut self.record_texts;
+        let fields = RecordFields {
+            self_defined_ethnicity: self_defined.get(row.text(1), 2)?,
+            officer_defined_ethnicity: officer_defined.get(row.text(2), 3)?,
+            legislation: legislation.get(row.text(3), 4)?,
+            object_of_search: object.get(row.text(4), 5)?,
+        };
+        self.active[i].record = Some(self.records.len() as u32);
+        self.records.push(Some(fields));
+        Ok(())
+    }
+
+    /// The assessed searches with a record, by month, champion, samples
+    /// before reserves (role DESC), position; and the assessed counts.
+    fn finish(mut self) -> Joined {
+        for search in &self.active {
+            if search.assessment.is_some() {
+                self.counts
+                    .entry((search.month, search.champion))
+                    .or_default()
+                    .assessed += 1;
+            }
+        }
+        let rank = self.champions.ranks();
+        let mut order: Vec<(u32, u32, bool, i64, u32)> = self
+            .active
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                (
+                    a.month,
+                    rank[a.champion as usize],
+                    !a.sample,
+                    a.position,
+                    i as u32,
+                )
+            })
+            .collect();
+        order.sort_unstable();
+        let mut active: Vec<Option<ActiveSearch>> = self.active.into_iter().map(Some).collect();
+        let (months, names, records) =
+            (self.known.months, &self.champions.names, &mut self.records);
+        let searches = order
+            .into_iter()
+            .filter_map(|(.., i)| {
+                let a = active[i as usize].take()?;
+                let (_, assessment) = a.assessment?;
+                let record = records[a.record? as usize].take()?;
+                Some(AssessedSearch {
+                    month: Arc::clone(&months[a.month as usize]),
+                    champion: Arc::clone(&names[a.champion as usize]),
+                    record_id: a.record_id,
+                    grounds: assessment.grounds,
+                    bwv: assessment.bwv,
+                    gowisely: assessment.gowisely,
+                    conduct: assessment.conduct,
+                    referral: assessment.referral,
+                    themes: assessment.themes,
+                    notes: assessment.notes,
+                    self_defined_ethnicity: record.self_defined_ethnicity,
+                    officer_defined_ethnicity: record.officer_defined_ethnicity,
+                    legislation: record.legislation,
+                    object_of_search: record.object_of_search,
+                    simulated: assessment.simulated,
+                })
+            })
+            .collect();
+        Joined {
+            searches,
+            champions: self.champions,
+            counts: self.counts,
+            any_simulated: self.any_simulated,
+        }
     }
 }
 

@@ -72,6 +72,12 @@ const CHAMPIONS: [&str; 3] = ["PC Cole", "PC Abbas", "PC Byrne"];
 /// five samples and three reserves; record ids that do not sort in
 /// position order; a pseudo-random mix of everything a review can be.
 fn fill(conn: &Connection) {
+    fill_with(conn, 5, 3);
+}
+
+/// As `fill`, with `samples` and `reserves` per champion and draw.
+fn fill_with(conn: &Connection, samples: i64, reserves: i64) {
+    conn.execute_batch("BEGIN").expect("begin");
     let mut state = 7u64;
     let mut next = move |below: u64| {
         state = state
@@ -96,9 +102,9 @@ fn fill(conn: &Connection) {
         )
         .expect("draw");
         for champion in CHAMPIONS {
-            for (role, count) in [("sample", 5), ("reserve", 3)] {
+            for (role, count) in [("sample", samples), ("reserve", reserves)] {
                 for position in 1..=count {
-                    let record = format!("h{:04x}-{id}", next(65536));
+                    let record = format!("h{:04x}-{position}{role}{champion}-{id}", next(65536));
                     conn.execute(
                         "INSERT INTO records VALUES (?1, ?2, 0, 2, '[]', '2019-01-02', ?3, ?4, ?5, ?6, '', '')",
                         params![
@@ -183,6 +189,7 @@ fn fill(conn: &Connection) {
             insert_assessment(conn, *draw, record, "second", 1, &mut next);
         }
     }
+    conn.execute_batch("COMMIT").expect("commit");
 }
 
 fn insert_assessment(
@@ -387,4 +394,52 @@ fn grouped_progress_equals_the_count_per_champion() {
     assert!(all
         .iter()
         .any(|p| p.champion == "PC Idle" && p.assigned == 0));
+}
+
+#[test]
+fn scans_longer_than_a_batch_equal_the_sql_join() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("grounds.db");
+    drop(Store::open_or_create(&path).expect("a new workspace"));
+    let conn = Connection::open(&path).expect("raw open");
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .expect("foreign keys off");
+    // 4 draws x 3 champions x 1,000 searches: each table is read in
+    // several batches, and a batch ends inside a draw.
+    fill_with(&conn, 700, 300);
+    let mut store = Store::open_read_only(&path).expect("open");
+    let tx = store.read().expect("read");
+    let expected = joined(&conn, &Period::default());
+    assert!(expected.len() > 4_096, "{}", expected.len());
+    assert_eq!(
+        tx.report_rows(&Period::default()).expect("scans").searches,
+        expected
+    );
+}
+
+#[test]
+fn a_verdict_outside_the_vocabulary_is_an_error_not_a_search_left_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("grounds.db");
+    drop(Store::open_or_create(&path).expect("a new workspace"));
+    let conn = Connection::open(&path).expect("raw open");
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .expect("foreign keys off");
+    fill_with(&conn, 700, 300);
+    // Only a hand-edited workspace has one: the schema refuses it.
+    conn.pragma_update(None, "ignore_check_constraints", "ON")
+        .expect("checks off");
+    let changed = conn
+        .execute(
+            "UPDATE assessments SET grounds = 'probably' WHERE draw_id = 4 AND review = 'first'",
+            [],
+        )
+        .expect("hand edit");
+    assert!(changed > 1_000, "{changed}");
+    let mut store = Store::open_read_only(&path).expect("open");
+    let tx = store.read().expect("read");
+    match tx.report_rows(&Period::default()) {
+        Err(err) => assert!(err.to_string().contains("probably"), "{err}"),
+        Ok(rows) => panic!("{} searches read past a bad verdict", rows.searches.len()),
+    }
 }
