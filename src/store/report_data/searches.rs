@@ -89,38 +89,20 @@ pub struct ReportRows {
     pub any_simulated: bool,
 }
 
-/// An active search while its assessment and record are joined to it.
-struct ActiveSearch {
+/// Where an active search stands while its assessment and record are
+/// joined to it (its fields are filled in place in the searches).
+#[derive(Clone, Copy)]
+struct SearchState {
     /// The draw's place in month order.
     month: u32,
     /// Its champion among `Names`.
     champion: u32,
     sample: bool,
     position: i64,
-    record_id: String,
-    /// The current first review's version and what it says.
-    assessment: Option<(i64, Assessment)>,
-    /// Its record's fields for the report, among `records`.
-    record: Option<u32>,
-}
-
-struct Assessment {
-    grounds: &'static str,
-    bwv: &'static str,
-    gowisely: &'static str,
-    conduct: &'static str,
-    referral: &'static str,
-    themes: Vec<String>,
-    notes: String,
-    simulated: bool,
-}
-
-/// What the report takes from a search's record snapshot.
-struct RecordFields {
-    self_defined_ethnicity: Arc<str>,
-    officer_defined_ethnicity: Arc<str>,
-    legislation: Arc<str>,
-    object_of_search: Arc<str>,
+    /// The current first review's version; 0 before one is read.
+    version: i64,
+    /// Its record was read.
+    record: bool,
 }
 
 /// Distinct texts (champion names) numbered in order of first sight.
@@ -274,7 +256,7 @@ impl Tx<'_> {
         period: &Period,
         draw_rank: &DrawRanks,
         champions: &Names,
-        counts: &HashMap<(u32, u32), Counts>,
+        counts: &[Vec<Counts>],
     ) -> Result<Vec<ChampionProgress>> {
         let mut statement = self.tx.prepare(&format!(
             "SELECT d.month, c.name, d.id FROM draws d JOIN draw_champions c ON c.draw_id = d.id
@@ -288,7 +270,7 @@ impl Tx<'_> {
                 let count = draw_rank
                     .get(&draw)
                     .zip(champions.index.get(name.as_str()))
-                    .and_then(|(&m, &c)| counts.get(&(m as u32, c)))
+                    .and_then(|(&m, &c)| counts.get(m)?.get(c as usize))
                     .copied()
                     .unwrap_or_default();
                 Ok(ChampionProgress {
@@ -326,7 +308,8 @@ struct Joining<'a> {
 struct Joined {
     searches: Vec<AssessedSearch>,
     champions: Names,
-    counts: HashMap<(u32, u32), Counts>,
+    /// By month, then champion.
+    counts: Vec<Vec<Counts>>,
     any_simulated: bool,
 }
 
@@ -334,25 +317,30 @@ struct Joined {
 struct Join<'a> {
     known: Joining<'a>,
     champions: Names,
-    counts: HashMap<(u32, u32), Counts>,
-    active: Vec<ActiveSearch>,
-    /// Where each active search is in `active`, by draw and record.
+    /// The last champion interned: assignments come champion by champion.
+    last_champion: Option<(Arc<str>, u32)>,
+    counts: Vec<Vec<Counts>>,
+    /// The active searches, filled in as their assessment and record are read.
+    searches: Vec<AssessedSearch>,
+    states: Vec<SearchState>,
+    /// Where each active search is in `searches`, by draw and record.
     slot: Vec<HashMap<Box<[u8]>, u32>>,
-    records: Vec<Option<RecordFields>>,
     any_simulated: bool,
     verdicts: [Vocabulary; 5],
     record_texts: [Texts; 4],
+    blank: Arc<str>,
 }
 
 impl<'a> Joining<'a> {
     fn run(self, from: Receiver<Scan>) -> Result<Joined> {
         let mut join = Join {
             slot: vec![HashMap::new(); self.months.len()],
+            counts: vec![Vec::new(); self.months.len()],
             known: self,
             champions: Names::default(),
-            counts: HashMap::new(),
-            active: Vec::new(),
-            records: Vec::new(),
+            last_champion: None,
+            searches: Vec::new(),
+            states: Vec::new(),
             any_simulated: false,
             verdicts: [
                 Vocabulary::new(|t| Grounds::parse(t).map(Grounds::as_str)),
@@ -362,6 +350,7 @@ impl<'a> Joining<'a> {
                 Vocabulary::new(|t| Referral::parse(t).map(Referral::as_str)),
             ],
             record_texts: Default::default(),
+            blank: Arc::from(""),
         };
         for scan in from {
             match scan {
@@ -380,6 +369,17 @@ impl Join<'_> {
         self.slot[m].get(record).map(|&i| i as usize)
     }
 
+    fn champion(&mut self, name: &str) -> u32 {
+        match &self.last_champion {
+            Some((last, c)) if **last == *name => *c,
+            _ => {
+                let c = self.champions.intern(name);
+                self.last_champion = Some((Arc::clone(&self.champions.names[c as usize]), c));
+                c
+            }
+        }
+    }
+
     /// `draw_id, position, record_id, champion, role`
     fn assignment(&mut self, row: &RawRow<'_>) -> rusqlite::Result<()> {
         let Some(&m) = self.known.draw_rank.get(&row.int(0)) else {
@@ -395,27 +395,55 @@ impl Join<'_> {
         {
             return Ok(());
         }
-        let champion = self.champions.intern(name);
+        let champion = self.champion(name);
         let record_id = text(row.text(0), 2)?;
         let sample = row.text(2) == b"sample";
-        let is_brought = self.known.brought[m].contains(record_id);
-        let count = self.counts.entry((m as u32, champion)).or_default();
-        match self.known.gone[m].get(record_id) {
+        let brought = &self.known.brought[m];
+        let is_brought = !brought.is_empty() && brought.contains(record_id);
+        let gone = &self.known.gone[m];
+        let gone = if gone.is_empty() {
+            None
+        } else {
+            gone.get(record_id)
+        };
+        let month_counts = &mut self.counts[m];
+        if month_counts.len() <= champion as usize {
+            month_counts.resize(champion as usize + 1, Counts::default());
+        }
+        let count = &mut month_counts[champion as usize];
+        match gone {
             Some(&footage_missing) => {
                 count.substituted += 1;
                 count.footage_missing += u64::from(footage_missing);
             }
             None if sample || is_brought => {
                 count.assigned += 1;
-                self.slot[m].insert(record_id.as_bytes().into(), self.active.len() as u32);
-                self.active.push(ActiveSearch {
+                self.slot[m].insert(record_id.as_bytes().into(), self.searches.len() as u32);
+                self.states.push(SearchState {
                     month: m as u32,
                     champion,
                     sample,
                     position: row.int(1),
+                    version: 0,
+                    record: false,
+                });
+                let blank = &self.blank;
+                self.searches.push(AssessedSearch {
+                    month: Arc::clone(&self.known.months[m]),
+                    champion: Arc::clone(&self.champions.names[champion as usize]),
                     record_id: record_id.to_string(),
-                    assessment: None,
-                    record: None,
+                    grounds: "",
+                    bwv: "",
+                    gowisely: "",
+                    conduct: "",
+                    referral: "",
+                    themes: Vec::new(),
+                    notes: String::new(),
+                    self_defined_ethnicity: Arc::clone(blank),
+                    officer_defined_ethnicity: Arc::clone(blank),
+                    legislation: Arc::clone(blank),
+                    object_of_search: Arc::clone(blank),
+                    simulated: false,
                 });
             }
             None => {}
@@ -438,25 +466,20 @@ impl Join<'_> {
             return Ok(());
         };
         let version = row.int(2);
-        if self.active[i]
-            .assessment
-            .as_ref()
-            .is_some_and(|(v, _)| *v >= version)
-        {
+        if self.states[i].version >= version {
             return Ok(());
         }
         let [grounds, bwv, gowisely, conduct, referral] = &mut self.verdicts;
-        let assessment = Assessment {
-            grounds: grounds.get(row.text(2), 5)?,
-            bwv: bwv.get(row.text(3), 6)?,
-            gowisely: gowisely.get(row.text(4), 7)?,
-            conduct: conduct.get(row.text(5), 8)?,
-            referral: referral.get(row.text(6), 9)?,
-            themes: themes(row.text(7)),
-            notes: text(row.text(8), 11)?.to_string(),
-            simulated,
-        };
-        self.active[i].assessment = Some((version, assessment));
+        let search = &mut self.searches[i];
+        search.grounds = grounds.get(row.text(2), 5)?;
+        search.bwv = bwv.get(row.text(3), 6)?;
+        search.gowisely = gowisely.get(row.text(4), 7)?;
+        search.conduct = conduct.get(row.text(5), 8)?;
+        search.referral = referral.get(row.text(6), 9)?;
+        search.themes = themes(row.text(7));
+        search.notes = text(row.text(8), 11)?.to_string();
+        search.simulated = simulated;
+        self.states[i].version = version;
         Ok(())
     }
 
@@ -466,81 +489,78 @@ impl Join<'_> {
         let Some(i) = self.find(row.int(0), row.text(0)) else {
             return Ok(());
         };
-        if self.active[i].assessment.is_none() {
+        if self.states[i].version == 0 {
             return Ok(());
         }
         let [self_defined, officer_defined, legislation, object] = &mut self.record_texts;
-        let fields = RecordFields {
-            self_defined_ethnicity: self_defined.get(row.text(1), 2)?,
-            officer_defined_ethnicity: officer_defined.get(row.text(2), 3)?,
-            legislation: legislation.get(row.text(3), 4)?,
-            object_of_search: object.get(row.text(4), 5)?,
-        };
-        self.active[i].record = Some(self.records.len() as u32);
-        self.records.push(Some(fields));
+        let search = &mut self.searches[i];
+        search.self_defined_ethnicity = self_defined.get(row.text(1), 2)?;
+        search.officer_defined_ethnicity = officer_defined.get(row.text(2), 3)?;
+        search.legislation = legislation.get(row.text(3), 4)?;
+        search.object_of_search = object.get(row.text(4), 5)?;
+        self.states[i].record = true;
         Ok(())
     }
 
     /// The assessed searches with a record, by month, champion, samples
     /// before reserves (role DESC), position; and the assessed counts.
     fn finish(mut self) -> Joined {
-        for search in &self.active {
-            if search.assessment.is_some() {
-                self.counts
-                    .entry((search.month, search.champion))
-                    .or_default()
-                    .assessed += 1;
+        for state in &self.states {
+            if state.version > 0 {
+                self.counts[state.month as usize][state.champion as usize].assessed += 1;
             }
         }
         let rank = self.champions.ranks();
         let mut order: Vec<(u32, u32, bool, i64, u32)> = self
-            .active
+            .states
             .iter()
             .enumerate()
-            .map(|(i, a)| {
+            .map(|(i, s)| {
                 (
-                    a.month,
-                    rank[a.champion as usize],
-                    !a.sample,
-                    a.position,
+                    s.month,
+                    rank[s.champion as usize],
+                    !s.sample,
+                    s.position,
                     i as u32,
                 )
             })
             .collect();
         order.sort_unstable();
-        let mut active: Vec<Option<ActiveSearch>> = self.active.into_iter().map(Some).collect();
-        let (months, names, records) =
-            (self.known.months, &self.champions.names, &mut self.records);
-        let searches = order
-            .into_iter()
-            .filter_map(|(.., i)| {
-                let a = active[i as usize].take()?;
-                let (_, assessment) = a.assessment?;
-                let record = records[a.record? as usize].take()?;
-                Some(AssessedSearch {
-                    month: Arc::clone(&months[a.month as usize]),
-                    champion: Arc::clone(&names[a.champion as usize]),
-                    record_id: a.record_id,
-                    grounds: assessment.grounds,
-                    bwv: assessment.bwv,
-                    gowisely: assessment.gowisely,
-                    conduct: assessment.conduct,
-                    referral: assessment.referral,
-                    themes: assessment.themes,
-                    notes: assessment.notes,
-                    self_defined_ethnicity: record.self_defined_ethnicity,
-                    officer_defined_ethnicity: record.officer_defined_ethnicity,
-                    legislation: record.legislation,
-                    object_of_search: record.object_of_search,
-                    simulated: assessment.simulated,
-                })
+        let mut from: Vec<u32> = order.iter().map(|o| o.4).collect();
+        let keep: Vec<bool> = from
+            .iter()
+            .map(|&i| {
+                let state = &self.states[i as usize];
+                state.version > 0 && state.record
             })
             .collect();
+        // In place: 60,000 searches are not copied a second time.
+        permute(&mut self.searches, &mut from);
+        let mut kept = keep.into_iter();
+        self.searches.retain(|_| kept.next().unwrap_or(false));
         Joined {
-            searches,
+            searches: self.searches,
             champions: self.champions,
             counts: self.counts,
             any_simulated: self.any_simulated,
+        }
+    }
+}
+
+/// Reorders `items` so that place `k` holds what was at `from[k]` (a
+/// permutation), following its cycles; `from` is used up.
+fn permute<T>(items: &mut [T], from: &mut [u32]) {
+    const DONE: u32 = u32::MAX;
+    for start in 0..items.len() {
+        let mut at = start;
+        while from[at] != DONE {
+            let source = from[at] as usize;
+            from[at] = DONE;
+            if source == start {
+                break;
+            }
+            items.swap(at, source);
+            at = source;
         }
     }
 }
@@ -551,5 +571,34 @@ fn themes(stored: &[u8]) -> Vec<String> {
         Vec::new()
     } else {
         serde_json::from_slice(stored).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_puts_each_item_where_the_order_says() {
+        let mut state = 11u64;
+        for n in [0usize, 1, 2, 7, 100] {
+            for shuffle in 0..5 {
+                let mut from: Vec<u32> = (0..n as u32).collect();
+                if shuffle == 1 {
+                    from.reverse();
+                } else if shuffle > 1 {
+                    for i in (1..n).rev() {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        from.swap(i, (state >> 33) as usize % (i + 1));
+                    }
+                }
+                let items: Vec<String> = (0..n).map(|i| format!("item {i}")).collect();
+                let expected: Vec<String> =
+                    from.iter().map(|&i| items[i as usize].clone()).collect();
+                let mut permuted = items.clone();
+                permute(&mut permuted, &mut from.clone());
+                assert_eq!(permuted, expected, "n {n}, shuffle {shuffle}");
+            }
+        }
     }
 }
