@@ -61,57 +61,6 @@ impl Vocabulary {
     }
 }
 
-/// The five verdicts of a first review, read from their stored texts
-/// joined by spaces; each distinct combination is checked once.
-struct Verdicts {
-    vocabularies: [Vocabulary; 5],
-    known: HashMap<Vec<u8>, [&'static str; 5]>,
-}
-
-impl Verdicts {
-    fn new() -> Self {
-        Self {
-            vocabularies: [
-                Vocabulary::new(|t| Grounds::parse(t).map(Grounds::as_str)),
-                Vocabulary::new(|t| Bwv::parse(t).map(Bwv::as_str)),
-                Vocabulary::new(|t| Gowisely::parse(t).map(Gowisely::as_str)),
-                Vocabulary::new(|t| Conduct::parse(t).map(Conduct::as_str)),
-                Vocabulary::new(|t| Referral::parse(t).map(Referral::as_str)),
-            ],
-            known: HashMap::new(),
-        }
-    }
-
-    /// `packed`: "first grounds bwv gowisely conduct referral".
-    fn get(&mut self, packed: &[u8]) -> rusqlite::Result<[&'static str; 5]> {
-        if let Some(known) = self.known.get(packed) {
-            return Ok(*known);
-        }
-        let parts: Vec<&[u8]> = packed.split(|&b| b == b' ').skip(1).collect();
-        let [grounds, bwv, gowisely, conduct, referral] = parts[..] else {
-            // Only a hand-edited value has a space: named whole.
-            return Err(bad_column(
-                3,
-                InvalidValue {
-                    field: "stored verdicts",
-                    value: String::from_utf8_lossy(packed).into_owned(),
-                    allowed: "a review and five verdicts, none with a space".into(),
-                },
-            ));
-        };
-        let [g, b, w, c, r] = &mut self.vocabularies;
-        let verdicts = [
-            g.get(grounds, 3)?,
-            b.get(bwv, 3)?,
-            w.get(gowisely, 3)?,
-            c.get(conduct, 3)?,
-            r.get(referral, 3)?,
-        ];
-        self.known.insert(packed.to_vec(), verdicts);
-        Ok(verdicts)
-    }
-}
-
 /// Texts of a record column: a few distinct values repeat on every row.
 #[derive(Default)]
 struct Texts {
@@ -240,14 +189,10 @@ impl Tx<'_> {
                 )
                 .and_then(|()| {
                     self.send_rows(
-                        // The review and verdicts as one text (their vocabularies have
-                        // no spaces): a column read costs more than SQLite's join.
-                        "SELECT simulated, draw_id, version,
-                                review || ' ' || grounds || ' ' || bwv || ' ' || gowisely || ' '
-                                    || conduct || ' ' || referral,
-                                record_id, themes, notes
+                        "SELECT simulated, draw_id, version, review, record_id, grounds, bwv, gowisely,
+                                conduct, referral, themes, notes
                          FROM assessments",
-                        (3, 4),
+                        (3, 9),
                         &to,
                         Scan::Assessments,
                     )
@@ -381,7 +326,7 @@ struct Join<'a> {
     /// Where each active search is in `searches`, by draw and record.
     slot: Vec<HashMap<Box<[u8]>, u32>>,
     any_simulated: bool,
-    verdicts: Verdicts,
+    verdicts: [Vocabulary; 5],
     record_texts: [Texts; 4],
     blank: Arc<str>,
 }
@@ -397,7 +342,13 @@ impl<'a> Joining<'a> {
             searches: Vec::new(),
             states: Vec::new(),
             any_simulated: false,
-            verdicts: Verdicts::new(),
+            verdicts: [
+                Vocabulary::new(|t| Grounds::parse(t).map(Grounds::as_str)),
+                Vocabulary::new(|t| Bwv::parse(t).map(Bwv::as_str)),
+                Vocabulary::new(|t| Gowisely::parse(t).map(Gowisely::as_str)),
+                Vocabulary::new(|t| Conduct::parse(t).map(Conduct::as_str)),
+                Vocabulary::new(|t| Referral::parse(t).map(Referral::as_str)),
+            ],
             record_texts: Default::default(),
             blank: Arc::from(""),
         };
@@ -503,13 +454,12 @@ impl Join<'_> {
         Ok(())
     }
 
-    /// `simulated, draw_id, version, "review grounds bwv gowisely conduct
-    /// referral", record_id, themes, notes`
+    /// `simulated, draw_id, version, review, record_id, grounds, bwv,
+    /// gowisely, conduct, referral, themes, notes`
     fn assessment(&mut self, row: &RawRow<'_>) -> rusqlite::Result<()> {
         let simulated = row.int(0) != 0;
         self.any_simulated |= simulated;
-        let packed = row.text(0);
-        if !packed.starts_with(b"first ") {
+        if row.text(0) != b"first" {
             return Ok(());
         }
         let Some(i) = self.find(row.int(1), row.text(1)) else {
@@ -519,15 +469,15 @@ impl Join<'_> {
         if self.states[i].version >= version {
             return Ok(());
         }
-        let [grounds, bwv, gowisely, conduct, referral] = self.verdicts.get(packed)?;
+        let [grounds, bwv, gowisely, conduct, referral] = &mut self.verdicts;
         let search = &mut self.searches[i];
-        search.grounds = grounds;
-        search.bwv = bwv;
-        search.gowisely = gowisely;
-        search.conduct = conduct;
-        search.referral = referral;
-        search.themes = themes(row.text(2));
-        search.notes = text(row.text(3), 6)?.to_string();
+        search.grounds = grounds.get(row.text(2), 5)?;
+        search.bwv = bwv.get(row.text(3), 6)?;
+        search.gowisely = gowisely.get(row.text(4), 7)?;
+        search.conduct = conduct.get(row.text(5), 8)?;
+        search.referral = referral.get(row.text(6), 9)?;
+        search.themes = themes(row.text(7));
+        search.notes = text(row.text(8), 11)?.to_string();
         search.simulated = simulated;
         self.states[i].version = version;
         Ok(())
