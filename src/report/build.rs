@@ -1,6 +1,6 @@
 //! Turning what the workspace holds into a [`Report`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
 use crate::ethnicity::{broad_group, classify, Group, Scheme};
@@ -293,7 +293,7 @@ fn classify_searches<'s>(
     let mut unrecognised: BTreeMap<&str, u64> = BTreeMap::new();
     let mut groups: Vec<&'static str> = Vec::with_capacity(searches.len());
     // A few dozen distinct values, each classified once.
-    let mut classified: HashMap<&str, Option<Group>> = HashMap::new();
+    let mut classified: foldhash::HashMap<&str, Option<Group>> = foldhash::HashMap::default();
     for (search, &counted) in searches.iter().zip(in_report) {
         let value = match scheme {
             Scheme::Officer => &search.officer_defined_ethnicity,

@@ -114,16 +114,19 @@ struct ManifestChampion {
 impl ManifestDesign {
     fn into_strata(mut self, month: String, month_records: u64) -> DrawStrata {
         let from_snapshot = self.strata.is_none() && self.area_pools_from_manifest(&month);
-        let mut record_strata = HashMap::default();
+        let area_pools = self.champions.iter().any(|c| c.area.is_some());
+        let dealt = self
+            .champions
+            .iter()
+            .map(|c| c.sample.len() + c.reserves.len());
+        let mut record_strata = HashMap::with_capacity_and_hasher(dealt.sum(), Default::default());
         if self.strata.is_some() {
-            for champion in &self.champions {
+            for champion in self.champions {
                 for (ids, strata) in [
-                    (&champion.sample, &champion.sample_strata),
-                    (&champion.reserves, &champion.reserve_strata),
+                    (champion.sample, champion.sample_strata),
+                    (champion.reserves, champion.reserve_strata),
                 ] {
-                    for (id, stratum) in ids.iter().zip(strata) {
-                        record_strata.insert(id.clone(), *stratum);
-                    }
+                    record_strata.extend(ids.into_iter().zip(strata));
                 }
             }
         }
@@ -137,7 +140,7 @@ impl ManifestDesign {
             record_strata,
             no_suspicion_powers: self.columns.no_suspicion_powers,
             officer_mapped: self.columns.officer.is_some(),
-            area_pools: self.champions.iter().any(|c| c.area.is_some()),
+            area_pools,
         }
     }
 
