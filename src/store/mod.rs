@@ -30,6 +30,9 @@ pub use report_data::{
     StoredManifest,
 };
 
+/// How much of a workspace a read-only connection maps into memory.
+const READ_ONLY_MMAP: i64 = 1 << 30;
+
 /// How long a command waits for another process's transaction to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -169,6 +172,11 @@ impl Store {
         let conn = Connection::open_with_flags(path, flags)?;
         // Opening is lazy: read something so a file that cannot be read fails here.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        // Readers scan whole tables (a report reads every search): mapped
+        // pages are read in place, not copied in a system call each. Only
+        // a file truncated under a reader could fault it, and nothing
+        // grounds does shrinks a workspace (no VACUUM).
+        conn.pragma_update(None, "mmap_size", READ_ONLY_MMAP)?;
         Ok(conn)
     }
 
