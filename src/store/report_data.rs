@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::{Result, Tx};
 
+mod join;
 mod raw;
 mod searches;
 #[cfg(test)]
