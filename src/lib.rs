@@ -24,5 +24,6 @@ pub mod spreadsheet;
 pub mod stats;
 pub mod store;
 pub mod synth;
+mod threads;
 pub mod wording;
 pub mod workflow;

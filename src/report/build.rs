@@ -13,6 +13,7 @@ use crate::store::{
 use super::aggregate::{KeyColumn, SearchFrame, Tally};
 use super::design::{SampleDesign, SampleDesignError};
 use super::model::*;
+use crate::threads::joined;
 
 /// What the workspace holds for the period.
 #[derive(Debug, Clone, Default)]
@@ -74,13 +75,6 @@ fn outstanding_note(outstanding: u64) -> String {
 
 const NOT_RECORDED: &str = "(not recorded)";
 
-/// What a scoped thread returned; its panic, if it panicked.
-fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
 pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, ReportError> {
     let rules = &options.rules;
     let completeness = completeness(&input.progress);
@@ -133,7 +127,7 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
     let group_population = group_populations(&input.populations, options.scheme);
     // The rows by month, champion, legislation and object are estimated on
     // one core while the groups, the comparison and the counts are on the other.
-    let (rows, main) = std::thread::scope(|scope| {
+    let (rows, groups) = std::thread::scope(|scope| {
         let rows = scope.spawn(|| -> Result<_, ReportError> {
             Ok((
                 month_rows(&frame, input, &domains)?,
@@ -142,48 +136,18 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
                 value_rows(&frame, "object_of_search", &domains)?,
             ))
         });
-        let main = || -> Result<_, ReportError> {
+        let groups = || -> Result<_, ReportError> {
             let ethnic = ethnic_groups(&frame, &group_population, &domains)?;
-            let minority_in = |i: usize| {
-                crate::ethnicity::Group::ALL
-                    .iter()
-                    .any(|g| g.is_minority() == Some(true) && g.label() == all_groups[i])
-            };
-            let white_in = |i: usize| all_groups[i] == Group::White.label();
-            let minority_estimate = domains.estimate(&ethnic.minority, minority_in)?;
-            let comparison = match (
-                domains.mask(minority_in),
-                domains.mask(white_in),
-                sample.design.as_ref(),
-            ) {
-                (Some(first), Some(second), Some(design)) => {
-                    let compared = design.compare(&first, &second, rules.confidence)?;
-                    let p = |e: &Estimate| e.proportion.unwrap_or(0.0);
-                    let white = ethnic
-                        .rows
-                        .iter()
-                        .find(|r| r.group == Group::White.label())
-                        .map(|r| p(&r.estimate))
-                        .unwrap_or(0.0);
-                    Some(comparison(
-                        (&ethnic.minority, p(&minority_estimate)),
-                        (&ethnic.white, white),
-                        &compared,
-                        rules.confidence,
-                    ))
-                }
-                _ => None,
-            };
-
+            let (minority, comparison) = minority_and_comparison(&ethnic, &domains, &all_groups)?;
             let breakdowns = breakdowns(&frame, &ethnic.overall, searches, &input.progress)?;
             let overall = domains.estimate(&ethnic.overall, |_| true)?;
-            Ok((ethnic, minority_estimate, comparison, breakdowns, overall))
+            Ok((ethnic, minority, comparison, breakdowns, overall))
         };
-        let main = main();
-        (joined(rows), main)
+        let groups = groups();
+        (joined(rows), groups)
     });
     let (by_month, by_champion, by_legislation, by_object) = rows?;
-    let (ethnic, minority_estimate, comparison, breakdowns, overall) = main?;
+    let (ethnic, minority_estimate, comparison, breakdowns, overall) = groups?;
     let notes = notes(searches);
     Ok(Report {
         simulated: input.simulated
@@ -236,6 +200,44 @@ pub fn build(input: &ReportInput, options: &ReportOptions) -> Result<Report, Rep
             rules.confidence,
         )?,
     })
+}
+
+/// The minority-ethnic estimate, and its comparison with White when the
+/// design has both.
+fn minority_and_comparison(
+    ethnic: &EthnicGroups,
+    domains: &Domains<'_>,
+    all_groups: &[&str],
+) -> Result<(Estimate, Option<Comparison>), ReportError> {
+    let minority_in = |i: usize| {
+        Group::ALL
+            .iter()
+            .any(|g| g.is_minority() == Some(true) && g.label() == all_groups[i])
+    };
+    let white_in = |i: usize| all_groups[i] == Group::White.label();
+    let minority = domains.estimate(&ethnic.minority, minority_in)?;
+    let (Some(first), Some(second), Some(design)) = (
+        domains.mask(minority_in),
+        domains.mask(white_in),
+        domains.sample.design.as_ref(),
+    ) else {
+        return Ok((minority, None));
+    };
+    let confidence = domains.rules.confidence;
+    let compared = design.compare(&first, &second, confidence)?;
+    let p = |e: &Estimate| e.proportion.unwrap_or(0.0);
+    let white = ethnic
+        .rows
+        .iter()
+        .find(|r| r.group == Group::White.label())
+        .map_or(0.0, |r| p(&r.estimate));
+    let compared = comparison(
+        (&ethnic.minority, p(&minority)),
+        (&ethnic.white, white),
+        &compared,
+        confidence,
+    );
+    Ok((minority, Some(compared)))
 }
 
 /// Domains of the design: the report's searches (one champion's, or all)

@@ -249,13 +249,6 @@ pub(super) const IN_PERIOD: &str =
     "d.superseded_at IS NULL AND (?1 IS NULL OR d.month >= ?1) AND (?2 IS NULL OR d.month <= ?2)";
 
 impl Tx<'_> {
-    /// The current first-review assessments of the active searches of the
-    /// period's current draws, by month, champion, samples before reserves,
-    /// position.
-    pub fn assessed_searches(&self, period: &Period) -> Result<Vec<AssessedSearch>> {
-        Ok(self.report_rows(period)?.searches)
-    }
-
     /// The current draws of the period, oldest first.
     pub fn draw_records(&self, period: &Period) -> Result<Vec<DrawRecord>> {
         let sql = format!(
@@ -290,14 +283,6 @@ impl Tx<'_> {
             result.push(draw);
         }
         Ok(result)
-    }
-
-    /// The design of each current draw of the period, oldest first.
-    pub fn draw_strata(&self, period: &Period) -> Result<Vec<DrawStrata>> {
-        self.draw_manifests(period)?
-            .into_iter()
-            .map(StoredManifest::strata)
-            .collect()
     }
 
     /// The stored manifest of each current draw of the period, oldest

@@ -9,6 +9,7 @@ use crate::export::YearMonth;
 use crate::report::{self, EstimateRules, Report, ReportInput, ReportOptions};
 use crate::stats::Method;
 use crate::store::{Period, StoredManifest};
+use crate::threads::joined;
 
 /// Groups with fewer judged searches than this are flagged "too few to judge".
 pub const DEFAULT_TOO_FEW: u64 = 10;
@@ -130,10 +131,7 @@ impl ReportRequest {
                     .collect::<Result<Vec<_>, _>>()
             });
             let rows = tx.report_rows(&all_champions);
-            let strata = parsing
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (rows, strata)
+            (rows, joined(parsing))
         });
         let (rows, strata) = (rows?, strata?);
         let mut progress = rows.progress;

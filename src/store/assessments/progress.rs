@@ -93,6 +93,25 @@ pub struct ChampionProgress {
     pub reserves_left: u64,
 }
 
+impl ChampionProgress {
+    /// A row of `month, champion, assigned, assessed, substituted,
+    /// footage_missing, reserves_left`.
+    pub(in crate::store) fn from_counts_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let assigned: u64 = row.get(2)?;
+        let assessed: u64 = row.get(3)?;
+        Ok(Self {
+            month: row.get(0)?,
+            champion: row.get(1)?,
+            assigned,
+            assessed,
+            substituted: row.get(4)?,
+            footage_missing: row.get(5)?,
+            outstanding: assigned.saturating_sub(assessed),
+            reserves_left: row.get(6)?,
+        })
+    }
+}
+
 /// One champion's blind second reviews of one month, counted apart from
 /// their own searches (they never count in any figure).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -382,21 +401,10 @@ impl Tx<'_> {
              WHERE {IN_PERIOD} AND (?3 IS NULL OR c.name = ?3)
              ORDER BY d.month, c.position"
         ))?;
-        let rows =
-            statement.query_map(params![period.from, period.to, period.champion], |row| {
-                let assigned: u64 = row.get(2)?;
-                let assessed: u64 = row.get(3)?;
-                Ok(ChampionProgress {
-                    month: row.get(0)?,
-                    champion: row.get(1)?,
-                    assigned,
-                    assessed,
-                    substituted: row.get(4)?,
-                    footage_missing: row.get(5)?,
-                    outstanding: assigned.saturating_sub(assessed),
-                    reserves_left: row.get(6)?,
-                })
-            })?;
+        let rows = statement.query_map(
+            params![period.from, period.to, period.champion],
+            ChampionProgress::from_counts_row,
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -17,11 +17,14 @@ use rusqlite::params;
 use super::join::{Counts, DrawRanks, Joining, Names, Scan};
 use super::{AssessedSearch, Period, IN_PERIOD};
 use crate::store::{ChampionProgress, Result, Tx};
+use crate::threads::joined;
 
 /// What a report reads of its searches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportRows {
-    /// As [`Tx::assessed_searches`] gives them.
+    /// The current first-review assessments of the active searches of the
+    /// period's current draws that have a record, by month, champion,
+    /// samples before reserves, position.
     pub searches: Vec<AssessedSearch>,
     /// As [`Tx::progress`] gives it.
     pub progress: Vec<ChampionProgress>,
@@ -30,10 +33,8 @@ pub struct ReportRows {
 }
 
 impl Tx<'_> {
-    /// The current first-review assessments of the active searches of the
-    /// period's current draws (by month, champion, samples before reserves,
-    /// position), with each champion's progress in each of those draws (by
-    /// month, then in champions-file order).
+    /// The searches a report counts, with each champion's progress in each
+    /// of the period's current draws, from one scan of each table.
     pub fn report_rows(&self, period: &Period) -> Result<ReportRows> {
         let (months, draw_rank) = self.period_draws(period)?;
         // Searches substituted away (with whether footage was missing), and
@@ -88,10 +89,7 @@ impl Tx<'_> {
                     )
                 });
             drop(to);
-            let joined = joiner
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (sent, joined)
+            (sent, joined(joiner))
         });
         sent?;
         let joined = joined?;
@@ -107,7 +105,7 @@ impl Tx<'_> {
     /// The period's current draws: each one's month in month order, and
     /// each draw id's place in it.
     fn period_draws(&self, period: &Period) -> Result<(Vec<Arc<str>>, DrawRanks)> {
-        let mut draws: Vec<(String, i64)> = self
+        let draws: Vec<(String, i64)> = self
             .tx
             .prepare(&format!(
                 "SELECT d.month, d.id FROM draws d WHERE {IN_PERIOD} ORDER BY d.month"
@@ -116,7 +114,6 @@ impl Tx<'_> {
                 Ok((row.get(0)?, row.get(1)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        draws.sort_unstable();
         let rank = draws
             .iter()
             .enumerate()

@@ -11,7 +11,7 @@ use crate::assess::{Bwv, Conduct, Gowisely, Grounds, Referral};
 use crate::store::ChampionProgress;
 use crate::store::Store;
 
-/// The query `assessed_searches` ran before it was replaced by scans.
+/// The query the report's searches were read with before `report_rows` scanned the tables.
 const JOINED: &str = "SELECT d.month, x.champion, x.record_id, c.grounds, c.bwv, c.gowisely, c.conduct,
         c.referral, c.themes, c.notes, r.self_defined_ethnicity, r.officer_defined_ethnicity,
         r.legislation, r.object_of_search, c.simulated
@@ -69,13 +69,8 @@ const GROUNDS: [&str; 4] = [
 const CHAMPIONS: [&str; 3] = ["PC Cole", "PC Abbas", "PC Byrne"];
 
 /// Three current months, a superseded draw of the first, each champion with
-/// five samples and three reserves; record ids that do not sort in
-/// position order; a pseudo-random mix of everything a review can be.
-fn fill(conn: &Connection) {
-    fill_with(conn, 5, 3);
-}
-
-/// As `fill`, with `samples` and `reserves` per champion and draw.
+/// `samples` samples and `reserves` reserves; record ids that do not sort
+/// in position order; a pseudo-random mix of everything a review can be.
 fn fill_with(conn: &Connection, samples: i64, reserves: i64) {
     conn.execute_batch("BEGIN").expect("begin");
     let mut state = 7u64;
@@ -192,6 +187,23 @@ fn fill_with(conn: &Connection, samples: i64, reserves: i64) {
     conn.execute_batch("COMMIT").expect("commit");
 }
 
+/// A new workspace (its directory kept alive by the returned guard), its
+/// raw connection with foreign keys off (only the tables a report reads are
+/// filled), filled by `fill_with(samples, reserves)`.
+fn filled_workspace(
+    samples: i64,
+    reserves: i64,
+) -> (tempfile::TempDir, std::path::PathBuf, Connection) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("grounds.db");
+    drop(Store::open_or_create(&path).expect("a new workspace"));
+    let conn = Connection::open(&path).expect("raw open");
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .expect("foreign keys off");
+    fill_with(&conn, samples, reserves);
+    (dir, path, conn)
+}
+
 fn insert_assessment(
     conn: &Connection,
     draw: i64,
@@ -222,14 +234,8 @@ fn insert_assessment(
 
 #[test]
 fn scans_joined_in_memory_equal_the_sql_join() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("grounds.db");
-    drop(Store::open_or_create(&path).expect("a new workspace"));
-    let conn = Connection::open(&path).expect("raw open");
     // Only the tables the report reads are filled (no draw_champions).
-    conn.pragma_update(None, "foreign_keys", "OFF")
-        .expect("foreign keys off");
-    fill(&conn);
+    let (_dir, path, conn) = filled_workspace(5, 3);
     let mut store = Store::open_read_only(&path).expect("open");
     let tx = store.read().expect("read");
     let month = |m: &str| Some(m.to_string());
@@ -306,20 +312,10 @@ const PER_CHAMPION: &str = "SELECT d.month, c.name,
 fn per_champion(conn: &Connection, period: &Period) -> Vec<ChampionProgress> {
     let mut statement = conn.prepare(PER_CHAMPION).expect("prepare");
     statement
-        .query_map(params![period.from, period.to, period.champion], |row| {
-            let assigned: u64 = row.get(2)?;
-            let assessed: u64 = row.get(3)?;
-            Ok(ChampionProgress {
-                month: row.get(0)?,
-                champion: row.get(1)?,
-                assigned,
-                assessed,
-                substituted: row.get(4)?,
-                footage_missing: row.get(5)?,
-                outstanding: assigned.saturating_sub(assessed),
-                reserves_left: row.get(6)?,
-            })
-        })
+        .query_map(
+            params![period.from, period.to, period.champion],
+            ChampionProgress::from_counts_row,
+        )
         .expect("query")
         .collect::<rusqlite::Result<_>>()
         .expect("rows")
@@ -327,13 +323,7 @@ fn per_champion(conn: &Connection, period: &Period) -> Vec<ChampionProgress> {
 
 #[test]
 fn grouped_progress_equals_the_count_per_champion() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("grounds.db");
-    drop(Store::open_or_create(&path).expect("a new workspace"));
-    let conn = Connection::open(&path).expect("raw open");
-    conn.pragma_update(None, "foreign_keys", "OFF")
-        .expect("foreign keys off");
-    fill(&conn);
+    let (_dir, path, conn) = filled_workspace(5, 3);
     // The champions file: not in name order, and one champion with
     // nothing drawn.
     for draw in 1..=4 {
@@ -398,15 +388,9 @@ fn grouped_progress_equals_the_count_per_champion() {
 
 #[test]
 fn scans_longer_than_a_batch_equal_the_sql_join() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("grounds.db");
-    drop(Store::open_or_create(&path).expect("a new workspace"));
-    let conn = Connection::open(&path).expect("raw open");
-    conn.pragma_update(None, "foreign_keys", "OFF")
-        .expect("foreign keys off");
     // 4 draws x 3 champions x 1,000 searches: each table is read in
     // several batches, and a batch ends inside a draw.
-    fill_with(&conn, 700, 300);
+    let (_dir, path, conn) = filled_workspace(700, 300);
     let mut store = Store::open_read_only(&path).expect("open");
     let tx = store.read().expect("read");
     let expected = joined(&conn, &Period::default());
@@ -419,13 +403,7 @@ fn scans_longer_than_a_batch_equal_the_sql_join() {
 
 #[test]
 fn a_verdict_outside_the_vocabulary_is_an_error_not_a_search_left_out() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("grounds.db");
-    drop(Store::open_or_create(&path).expect("a new workspace"));
-    let conn = Connection::open(&path).expect("raw open");
-    conn.pragma_update(None, "foreign_keys", "OFF")
-        .expect("foreign keys off");
-    fill_with(&conn, 700, 300);
+    let (_dir, path, conn) = filled_workspace(700, 300);
     // Only a hand-edited workspace has one: the schema refuses it.
     conn.pragma_update(None, "ignore_check_constraints", "ON")
         .expect("checks off");
