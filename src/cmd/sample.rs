@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono_tz::Tz;
 
-use grounds::assess::workbook::DEFAULT_RETENTION_DAYS;
 use grounds::assess::worksheet::WorksheetFormat;
 use grounds::display::visible;
 use grounds::export::YearMonth;
@@ -183,16 +182,15 @@ fn refuse_protected_outputs(args: &Args) -> Result<()> {
 }
 
 fn options(args: &Args) -> DrawOptions {
+    // Flags left out take the library's defaults, written once there.
+    let defaults = DrawOptions::new(args.export.clone(), args.month, args.champions.clone());
     DrawOptions {
-        exports: args.export.clone(),
-        month: args.month,
-        champions: args.champions.clone(),
-        per_champion: args.per_champion.unwrap_or(20),
-        reserves: args.reserves.unwrap_or(5),
+        per_champion: args.per_champion.unwrap_or(defaults.per_champion),
+        reserves: args.reserves.unwrap_or(defaults.reserves),
         seed: args.seed.clone(),
         out: args.out.clone(),
         columns: args.columns.clone(),
-        timezone: args.timezone.unwrap_or(chrono_tz::Europe::London),
+        timezone: args.timezone.unwrap_or(defaults.timezone),
         minority_per_champion: args.minority_per_champion,
         redraw: match (args.redraw, args.abandon_assessments) {
             (false, _) => Redraw::No,
@@ -201,9 +199,12 @@ fn options(args: &Args) -> DrawOptions {
         },
         worksheet_format: args
             .worksheet_format
-            .map_or(WorksheetFormat::Xlsx, WorksheetFormatArg::format),
-        bwv_retention_days: args.bwv_retention_days.unwrap_or(DEFAULT_RETENTION_DAYS),
+            .map_or(defaults.worksheet_format, WorksheetFormatArg::format),
+        bwv_retention_days: args
+            .bwv_retention_days
+            .unwrap_or(defaults.bwv_retention_days),
         second_review: args.second_review,
+        ..defaults
     }
 }
 

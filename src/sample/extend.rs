@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 
 use super::draw::{deal, rank_order, Candidate, Champion, ChampionDraw, DrawRequest};
 pub use super::extend_check::{check_extension, DrawnState, ExtendAsk, ExtendError};
-use super::strata::strata;
 use super::stratified::{draw_with_design, minority_reserves, Dealt, Design};
 use crate::hashing::{ALGORITHM, ALGORITHM_V2};
 
@@ -118,7 +117,7 @@ impl Step {
 /// Which extension (0-based) dealt the `position`th (1-based) entry of a
 /// champion's sample (`in_sample`) or reserves, whose list is now `len`
 /// long; `None` when the original draw dealt it.
-pub fn dealt_by(
+pub(super) fn dealt_by(
     extensions: &[Extension],
     champion: &str,
     in_sample: bool,
@@ -177,19 +176,8 @@ pub fn extend_draw(
         Design::Unstratified => continue_v1(candidates, &dealt, &mut draws, request),
         Design::Minority { k } => continue_v2(candidates, &dealt, &mut draws, request, k),
     }
-    let by_ethnicity = matches!(design, Design::Minority { .. });
-    let design = strata(
-        candidates,
-        champions,
-        request.month,
-        by_ethnicity,
-        &mut draws,
-    );
     (
-        Dealt {
-            champions: draws,
-            design,
-        },
+        Dealt::with_strata(candidates, champions, request, design, draws),
         Rule::Continued,
     )
 }
@@ -413,7 +401,7 @@ pub fn replay(
             .iter()
             .map(|c| c.name.as_str())
             .collect();
-        if names.len() != added || names != extension.champions_added {
+        if names != extension.champions_added {
             return Err(format!(
                 "extension {} adds champions {:?}, but the manifest's champions there are {:?}",
                 number + 1,

@@ -16,13 +16,12 @@ use std::collections::HashSet;
 pub use champions::{parse_champions, read_champions, ChampionsError};
 pub use draw::{draw, rank, Candidate, Champion, ChampionDraw, DrawRequest};
 pub use extend::{
-    check_extension, dealt_by, extend_draw, replay, Added, DrawnState, ExtendAsk, ExtendError,
-    Extension, Original, Rule, Step,
+    check_extension, extend_draw, replay, Added, DrawnState, ExtendAsk, ExtendError, Extension,
+    Original, Rule, Step,
 };
 pub use manifest::{Manifest, Parameters, SeedSource, Shortfall, Superseded};
 pub use second::{
-    areas_with_one_champion, deal_second_reviews, deal_second_reviews_ranked, SecondReview,
-    SecondReviews,
+    areas_with_one_champion, deal_second_reviews_ranked, SecondReview, SecondReviews,
 };
 pub use strata::{design_differences, strata, DrawDesign, SamplingGroup, Stratum};
 pub use stratified::{

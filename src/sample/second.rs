@@ -117,7 +117,10 @@ impl SecondReviews {
 /// Deals the first `k` searches of each champion's sample to a second
 /// champion (see the module comment). `candidates` must hold every sampled
 /// record, for its officer and area; a record missing from it is unplaced.
-pub fn deal_second_reviews(
+/// Draws deal the best-ranked instead ([`deal_second_reviews_ranked`]);
+/// the tests of the dealing rule use this simpler choice.
+#[cfg(test)]
+fn deal_second_reviews(
     draws: &[ChampionDraw],
     candidates: &[Candidate<'_>],
     k: usize,
@@ -127,8 +130,9 @@ pub fn deal_second_reviews(
     })
 }
 
-/// [`deal_second_reviews`] with each champion's K best-ranked sample
-/// searches (by `key`, the draw's rank key) instead of the first K dealt.
+/// Deals each champion's K best-ranked sample searches (by `key`, the
+/// draw's rank key) to a second champion (see the module comment);
+/// `candidates` must hold every sampled record, for its officer and area.
 /// Under `hash-rank-v1` they are the same searches; under `hash-rank-v2`,
 /// which deals a champion's minority-ethnic searches first, the first K
 /// would all be minority-ethnic and the agreement measured on them alone.

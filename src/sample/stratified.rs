@@ -78,21 +78,34 @@ pub fn draw_with_design(
     request: &DrawRequest<'_>,
     design: Design,
 ) -> Dealt {
-    let mut draws = match design {
+    let draws = match design {
         Design::Unstratified => super::draw::draw(candidates, champions, request),
         Design::Minority { k } => draw_stratified(candidates, champions, request, k),
     };
-    let by_ethnicity = matches!(design, Design::Minority { .. });
-    let design = strata(
-        candidates,
-        champions,
-        request.month,
-        by_ethnicity,
-        &mut draws,
-    );
-    Dealt {
-        champions: draws,
-        design,
+    Dealt::with_strata(candidates, champions, request, design, draws)
+}
+
+impl Dealt {
+    /// The champions' draws with the strata `design` puts their searches in.
+    pub(super) fn with_strata(
+        candidates: &[Candidate<'_>],
+        champions: &[Champion],
+        request: &DrawRequest<'_>,
+        design: Design,
+        mut draws: Vec<ChampionDraw>,
+    ) -> Self {
+        let by_ethnicity = matches!(design, Design::Minority { .. });
+        let design = strata(
+            candidates,
+            champions,
+            request.month,
+            by_ethnicity,
+            &mut draws,
+        );
+        Dealt {
+            champions: draws,
+            design,
+        }
     }
 }
 

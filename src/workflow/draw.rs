@@ -51,7 +51,7 @@ pub struct DrawOptions {
     /// Days after a search that its body-worn video is deleted.
     pub bwv_retention_days: u32,
     /// K: each champion's first K searches also go, blind, to a second
-    /// champion (`sample::deal_second_reviews`); 0: none.
+    /// champion (`sample::deal_second_reviews_ranked`); 0: none.
     pub second_review: u32,
 }
 

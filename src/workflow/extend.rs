@@ -331,29 +331,23 @@ fn check_same_settings(
 /// The exports in the manifest's input order (record ids of identical rows
 /// depend on it); refused unless they are exactly the draw's inputs.
 fn in_manifest_order(manifest: &Manifest, given: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut hashes = Vec::with_capacity(given.len());
-    for path in given {
-        hashes.push(sha256_file(path).with_context(|| format!("reading {}", path.display()))?);
-    }
-    let mut problems = Vec::new();
-    let mut ordered = Vec::new();
-    for input in &manifest.inputs {
-        match hashes.iter().position(|h| *h == input.sha256) {
-            Some(index) => ordered.push(given[index].clone()),
-            None => problems.push(format!(
+    let matched = super::verify::match_by_sha256(manifest, given)?;
+    let problems: Vec<String> = matched
+        .missing
+        .iter()
+        .map(|input| {
+            format!(
                 "the draw's input {} (SHA-256 {}) is not among the exports given",
                 input.file, input.sha256
-            )),
-        }
-    }
-    for (path, hash) in given.iter().zip(&hashes) {
-        if !manifest.inputs.iter().any(|i| i.sha256 == *hash) {
-            problems.push(format!(
+            )
+        })
+        .chain(matched.unknown.iter().map(|(path, hash)| {
+            format!(
                 "{} is not an input of the draw (SHA-256 {hash})",
                 path.display()
-            ));
-        }
-    }
+            )
+        }))
+        .collect();
     if !problems.is_empty() {
         bail!(
             "an extension is dealt from the draw's exports, unchanged, or assignments would move; \
@@ -361,7 +355,7 @@ fn in_manifest_order(manifest: &Manifest, given: &[PathBuf]) -> Result<Vec<PathB
             problems.join("\n  - ")
         );
     }
-    Ok(ordered)
+    Ok(matched.ordered)
 }
 
 /// The records the extension dealt; an error if anything already dealt

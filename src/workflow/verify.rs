@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::export::{scan_month, YearMonth};
+use crate::export::{scan_month, InputSummary, YearMonth};
 use crate::hashing::sha256_file;
 use crate::sample::{self, Champion, DrawRequest, Manifest, PER_CHAMPION_LIMITS, RESERVES_LIMITS};
 
@@ -243,32 +243,65 @@ fn thousands(value: u32) -> String {
     out
 }
 
-/// Puts the given files in the manifest's input order, matched by SHA-256
-/// (record ids of identical rows depend on input order). The outer error is
-/// a file that cannot be read; the inner one lists mismatches.
-fn match_inputs(
-    manifest: &Manifest,
-    given: &[PathBuf],
-) -> Result<Result<Vec<PathBuf>, Vec<String>>> {
+/// The given files matched to a draw's inputs by SHA-256.
+pub(super) struct InputMatch<'a> {
+    /// The files found, in the manifest's input order (record ids of
+    /// identical rows depend on input order).
+    pub ordered: Vec<PathBuf>,
+    /// The draw's inputs no file given has.
+    pub missing: Vec<&'a InputSummary>,
+    /// The files given that are no input of the draw, with their SHA-256.
+    pub unknown: Vec<(&'a PathBuf, String)>,
+}
+
+/// Hashes the given files and matches them to the manifest's inputs; an
+/// error only for a file that cannot be read.
+pub(super) fn match_by_sha256<'a>(
+    manifest: &'a Manifest,
+    given: &'a [PathBuf],
+) -> Result<InputMatch<'a>> {
     let mut hashes = Vec::with_capacity(given.len());
     for path in given {
         hashes.push(sha256_file(path).with_context(|| format!("reading {}", path.display()))?);
     }
-    let mut problems = Vec::new();
-    let mut ordered = Vec::new();
+    let mut matched = InputMatch {
+        ordered: Vec::new(),
+        missing: Vec::new(),
+        unknown: Vec::new(),
+    };
     for input in &manifest.inputs {
         match hashes.iter().position(|h| *h == input.sha256) {
-            Some(index) => ordered.push(given[index].clone()),
-            None => problems.push(format!(
-                "no file given has the SHA-256 of input {} ({})",
-                input.file, input.sha256
-            )),
+            Some(index) => matched.ordered.push(given[index].clone()),
+            None => matched.missing.push(input),
         }
     }
-    for (path, hash) in given.iter().zip(&hashes) {
-        if manifest.inputs.iter().any(|i| i.sha256 == *hash) {
-            continue;
+    for (path, hash) in given.iter().zip(hashes) {
+        if !manifest.inputs.iter().any(|i| i.sha256 == hash) {
+            matched.unknown.push((path, hash));
         }
+    }
+    Ok(matched)
+}
+
+/// Puts the given files in the manifest's input order, matched by SHA-256.
+/// The outer error is a file that cannot be read; the inner one lists
+/// mismatches.
+fn match_inputs(
+    manifest: &Manifest,
+    given: &[PathBuf],
+) -> Result<Result<Vec<PathBuf>, Vec<String>>> {
+    let matched = match_by_sha256(manifest, given)?;
+    let mut problems: Vec<String> = matched
+        .missing
+        .iter()
+        .map(|input| {
+            format!(
+                "no file given has the SHA-256 of input {} ({})",
+                input.file, input.sha256
+            )
+        })
+        .collect();
+    for (path, hash) in matched.unknown {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -283,7 +316,7 @@ fn match_inputs(
         }
     }
     Ok(if problems.is_empty() {
-        Ok(ordered)
+        Ok(matched.ordered)
     } else {
         Err(problems)
     })

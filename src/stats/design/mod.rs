@@ -262,7 +262,7 @@ impl Design {
         let variance = self.cross_variance(&scores.u, &scores.u);
         let single_unit_strata = self.single_unit_strata(domain);
         self.finish(
-            &scores.sums(),
+            &scores.sums,
             variance,
             single_unit_strata,
             confidence,
@@ -418,11 +418,13 @@ impl Design {
             })
             .collect();
         Ok(Scores {
-            judged,
-            reasonable,
-            sum_w,
-            sum_w2,
-            proportion,
+            sums: DomainSums {
+                judged,
+                reasonable,
+                sum_w,
+                sum_w2,
+                proportion,
+            },
             u,
         })
     }
@@ -491,24 +493,9 @@ struct DomainSums {
     proportion: f64,
 }
 
-impl Scores {
-    fn sums(&self) -> DomainSums {
-        DomainSums {
-            judged: self.judged,
-            reasonable: self.reasonable,
-            sum_w: self.sum_w,
-            sum_w2: self.sum_w2,
-            proportion: self.proportion,
-        }
-    }
-}
-
+/// A domain's sums with each unit's linearised score.
 struct Scores {
-    judged: u64,
-    reasonable: u64,
-    sum_w: f64,
-    sum_w2: f64,
-    proportion: f64,
+    sums: DomainSums,
     /// u_i = w_i d_i (y_i − p) / Σ_d w: the linearised contribution of each unit.
     u: Vec<f64>,
 }
