@@ -258,16 +258,11 @@ impl Design {
         confidence: f64,
         method: Method,
     ) -> Result<DomainEstimate, DesignError> {
-        let scores = self.scores(domain)?;
-        let variance = self.cross_variance(&scores.u, &scores.u);
-        let single_unit_strata = self.single_unit_strata(domain);
-        self.finish(
-            &scores.sums,
-            variance,
-            single_unit_strata,
-            confidence,
-            method,
-        )
+        let domain_of: Vec<Option<usize>> = domain.iter().map(|&d| d.then_some(0)).collect();
+        self.estimate_partition(&domain_of, 1, confidence, method)?
+            .pop()
+            .flatten()
+            .ok_or(DesignError::EmptyDomain)
     }
 
     /// A domain's estimate from its sums and its linearised variance (before
@@ -280,7 +275,7 @@ impl Design {
         confidence: f64,
         method: Method,
     ) -> Result<DomainEstimate, DesignError> {
-        let p = sums.proportion;
+        let p = sums.proportion();
         let n_d = sums.judged as f64;
         let pq = p * (1.0 - p);
         let mut variance = non_negative(variance);
@@ -321,7 +316,7 @@ impl Design {
     pub fn covariance(&self, first: &[bool], second: &[bool]) -> Result<f64, DesignError> {
         let a = self.scores(first)?;
         let b = self.scores(second)?;
-        Ok(self.cross_variance(&a.u, &b.u))
+        Ok(self.cross_variance(&a, &b))
     }
 
     /// first − second, with Newcombe's interval at `confidence` and the test
@@ -376,15 +371,16 @@ impl Design {
         })
     }
 
-    fn scores(&self, domain: &[bool]) -> Result<Scores, DesignError> {
+    /// u_i = w_i d_i (y_i − p) / Σ_d w: each unit's linearised contribution
+    /// to the domain's proportion.
+    fn scores(&self, domain: &[bool]) -> Result<Vec<f64>, DesignError> {
         if domain.len() != self.units.len() {
             return Err(DesignError::DomainLength {
                 mask: domain.len(),
                 units: self.units.len(),
             });
         }
-        let (mut sum_w, mut sum_wy, mut sum_w2) = (0.0, 0.0, 0.0);
-        let (mut judged, mut reasonable) = (0u64, 0u64);
+        let (mut sum_w, mut sum_wy) = (0.0, 0.0);
         for ((unit, &w), _) in self
             .units
             .iter()
@@ -392,19 +388,16 @@ impl Design {
             .zip(domain)
             .filter(|(_, &d)| d)
         {
-            judged += 1;
             sum_w += w;
-            sum_w2 += w * w;
             if unit.reasonable {
-                reasonable += 1;
                 sum_wy += w;
             }
         }
-        if judged == 0 {
+        if sum_w == 0.0 {
             return Err(DesignError::EmptyDomain);
         }
         let proportion = sum_wy / sum_w;
-        let u = self
+        Ok(self
             .units
             .iter()
             .zip(&self.weights)
@@ -416,17 +409,7 @@ impl Design {
                     0.0
                 }
             })
-            .collect();
-        Ok(Scores {
-            sums: DomainSums {
-                judged,
-                reasonable,
-                sum_w,
-                sum_w2,
-                proportion,
-            },
-            u,
-        })
+            .collect())
     }
 
     /// Σ_h (1 − n_h/N_h) n_h/(n_h − 1) Σ_{i∈h} (a_i − ā_h)(b_i − b̄_h);
@@ -462,19 +445,6 @@ impl Design {
             })
             .sum()
     }
-
-    fn single_unit_strata(&self, domain: &[bool]) -> Vec<usize> {
-        let mut flagged: Vec<usize> = self
-            .units
-            .iter()
-            .zip(domain)
-            .filter(|(u, &d)| d && self.judged[u.stratum] == 1 && self.populations[u.stratum] > 1)
-            .map(|(u, _)| u.stratum)
-            .collect();
-        flagged.sort_unstable();
-        flagged.dedup();
-        flagged
-    }
 }
 
 impl DomainEstimate {
@@ -485,19 +455,20 @@ impl DomainEstimate {
 }
 
 /// The sums a domain's proportion and effective size are made from.
+#[derive(Debug, Clone, Default)]
 struct DomainSums {
     judged: u64,
     reasonable: u64,
     sum_w: f64,
     sum_w2: f64,
-    proportion: f64,
+    sum_wy: f64,
 }
 
-/// A domain's sums with each unit's linearised score.
-struct Scores {
-    sums: DomainSums,
-    /// u_i = w_i d_i (y_i − p) / Σ_d w: the linearised contribution of each unit.
-    u: Vec<f64>,
+impl DomainSums {
+    /// The Hajek ratio Σ w y / Σ w.
+    fn proportion(&self) -> f64 {
+        self.sum_wy / self.sum_w
+    }
 }
 
 /// The interval at x* = p n*, n*.

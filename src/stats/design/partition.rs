@@ -2,12 +2,12 @@
 //! month, every champion, every ethnic group, ...) in one pass over the
 //! judged searches rather than one pass per row.
 //!
-//! Each figure is the one [`Design::estimate`] gives for the domain's mask,
-//! to the last bit: the sums are added in the same order, and a stratum's
-//! variance term is worked out over the same units in the same order. A
-//! stratum holding no unit of a domain adds exactly 0 to its variance, so
-//! only the strata a domain touches are visited: a whole breakdown costs
-//! about as much as one estimate of everything.
+//! [`Design::estimate`] is this with one domain, so each figure is the one
+//! it gives for the domain's mask, to the last bit. A stratum's variance
+//! term needs only the domain's counts in it (every unit of a stratum
+//! weighs the same), and a stratum holding no unit of a domain adds exactly
+//! 0, so only the strata a domain touches are visited: a whole breakdown
+//! costs about one pass over the judged searches.
 
 use super::{Design, DesignError, DomainEstimate, DomainSums, Method};
 
@@ -28,7 +28,7 @@ impl Design {
                 units: self.units.len(),
             });
         }
-        let mut sums: Vec<Sums> = vec![Sums::default(); domains];
+        let mut sums: Vec<DomainSums> = vec![DomainSums::default(); domains];
         for ((unit, &w), &d) in self.units.iter().zip(&self.weights).zip(domain_of) {
             let Some(d) = d else { continue };
             let s = sums
@@ -41,106 +41,122 @@ impl Design {
                 s.reasonable += 1;
                 s.sum_wy += w;
             }
-            // Units come in any order; a domain's strata are sorted below.
-            if s.strata.last() != Some(&unit.stratum) {
-                s.strata.push(unit.stratum);
-            }
         }
-        let members = self.stratum_members();
-        sums.into_iter()
+        let by_domain = UnitsByDomain::new(domain_of, &sums);
+        // One row of counts per stratum, filled for one domain at a time and
+        // cleared after it: only the strata a domain touches are visited.
+        let mut counts = vec![StratumCounts::default(); self.populations.len()];
+        let mut touched: Vec<usize> = Vec::new();
+        sums.iter()
             .enumerate()
-            .map(|(d, mut s)| {
-                if s.judged == 0 {
+            .map(|(d, sums)| {
+                if sums.judged == 0 {
                     return Ok(None);
                 }
-                s.strata.sort_unstable();
-                s.strata.dedup();
-                let domain = DomainSums {
-                    judged: s.judged,
-                    reasonable: s.reasonable,
-                    sum_w: s.sum_w,
-                    sum_w2: s.sum_w2,
-                    proportion: s.sum_wy / s.sum_w,
-                };
-                let variance = s
-                    .strata
+                for &i in by_domain.units(d) {
+                    let unit = self.units[i];
+                    let count = &mut counts[unit.stratum];
+                    if count.in_domain() == 0 {
+                        touched.push(unit.stratum);
+                    }
+                    if unit.reasonable {
+                        count.reasonable += 1;
+                    } else {
+                        count.not_reasonable += 1;
+                    }
+                }
+                touched.sort_unstable();
+                let proportion = sums.proportion();
+                let variance = touched
                     .iter()
-                    .map(|&h| self.stratum_term(&members[h], h, domain_of, d, &domain))
+                    .map(|&h| self.stratum_term(h, counts[h], proportion, sums.sum_w))
                     .sum();
-                let single_unit_strata = s
-                    .strata
+                let single_unit_strata = touched
                     .iter()
                     .copied()
                     .filter(|&h| self.judged[h] == 1 && self.populations[h] > 1)
                     .collect();
-                self.finish(&domain, variance, single_unit_strata, confidence, method)
+                for &h in &touched {
+                    counts[h] = StratumCounts::default();
+                }
+                touched.clear();
+                self.finish(sums, variance, single_unit_strata, confidence, method)
                     .map(Some)
             })
             .collect()
     }
 
-    /// The units of each stratum, in unit order.
-    fn stratum_members(&self) -> Vec<Vec<usize>> {
-        let mut members: Vec<Vec<usize>> = self
-            .judged
-            .iter()
-            .map(|&n| Vec::with_capacity(n as usize))
-            .collect();
-        for (i, unit) in self.units.iter().enumerate() {
-            members[unit.stratum].push(i);
-        }
-        members
-    }
-
-    /// Stratum h's term of domain d's variance, (1 − n_h/N_h) n_h/(n_h − 1)
-    /// Σ_{i∈h} (u_i − ū_h)², computed exactly as `cross_variance` does:
-    /// relative to the stratum's first score, units outside the domain
-    /// scoring 0.
-    fn stratum_term(
-        &self,
-        members: &[usize],
-        h: usize,
-        domain_of: &[Option<usize>],
-        d: usize,
-        domain: &DomainSums,
-    ) -> f64 {
+    /// Stratum h's term of a domain's variance,
+    /// (1 − n_h/N_h) n_h/(n_h − 1) Σ_{i∈h} (u_i − ū_h)², from the domain's
+    /// counts in the stratum. Every unit of a stratum weighs the same w, so
+    /// a unit's score u = w d (y − p) / Σ_d w takes one of three values:
+    /// a (in the domain, reasonable), b (in it, not) and 0 (outside). Then
+    /// Σ (u − ū)² = (1/n_h) Σ_{i<j} (u_i − u_j)²
+    ///            = (1/n_h) [k_a k_b (a − b)² + z (k_a a² + k_b b²)],
+    /// z = n_h − k_a − k_b: a sum of terms never below 0, exactly 0 when
+    /// every score of the stratum is equal (no rounding noise to turn a zero
+    /// variance into a tiny one), and a pass over counts, not units.
+    fn stratum_term(&self, h: usize, counts: StratumCounts, proportion: f64, sum_w: f64) -> f64 {
         let n_h = self.judged[h];
         if n_h <= 1 {
             return 0.0;
         }
-        let score = |i: usize| {
-            if domain_of[i] == Some(d) {
-                let y = f64::from(u8::from(self.units[i].reasonable));
-                self.weights[i] * (y - domain.proportion) / domain.sum_w
-            } else {
-                0.0
-            }
-        };
-        let origin = score(members[0]);
-        let mut sum = 0.0;
-        for &i in members {
-            sum += score(i) - origin;
-        }
         let n = n_h as f64;
-        let mut cross = 0.0;
-        for &i in members {
-            let deviation = score(i) - origin - sum / n;
-            cross += deviation * deviation;
-        }
+        let w = self.populations[h] as f64 / n;
+        let a = w * (1.0 - proportion) / sum_w;
+        let b = w * (0.0 - proportion) / sum_w;
+        let (k_a, k_b) = (counts.reasonable as f64, counts.not_reasonable as f64);
+        let outside = (n_h - counts.in_domain()) as f64;
+        let pairs = k_a * k_b * (a - b) * (a - b) + outside * (k_a * a * a + k_b * b * b);
         let fpc = 1.0 - n / self.populations[h] as f64;
-        fpc * n / (n - 1.0) * cross
+        fpc * pairs / (n - 1.0)
     }
 }
 
-/// One domain's running sums, and the strata its units are in.
-#[derive(Debug, Clone, Default)]
-struct Sums {
-    judged: u64,
+/// A domain's judged searches in one stratum.
+#[derive(Debug, Clone, Copy, Default)]
+struct StratumCounts {
     reasonable: u64,
-    sum_w: f64,
-    sum_w2: f64,
-    sum_wy: f64,
-    strata: Vec<usize>,
+    not_reasonable: u64,
+}
+
+impl StratumCounts {
+    fn in_domain(self) -> u64 {
+        self.reasonable + self.not_reasonable
+    }
+}
+
+/// The units' indices grouped by domain, in unit order within each (a
+/// counting sort: one pass to count, one to place).
+struct UnitsByDomain {
+    /// Where each domain's units start in `units`; one more than the domains.
+    starts: Vec<usize>,
+    units: Vec<usize>,
+}
+
+impl UnitsByDomain {
+    fn new(domain_of: &[Option<usize>], sums: &[DomainSums]) -> Self {
+        let mut starts = Vec::with_capacity(sums.len() + 1);
+        let mut total = 0;
+        starts.push(0);
+        for s in sums {
+            total += s.judged as usize;
+            starts.push(total);
+        }
+        let mut next = starts.clone();
+        let mut units = vec![0; total];
+        for (i, d) in domain_of.iter().enumerate() {
+            if let Some(d) = *d {
+                units[next[d]] = i;
+                next[d] += 1;
+            }
+        }
+        Self { starts, units }
+    }
+
+    fn units(&self, domain: usize) -> &[usize] {
+        &self.units[self.starts[domain]..self.starts[domain + 1]]
+    }
 }
 
 #[cfg(test)]

@@ -249,6 +249,22 @@ fn random_design() -> impl Strategy<Value = (Design, Vec<bool>)> {
 
 proptest! {
     #[test]
+    fn variance_from_counts_equals_the_linearisation_unit_by_unit(
+        (design, domain) in random_design(),
+    ) {
+        // The estimate's variance comes from each stratum's counts; the
+        // covariance of a domain with itself is the textbook sum over the
+        // units' scores, Σ_h (1 − f_h) n_h/(n_h − 1) Σ_i (u_i − ū_h)².
+        let e = design.estimate(&domain, 0.95, Method::Wilson).unwrap();
+        let unit_by_unit = non_negative(design.covariance(&domain, &domain).unwrap());
+        let scale = e.proportion * (1.0 - e.proportion) / e.judged as f64;
+        prop_assert!(
+            (e.variance - unit_by_unit).abs() <= 1e-12 * scale.max(unit_by_unit),
+            "{} vs {}", e.variance, unit_by_unit
+        );
+    }
+
+    #[test]
     fn estimate_lies_inside_its_interval((design, domain) in random_design(), conf in 0.5f64..0.999) {
         for method in Method::ALL {
             let e = design.estimate(&domain, conf, method).unwrap();
