@@ -8,6 +8,7 @@
 //! command survive a power cut. Nothing is deleted by a normal command.
 
 mod assessments;
+mod column_scan;
 mod draws;
 mod extensions;
 mod report_data;

@@ -3,6 +3,7 @@
 
 use std::sync::mpsc::SyncSender;
 
+use crate::store::column_scan::ColumnScan;
 use crate::store::{Result, Tx};
 
 /// Rows a batch holds before it is handed on.
@@ -83,22 +84,14 @@ impl Tx<'_> {
         to: &SyncSender<M>,
         wrap: fn(RawRows) -> M,
     ) -> Result<()> {
-        let mut statement = self.tx.prepare(sql)?;
-        let mut rows = statement.query([])?;
+        let mut scan = ColumnScan::prepare(&self.tx, sql)?;
         let mut batch = RawRows::new(ints, texts);
-        while let Some(row) = rows.next()? {
+        while scan.step()? {
             for column in 0..ints {
-                batch.ints.push(row.get(column)?);
+                batch.ints.push(scan.integer(column)?);
             }
             for column in ints..ints + texts {
-                let text = row.get_ref(column)?.as_bytes().map_err(|err| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        column,
-                        rusqlite::types::Type::Text,
-                        Box::new(err),
-                    )
-                })?;
-                batch.bytes.extend_from_slice(text);
+                batch.bytes.extend_from_slice(scan.text(column)?);
                 batch.ends.push(batch.bytes.len());
             }
             batch.len += 1;
