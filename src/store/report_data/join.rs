@@ -2,10 +2,12 @@
 //! copied out of SQLite become the report's searches and each champion's
 //! counts.
 
+use std::hash::BuildHasher;
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashSet};
+use hashbrown::HashTable;
 
 use super::raw::{RawRow, RawRows};
 use super::{AssessedSearch, Period};
@@ -164,27 +166,61 @@ struct Join<'a> {
     /// The last champion interned: assignments come champion by champion.
     last_champion: Option<(Arc<str>, u32)>,
     counts: Vec<Vec<Counts>>,
-    /// The active searches, filled in as their assessment and record are read.
-    searches: Vec<AssessedSearch>,
+    /// The active searches' states: in the order read until `arrange`, in
+    /// report order after.
     states: Vec<SearchState>,
-    /// Where each active search is in `searches`, by draw and record.
-    slot: Vec<HashMap<Box<[u8]>, u32>>,
+    /// The active searches in report order, made by `arrange` once every
+    /// assignment is read, and filled in place as their assessment and
+    /// record are read.
+    searches: Vec<AssessedSearch>,
+    arranged: bool,
+    /// The active searches' record ids, in the order read.
+    ids: RecordIds,
+    /// Where each active search is, by draw (month order) and record id:
+    /// its place in `ids`, and its place in `searches` once arranged. The
+    /// keys are the bytes in `ids`: no allocation per search.
+    slot: Vec<HashTable<(u32, u32)>>,
+    hasher: foldhash::fast::RandomState,
     any_simulated: bool,
     verdicts: [Vocabulary; 5],
     record_texts: [Texts; 4],
     blank: Arc<str>,
 }
 
+/// Record ids one after another.
+#[derive(Default)]
+struct RecordIds {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl RecordIds {
+    fn push(&mut self, id: &[u8]) -> u32 {
+        self.bytes.extend_from_slice(id);
+        self.ends.push(self.bytes.len());
+        self.ends.len() as u32 - 1
+    }
+
+    fn get(&self, k: u32) -> &[u8] {
+        let k = k as usize;
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.bytes[start..self.ends[k]]
+    }
+}
+
 impl<'a> Joining<'a> {
     pub(super) fn run(self, from: Receiver<Scan>) -> Result<Joined> {
         let mut join = Join {
-            slot: vec![HashMap::new(); self.months.len()],
+            slot: (0..self.months.len()).map(|_| HashTable::new()).collect(),
             counts: vec![Vec::new(); self.months.len()],
             known: self,
             champions: Names::default(),
             last_champion: None,
             searches: Vec::new(),
             states: Vec::new(),
+            arranged: false,
+            ids: RecordIds::default(),
+            hasher: foldhash::fast::RandomState::default(),
             any_simulated: false,
             verdicts: [
                 Vocabulary::new(|t| Grounds::parse(t).map(Grounds::as_str)),
@@ -199,18 +235,29 @@ impl<'a> Joining<'a> {
         for scan in from {
             match scan {
                 Scan::Assignments(rows) => rows.iter().try_for_each(|row| join.assignment(&row))?,
-                Scan::Assessments(rows) => rows.iter().try_for_each(|row| join.assessment(&row))?,
-                Scan::Records(rows) => rows.iter().try_for_each(|row| join.record(&row))?,
+                Scan::Assessments(rows) => {
+                    join.arrange()?;
+                    rows.iter().try_for_each(|row| join.assessment(&row))?;
+                }
+                Scan::Records(rows) => {
+                    join.arrange()?;
+                    rows.iter().try_for_each(|row| join.record(&row))?;
+                }
             }
         }
+        join.arrange()?;
         Ok(join.finish())
     }
 }
 
 impl Join<'_> {
+    /// The place in `searches` of an active search, once arranged.
     fn find(&self, draw: i64, record: &[u8]) -> Option<usize> {
         let m = *self.known.draw_rank.get(&draw)?;
-        self.slot[m].get(record).map(|&i| i as usize)
+        let hash = self.hasher.hash_one(record);
+        self.slot[m]
+            .find(hash, |&(k, _)| self.ids.get(k) == record)
+            .map(|&(_, i)| i as usize)
     }
 
     fn champion(&mut self, name: &str) -> u32 {
@@ -262,7 +309,13 @@ impl Join<'_> {
             }
             None if sample || is_brought => {
                 count.assigned += 1;
-                self.slot[m].insert(record_id.as_bytes().into(), self.searches.len() as u32);
+                let k = self.ids.push(record_id.as_bytes());
+                let (ids, hasher) = (&self.ids, &self.hasher);
+                self.slot[m].insert_unique(
+                    hasher.hash_one(record_id.as_bytes()),
+                    (k, k),
+                    |&(k, _)| hasher.hash_one(ids.get(k)),
+                );
                 self.states.push(SearchState {
                     month: m as u32,
                     champion,
@@ -270,24 +323,6 @@ impl Join<'_> {
                     position: row.int(1),
                     version: 0,
                     record: false,
-                });
-                let blank = &self.blank;
-                self.searches.push(AssessedSearch {
-                    month: Arc::clone(&self.known.months[m]),
-                    champion: Arc::clone(&self.champions.names[champion as usize]),
-                    record_id: record_id.to_string(),
-                    grounds: "",
-                    bwv: "",
-                    gowisely: "",
-                    conduct: "",
-                    referral: "",
-                    themes: Vec::new(),
-                    notes: String::new(),
-                    self_defined_ethnicity: Arc::clone(blank),
-                    officer_defined_ethnicity: Arc::clone(blank),
-                    legislation: Arc::clone(blank),
-                    object_of_search: Arc::clone(blank),
-                    simulated: false,
                 });
             }
             None => {}
@@ -346,41 +381,76 @@ impl Join<'_> {
         Ok(())
     }
 
-    /// The assessed searches with a record, by month, champion, samples
-    /// before reserves (role DESC), position; and the assessed counts.
-    fn finish(mut self) -> Joined {
-        for state in &self.states {
-            if state.version > 0 {
-                self.counts[state.month as usize][state.champion as usize].assessed += 1;
-            }
+    /// Once every assignment is read (and before any other row is joined):
+    /// the active searches made in report order (month, champion, samples
+    /// before reserves (role DESC), position), while the reading thread
+    /// goes on with the next table. Does nothing a second time.
+    fn arrange(&mut self) -> rusqlite::Result<()> {
+        if std::mem::replace(&mut self.arranged, true) {
+            return Ok(());
         }
         let rank = self.champions.ranks();
         let mut order: Vec<(u32, u32, bool, i64, u32)> = self
             .states
             .iter()
             .enumerate()
-            .map(|(i, s)| {
+            .map(|(k, s)| {
                 (
                     s.month,
                     rank[s.champion as usize],
                     !s.sample,
                     s.position,
-                    i as u32,
+                    k as u32,
                 )
             })
             .collect();
         order.sort_unstable();
-        let mut from: Vec<u32> = order.iter().map(|o| o.4).collect();
-        let keep: Vec<bool> = from
+        let mut place = vec![0u32; order.len()];
+        for (i, o) in order.iter().enumerate() {
+            place[o.4 as usize] = i as u32;
+        }
+        for table in &mut self.slot {
+            for entry in table.iter_mut() {
+                entry.1 = place[entry.0 as usize];
+            }
+        }
+        self.states = order.iter().map(|o| self.states[o.4 as usize]).collect();
+        let blank = &self.blank;
+        self.searches = order
             .iter()
-            .map(|&i| {
-                let state = &self.states[i as usize];
-                state.version > 0 && state.record
+            .zip(&self.states)
+            .map(|(o, state)| {
+                Ok(AssessedSearch {
+                    month: Arc::clone(&self.known.months[state.month as usize]),
+                    champion: Arc::clone(&self.champions.names[state.champion as usize]),
+                    record_id: text(self.ids.get(o.4), 2)?.to_string(),
+                    grounds: "",
+                    bwv: "",
+                    gowisely: "",
+                    conduct: "",
+                    referral: "",
+                    themes: Vec::new(),
+                    notes: String::new(),
+                    self_defined_ethnicity: Arc::clone(blank),
+                    officer_defined_ethnicity: Arc::clone(blank),
+                    legislation: Arc::clone(blank),
+                    object_of_search: Arc::clone(blank),
+                    simulated: false,
+                })
             })
-            .collect();
-        // In place: 60,000 searches are not copied a second time.
-        permute(&mut self.searches, &mut from);
-        let mut kept = keep.into_iter();
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(())
+    }
+
+    /// The assessed searches with a record, in report order; and the
+    /// assessed counts.
+    fn finish(mut self) -> Joined {
+        for state in &self.states {
+            if state.version > 0 {
+                self.counts[state.month as usize][state.champion as usize].assessed += 1;
+            }
+        }
+        let mut kept = self.states.iter().map(|s| s.version > 0 && s.record);
         self.searches.retain(|_| kept.next().unwrap_or(false));
         Joined {
             searches: self.searches,
@@ -391,58 +461,11 @@ impl Join<'_> {
     }
 }
 
-/// Reorders `items` so that place `k` holds what was at `from[k]` (a
-/// permutation), following its cycles; `from` is used up.
-fn permute<T>(items: &mut [T], from: &mut [u32]) {
-    const DONE: u32 = u32::MAX;
-    for start in 0..items.len() {
-        let mut at = start;
-        while from[at] != DONE {
-            let source = from[at] as usize;
-            from[at] = DONE;
-            if source == start {
-                break;
-            }
-            items.swap(at, source);
-            at = source;
-        }
-    }
-}
-
 /// A stored JSON list of themes; nearly every search has none.
 fn themes(stored: &[u8]) -> Vec<String> {
     if stored == b"[]" {
         Vec::new()
     } else {
         serde_json::from_slice(stored).unwrap_or_default()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::permute;
-
-    #[test]
-    fn permute_puts_each_item_where_the_order_says() {
-        let mut state = 11u64;
-        for n in [0usize, 1, 2, 7, 100] {
-            for shuffle in 0..5 {
-                let mut from: Vec<u32> = (0..n as u32).collect();
-                if shuffle == 1 {
-                    from.reverse();
-                } else if shuffle > 1 {
-                    for i in (1..n).rev() {
-                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
-                        from.swap(i, (state >> 33) as usize % (i + 1));
-                    }
-                }
-                let items: Vec<String> = (0..n).map(|i| format!("item {i}")).collect();
-                let expected: Vec<String> =
-                    from.iter().map(|&i| items[i as usize].clone()).collect();
-                let mut permuted = items.clone();
-                permute(&mut permuted, &mut from.clone());
-                assert_eq!(permuted, expected, "n {n}, shuffle {shuffle}");
-            }
-        }
     }
 }
