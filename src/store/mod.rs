@@ -27,8 +27,8 @@ pub use assessments::{
 pub use draws::{DrawActivity, DrawSummary, NewDraw, Redraw, SnapshotRecord};
 pub use extensions::DrawExtension;
 pub use report_data::{
-    AssessedSearch, DrawRecord, DrawStrata, MonthPopulation, Period, ReplacedDraw, ReportRows,
-    StoredManifest,
+    AssessedSearch, DrawRecord, DrawStrata, MonthPopulation, Period, RecordStrata, ReplacedDraw,
+    ReportRows, StoredManifest,
 };
 
 /// How much of a workspace a read-only connection maps into memory.

@@ -1,7 +1,7 @@
 //! What reports read: current assessments of active searches in current
 //! draws, the progress of each draw, and the month's population counts.
 
-use foldhash::HashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rusqlite::params;
@@ -11,10 +11,12 @@ use super::{Result, Tx};
 
 mod join;
 mod raw;
+mod record_strata;
 mod searches;
 #[cfg(test)]
 mod tests;
 
+pub use record_strata::RecordStrata;
 pub use searches::ReportRows;
 
 /// One assessed search with what the report groups it by.
@@ -62,7 +64,7 @@ pub struct DrawStrata {
     pub coverage_gap: u64,
     /// Each dealt record's stratum index: `None` for a no-suspicion search.
     /// Empty for a manifest without strata.
-    pub record_strata: HashMap<String, Option<usize>>,
+    pub record_strata: RecordStrata,
     /// Legislation texts the draw's mapping adds to the default no-suspicion powers.
     pub no_suspicion_powers: Vec<String>,
     /// An officer column was mapped, so champions never got their own searches.
@@ -74,7 +76,7 @@ pub struct DrawStrata {
 /// The parts of a stored manifest a report reads; the rest is ignored, so
 /// manifests of every version read.
 #[derive(Deserialize)]
-struct ManifestDesign {
+struct ManifestDesign<'a> {
     #[serde(default)]
     strata: Option<Vec<crate::sample::Stratum>>,
     #[serde(default)]
@@ -83,8 +85,8 @@ struct ManifestDesign {
     coverage_gap: u64,
     #[serde(default)]
     columns: ManifestColumns,
-    #[serde(default)]
-    champions: Vec<ManifestChampion>,
+    #[serde(default, borrow)]
+    champions: Vec<ManifestChampion<'a>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -95,24 +97,51 @@ struct ManifestColumns {
     no_suspicion_powers: Vec<String>,
 }
 
+/// A champion's record ids are read in place from the manifest's text (an
+/// id with a JSON escape, which grounds never writes, is copied).
 #[derive(Deserialize)]
-struct ManifestChampion {
+struct ManifestChampion<'a> {
     #[serde(default)]
     area: Option<String>,
     /// The champion's pool size N.
     #[serde(default)]
     eligible: usize,
-    #[serde(default)]
-    sample: Vec<String>,
-    #[serde(default)]
-    reserves: Vec<String>,
+    #[serde(default, borrow)]
+    sample: Vec<ManifestId<'a>>,
+    #[serde(default, borrow)]
+    reserves: Vec<ManifestId<'a>>,
     #[serde(default)]
     sample_strata: Vec<Option<usize>>,
     #[serde(default)]
     reserve_strata: Vec<Option<usize>>,
 }
 
-impl ManifestDesign {
+/// A record id in a manifest: borrowed from its text unless it holds a JSON
+/// escape. (serde borrows a `Cow` field, but not the `Cow`s in a `Vec`.)
+struct ManifestId<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for ManifestId<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Id<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Id<'a> {
+            type Value = Cow<'a, str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a record id")
+            }
+            fn visit_borrowed_str<E>(self, id: &'de str) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(id))
+            }
+            fn visit_str<E>(self, id: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(id.to_owned()))
+            }
+        }
+        deserializer
+            .deserialize_str(Id(std::marker::PhantomData))
+            .map(ManifestId)
+    }
+}
+
+impl ManifestDesign<'_> {
     fn into_strata(mut self, month: String, month_records: u64) -> DrawStrata {
         let from_snapshot = self.strata.is_none() && self.area_pools_from_manifest(&month);
         let area_pools = self.champions.iter().any(|c| c.area.is_some());
@@ -120,14 +149,16 @@ impl ManifestDesign {
             .champions
             .iter()
             .map(|c| c.sample.len() + c.reserves.len());
-        let mut record_strata = HashMap::with_capacity_and_hasher(dealt.sum(), Default::default());
+        let mut record_strata = RecordStrata::with_capacity(dealt.sum());
         if self.strata.is_some() {
             for champion in self.champions {
                 for (ids, strata) in [
                     (champion.sample, champion.sample_strata),
                     (champion.reserves, champion.reserve_strata),
                 ] {
-                    record_strata.extend(ids.into_iter().zip(strata));
+                    for (id, stratum) in ids.iter().zip(strata) {
+                        record_strata.insert(&id.0, stratum);
+                    }
                 }
             }
         }

@@ -421,3 +421,37 @@ fn a_verdict_outside_the_vocabulary_is_an_error_not_a_search_left_out() {
         Ok(rows) => panic!("{} searches read past a bad verdict", rows.searches.len()),
     }
 }
+
+#[test]
+fn manifest_ids_read_in_place_or_unescaped_keep_their_strata() {
+    // Ids as grounds writes them are read in place from the manifest's text;
+    // one with a JSON escape (a force's own id with a quote or a backslash)
+    // is unescaped.
+    let manifest = super::StoredManifest {
+        month: "2019-01".into(),
+        month_records: 10,
+        manifest: r#"{
+            "strata": [{"month": "2019-01", "area": "North", "group": "all", "population": 6, "dealt": 2, "reserves": 1},
+                       {"month": "2019-01", "area": "South", "group": "all", "population": 4, "dealt": 1, "reserves": 0}],
+            "champions": [
+                {"area": "North", "eligible": 6, "sample": ["h01-1", "Ré\"q\\7"], "sample_strata": [0, null],
+                 "reserves": ["h03-1"], "reserve_strata": [0]},
+                {"area": "South", "eligible": 4, "sample": ["h04-2"], "sample_strata": [1]}
+            ]}"#
+        .into(),
+    };
+    let strata = manifest.strata().expect("a manifest with strata");
+    let expected: super::RecordStrata = [
+        ("h01-1", Some(0)),
+        ("Ré\"q\\7", None),
+        ("h03-1", Some(0)),
+        ("h04-2", Some(1)),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(strata.record_strata, expected);
+    assert_eq!(strata.record_strata.get("Ré\"q\\7"), Some(None));
+    assert_eq!(strata.record_strata.get("h04-2"), Some(Some(1)));
+    assert_eq!(strata.record_strata.get("h02-1"), None);
+    assert!(!strata.from_snapshot && strata.area_pools);
+}
