@@ -56,17 +56,27 @@ pub struct KeyColumn {
 impl KeyColumn {
     fn new<'s>(name: &'static str, texts: impl Iterator<Item = &'s str>) -> Self {
         let mut index: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+        // The searches share one text per distinct value (an `Arc<str>`, or a
+        // verdict's `&'static str`): a text is known by its address first,
+        // and only a new address has its text hashed. The texts are borrowed
+        // for the whole loop, so no address can name two texts.
+        let mut by_address: foldhash::HashMap<(usize, usize), u32> = foldhash::HashMap::default();
         let mut values: Vec<String> = Vec::new();
         let mut codes: Vec<u32> = Vec::new();
         // Searches come by month and champion: a value often repeats the last.
         let mut last: Option<(&str, u32)> = None;
         for text in texts {
             let code = match last {
-                Some((previous, code)) if previous == text => code,
-                _ => *index.entry(text).or_insert_with(|| {
-                    values.push(text.to_string());
-                    values.len() as u32 - 1
-                }),
+                Some((previous, code)) if std::ptr::eq(previous, text) || previous == text => code,
+                _ => {
+                    let address = (text.as_ptr() as usize, text.len());
+                    *by_address.entry(address).or_insert_with(|| {
+                        *index.entry(text).or_insert_with(|| {
+                            values.push(text.to_string());
+                            values.len() as u32 - 1
+                        })
+                    })
+                }
             };
             last = Some((text, code));
             codes.push(code);
@@ -145,24 +155,20 @@ impl SearchFrame {
         in_report: &[bool],
     ) -> PolarsResult<Self> {
         let counted = |i: usize| in_report.get(i).copied().unwrap_or(false);
-        let outside = |i: usize, s: &AssessedSearch| {
-            no_suspicion.get(i).copied().unwrap_or(false) || s.grounds == VERDICTS[4]
-        };
-        let flag = |verdict: &str| -> Vec<u32> {
-            searches
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| counted(*i))
-                .map(|(i, s)| {
-                    let counted = if verdict == VERDICTS[4] {
-                        outside(i, s)
-                    } else {
-                        !outside(i, s) && s.grounds == verdict
-                    };
-                    u32::from(counted)
-                })
-                .collect()
-        };
+        // Each counted search's column among VERDICTS, found once (not once
+        // per verdict column), and the columns filled from it.
+        let mut flags: [Vec<u32>; 5] = Default::default();
+        for (i, s) in searches.iter().enumerate().filter(|(i, _)| counted(*i)) {
+            let outside = no_suspicion.get(i).copied().unwrap_or(false) || s.grounds == VERDICTS[4];
+            let verdict = if outside {
+                Some(4)
+            } else {
+                VERDICTS[..4].iter().position(|v| *v == s.grounds)
+            };
+            for (k, column) in flags.iter_mut().enumerate() {
+                column.push(u32::from(verdict == Some(k)));
+            }
+        }
         let height = in_report.iter().filter(|counted| **counted).count();
         let mut columns: Vec<Column> = keys
             .iter()
@@ -177,8 +183,8 @@ impl SearchFrame {
                 Column::new(key.name.into(), codes)
             })
             .collect();
-        for verdict in VERDICTS {
-            columns.push(Column::new(verdict.into(), flag(verdict)));
+        for (verdict, flags) in VERDICTS.into_iter().zip(flags) {
+            columns.push(Column::new(verdict.into(), flags));
         }
         let frame = DataFrame::new(height, columns)?;
         Ok(Self { frame, keys })
@@ -338,6 +344,22 @@ mod tests {
             }
         );
         assert_eq!(by_month[0].1.judged(), 1);
+    }
+
+    #[test]
+    fn equal_texts_get_one_code_whether_shared_or_not() {
+        let shared: std::sync::Arc<str> = "Area 1".into();
+        let copy: std::sync::Arc<str> = "Area 1".into();
+        let other: std::sync::Arc<str> = "Area 2".into();
+        let texts = [&shared, &other, &copy, &shared, &copy, &other];
+        let column = KeyColumn::new("area", texts.iter().map(|t| &***t));
+        assert_eq!(column.values, ["Area 1", "Area 2"]);
+        assert_eq!(column.codes, [0, 1, 0, 0, 0, 1]);
+        // A text that is a prefix of another at the same address is its own value.
+        let long = "Area 10";
+        let column = KeyColumn::new("area", [long, &long[..6], long].into_iter());
+        assert_eq!(column.values, ["Area 10", "Area 1"]);
+        assert_eq!(column.codes, [0, 1, 0]);
     }
 
     #[test]
