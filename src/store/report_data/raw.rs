@@ -31,12 +31,13 @@ pub(super) struct RawRow<'a> {
 }
 
 impl RawRows {
-    fn new(ints_per_row: usize, texts_per_row: usize) -> Self {
+    /// A batch with room for `bytes` bytes of text.
+    fn new(ints_per_row: usize, texts_per_row: usize, bytes: usize) -> Self {
         Self {
             ints_per_row,
             texts_per_row,
             ints: Vec::with_capacity(BATCH * ints_per_row),
-            bytes: Vec::new(),
+            bytes: Vec::with_capacity(bytes),
             ends: Vec::with_capacity(BATCH * texts_per_row),
             len: 0,
         }
@@ -85,7 +86,7 @@ impl Tx<'_> {
         wrap: fn(RawRows) -> M,
     ) -> Result<()> {
         let mut scan = ColumnScan::prepare(&self.tx, sql)?;
-        let mut batch = RawRows::new(ints, texts);
+        let mut batch = RawRows::new(ints, texts, 0);
         while scan.step()? {
             for column in 0..ints {
                 batch.ints.push(scan.integer(column)?);
@@ -96,7 +97,10 @@ impl Tx<'_> {
             }
             batch.len += 1;
             if batch.len == BATCH {
-                let full = std::mem::replace(&mut batch, RawRows::new(ints, texts));
+                // The next batch of the table holds about as much text as
+                // this one: made that size, it is not grown by copying.
+                let room = batch.bytes.len() + batch.bytes.len() / 8;
+                let full = std::mem::replace(&mut batch, RawRows::new(ints, texts, room));
                 if to.send(wrap(full)).is_err() {
                     return Ok(());
                 }
@@ -114,7 +118,7 @@ mod tests {
 
     #[test]
     fn rows_give_back_their_columns() {
-        let mut rows = RawRows::new(2, 3);
+        let mut rows = RawRows::new(2, 3, 0);
         for (ints, texts) in [
             ([1, 2], ["a", "", "ccc"]),
             ([3, 4], ["", "dd", ""]),
