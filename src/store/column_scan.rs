@@ -10,9 +10,13 @@
 //! - the statement is prepared on, and borrows, a live connection, and is
 //!   finalized exactly once, when dropped;
 //! - a column's bytes are borrowed from `&self`, and stepping takes
-//!   `&mut self`, so no slice outlives the row SQLite wrote it for;
+//!   `&mut self`, so no slice outlives the row SQLite wrote it for. SQLite
+//!   also ends a text's life when the same column is asked for in another
+//!   form (UTF-16, say): no `&self` method here asks for anything but a
+//!   type, an integer, UTF-8 text and its length, none of which does that;
+//!   keep it so;
 //! - SQLite bounds-checks the column index itself (an index out of range
-//!   reads as NULL, which is refused here);
+//!   reads as NULL and sets SQLITE_RANGE, refused here as a bad index);
 //! - the raw pointers make the type neither `Send` nor `Sync`, as a
 //!   connection must be used from one thread at a time.
 #![allow(unsafe_code)]
@@ -33,34 +37,30 @@ pub(crate) struct ColumnScan<'conn> {
 }
 
 impl<'conn> ColumnScan<'conn> {
-    /// Prepares `sql` (one statement, without parameters) on `connection`.
+    /// Prepares `sql` (one statement, without parameters) on `connection`;
+    /// more SQL after the statement is refused, as rusqlite refuses it.
     pub(crate) fn prepare(connection: &'conn Connection, sql: &str) -> rusqlite::Result<Self> {
         // SAFETY: the handle is only used while `connection` is borrowed.
         let db = unsafe { connection.handle() };
         let db = NonNull::new(db).ok_or(rusqlite::Error::InvalidQuery)?;
-        let length = c_int::try_from(sql.len()).map_err(|_| rusqlite::Error::InvalidQuery)?;
-        let mut statement = std::ptr::null_mut();
-        // SAFETY: `sql` is valid for `length` bytes (no NUL needed when the
-        // length is given); `statement` is written by SQLite.
-        let code = unsafe {
-            ffi::sqlite3_prepare_v2(
-                db.as_ptr(),
-                sql.as_ptr().cast(),
-                length,
-                &mut statement,
-                std::ptr::null_mut(),
-            )
-        };
-        if code != ffi::SQLITE_OK {
-            return Err(error(db, code));
-        }
+        let (statement, used) = prepare_first(db, sql)?;
         // Blank or comment-only SQL prepares to no statement.
-        let statement = NonNull::new(statement).ok_or(rusqlite::Error::InvalidQuery)?;
-        Ok(Self {
+        let statement = statement.ok_or(rusqlite::Error::InvalidQuery)?;
+        // Made now, so that a refusal below finalizes the statement.
+        let scan = Self {
             db,
             statement,
             connection: PhantomData,
-        })
+        };
+        let rest = sql.get(used..).unwrap_or_default();
+        if !rest.trim().is_empty() {
+            if let (Some(second), _) = prepare_first(db, rest)? {
+                // SAFETY: prepared just now and never used.
+                unsafe { ffi::sqlite3_finalize(second.as_ptr()) };
+                return Err(rusqlite::Error::MultipleStatement);
+            }
+        }
+        Ok(scan)
     }
 
     /// Moves to the next row: `false` when there is none.
@@ -90,8 +90,11 @@ impl<'conn> ColumnScan<'conn> {
         Ok(unsafe { ffi::sqlite3_column_int64(self.statement.as_ptr(), index) })
     }
 
-    /// The current row's text column `column` as stored (UTF-8 unchecked);
-    /// NULL is an error.
+    /// The current row's text column `column` (UTF-8 unchecked; a BLOB as
+    /// its bytes); NULL is an error. An INTEGER or REAL would come back as
+    /// its text, where rusqlite refuses it: a TEXT column cannot hold one
+    /// (its affinity stores numbers as text), so only a hand-altered schema
+    /// could tell the difference.
     pub(crate) fn text(&self, column: usize) -> rusqlite::Result<&[u8]> {
         let index = column_index(column)?;
         let statement = self.statement.as_ptr();
@@ -102,11 +105,15 @@ impl<'conn> ColumnScan<'conn> {
         // order: asking the text may convert the value).
         let text = unsafe { ffi::sqlite3_column_text(statement, index) };
         if text.is_null() {
-            // NULL, an index out of range, or out of memory.
+            // NULL, an index out of range (or no current row), or out of
+            // memory: SQLite's error code, asked at once, tells which.
             // SAFETY: as above.
             let code = unsafe { ffi::sqlite3_errcode(self.db.as_ptr()) };
             if code == ffi::SQLITE_NOMEM {
                 return Err(error(self.db, code));
+            }
+            if code == ffi::SQLITE_RANGE {
+                return Err(rusqlite::Error::InvalidColumnIndex(column));
             }
             return Err(rusqlite::Error::InvalidColumnType(
                 column,
@@ -144,6 +151,39 @@ impl Drop for ColumnScan<'_> {
     }
 }
 
+/// Prepares the first statement of `sql`: the statement (`None` for
+/// whitespace and comments only) and how many bytes of `sql` it took. The
+/// caller finalizes the statement.
+fn prepare_first(
+    db: NonNull<ffi::sqlite3>,
+    sql: &str,
+) -> rusqlite::Result<(Option<NonNull<ffi::sqlite3_stmt>>, usize)> {
+    let length = c_int::try_from(sql.len()).map_err(|_| rusqlite::Error::InvalidQuery)?;
+    let mut statement = std::ptr::null_mut();
+    let mut tail: *const std::ffi::c_char = std::ptr::null();
+    // SAFETY: `sql` is valid for `length` bytes (no NUL needed when the
+    // length is given); SQLite writes `statement`, and `tail` as a pointer
+    // into `sql` or just past its end.
+    let code = unsafe {
+        ffi::sqlite3_prepare_v2(
+            db.as_ptr(),
+            sql.as_ptr().cast(),
+            length,
+            &mut statement,
+            &mut tail,
+        )
+    };
+    if code != ffi::SQLITE_OK {
+        return Err(error(db, code));
+    }
+    let used = if tail.is_null() {
+        sql.len()
+    } else {
+        (tail as usize).saturating_sub(sql.as_ptr() as usize)
+    };
+    Ok((NonNull::new(statement), used))
+}
+
 fn column_index(column: usize) -> rusqlite::Result<c_int> {
     c_int::try_from(column).map_err(|_| rusqlite::Error::InvalidColumnIndex(column))
 }
@@ -158,12 +198,18 @@ fn value_type(kind: c_int) -> Type {
     }
 }
 
-/// SQLite's error for `code`, with the connection's message.
+/// SQLite's error for `code`, with the connection's message when it is
+/// about this error (a misuse, say, sets none), else SQLite's text for the
+/// code: as rusqlite words its errors.
 fn error(db: NonNull<ffi::sqlite3>, code: c_int) -> rusqlite::Error {
-    // SAFETY: the connection is live; its message is a NUL-terminated
-    // string valid until the next call on it, and is copied at once.
+    // SAFETY: the connection is live; both messages are NUL-terminated
+    // strings valid until the next call on it, and are copied at once.
     let message = unsafe {
-        let message = ffi::sqlite3_errmsg(db.as_ptr());
+        let message = if ffi::sqlite3_errcode(db.as_ptr()) == code {
+            ffi::sqlite3_errmsg(db.as_ptr())
+        } else {
+            ffi::sqlite3_errstr(code)
+        };
         (!message.is_null()).then(|| CStr::from_ptr(message).to_string_lossy().into_owned())
     };
     rusqlite::Error::SqliteFailure(ffi::Error::new(code), message)
@@ -218,8 +264,11 @@ mod tests {
             scan.integer(0),
             Err(rusqlite::Error::InvalidColumnType(0, ref name, Type::Text)) if name == "n"
         ));
-        // A column past the last reads as NULL: refused, not undefined.
-        assert!(scan.text(7).is_err());
+        // A column past the last is refused as such, not read.
+        assert!(matches!(
+            scan.text(7),
+            Err(rusqlite::Error::InvalidColumnIndex(7))
+        ));
     }
 
     #[test]
@@ -230,5 +279,16 @@ mod tests {
             .unwrap();
         assert!(err.to_string().contains("no such column: nope"), "{err}");
         assert!(ColumnScan::prepare(&connection, "  -- nothing").is_err());
+        assert!(matches!(
+            ColumnScan::prepare(&connection, "SELECT n FROM t; DELETE FROM t").err(),
+            Some(rusqlite::Error::MultipleStatement)
+        ));
+        // A trailing semicolon, space or comment is no second statement.
+        let mut scan = ColumnScan::prepare(&connection, "SELECT n FROM t;  -- all\n").unwrap();
+        assert!(scan.step().unwrap());
+        let rows: i64 = connection
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 5, "nothing deleted");
     }
 }
