@@ -116,28 +116,19 @@ pub(super) fn breakdowns(
     searches: &[AssessedSearch],
     progress: &[ChampionProgress],
 ) -> Result<Breakdowns, ReportError> {
-    let mut verdicts = vec![
-        Count {
-            value: Grounds::Reasonable.as_str().into(),
-            count: overall.reasonable,
-            suppressed: false,
-        },
-        Count {
-            value: Grounds::NotReasonable.as_str().into(),
-            count: overall.not_reasonable,
-            suppressed: false,
-        },
-        Count {
-            value: Grounds::NoneRecorded.as_str().into(),
-            count: overall.none_recorded,
-            suppressed: false,
-        },
-        Count {
-            value: Grounds::InsufficientInfo.as_str().into(),
-            count: overall.insufficient_info,
-            suppressed: false,
-        },
-    ];
+    let mut verdicts: Vec<Count> = [
+        (Grounds::Reasonable, overall.reasonable),
+        (Grounds::NotReasonable, overall.not_reasonable),
+        (Grounds::NoneRecorded, overall.none_recorded),
+        (Grounds::InsufficientInfo, overall.insufficient_info),
+    ]
+    .into_iter()
+    .map(|(verdict, count)| Count {
+        value: verdict.as_str().into(),
+        count,
+        suppressed: false,
+    })
+    .collect();
     // Only where there are any: most forces' periods have none.
     if overall.not_required > 0 {
         verdicts.push(Count {
