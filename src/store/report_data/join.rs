@@ -10,6 +10,7 @@ use foldhash::{HashMap, HashSet};
 use hashbrown::HashTable;
 
 use super::raw::{RawRow, RawRows};
+use super::record_strata::RecordIds;
 use super::{AssessedSearch, Period};
 use crate::assess::{Bwv, Conduct, Gowisely, Grounds, InvalidValue, Referral};
 use crate::store::Result;
@@ -185,27 +186,6 @@ struct Join<'a> {
     verdicts: [Vocabulary; 5],
     record_texts: [Texts; 4],
     blank: Arc<str>,
-}
-
-/// Record ids one after another.
-#[derive(Default)]
-struct RecordIds {
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl RecordIds {
-    fn push(&mut self, id: &[u8]) -> u32 {
-        self.bytes.extend_from_slice(id);
-        self.ends.push(self.bytes.len());
-        self.ends.len() as u32 - 1
-    }
-
-    fn get(&self, k: u32) -> &[u8] {
-        let k = k as usize;
-        let start = if k == 0 { 0 } else { self.ends[k - 1] };
-        &self.bytes[start..self.ends[k]]
-    }
 }
 
 impl<'a> Joining<'a> {

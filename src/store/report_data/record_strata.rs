@@ -10,14 +10,44 @@ use std::hash::BuildHasher;
 use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 
+/// Record ids one after another in one buffer, each known by its place:
+/// no allocation per id. The report's join keeps its ids this way too.
+#[derive(Clone, Default)]
+pub(super) struct RecordIds {
+    bytes: Vec<u8>,
+    /// Where each id ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+impl RecordIds {
+    fn with_capacity(ids: usize) -> Self {
+        Self {
+            bytes: Vec::new(),
+            ends: Vec::with_capacity(ids),
+        }
+    }
+
+    /// Adds `id`; its place.
+    pub(super) fn push(&mut self, id: &[u8]) -> u32 {
+        self.bytes.extend_from_slice(id);
+        self.ends.push(self.bytes.len());
+        self.ends.len() as u32 - 1
+    }
+
+    /// The id at place `k`.
+    pub(super) fn get(&self, k: u32) -> &[u8] {
+        let k = k as usize;
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.bytes[start..self.ends[k]]
+    }
+}
+
 /// Record ids, each with its stratum (`None`: a no-suspicion search).
 #[derive(Clone, Default)]
 pub struct RecordStrata {
-    ids: Vec<u8>,
-    /// Where each id ends in `ids`.
-    ends: Vec<usize>,
+    ids: RecordIds,
     strata: Vec<Option<usize>>,
-    /// Places in `ends` and `strata`, by the id's hash.
+    /// Places in `ids` and `strata`, by the id's hash.
     table: HashTable<u32>,
     hasher: foldhash::fast::FixedState,
 }
@@ -26,38 +56,33 @@ impl RecordStrata {
     /// Room for `records` ids.
     pub fn with_capacity(records: usize) -> Self {
         Self {
-            ends: Vec::with_capacity(records),
+            ids: RecordIds::with_capacity(records),
             strata: Vec::with_capacity(records),
             table: HashTable::with_capacity(records),
             ..Self::default()
         }
     }
 
-    fn id(&self, k: u32) -> &[u8] {
-        id_at(&self.ids, &self.ends, k)
-    }
-
     fn find(&self, id: &str) -> Option<u32> {
         let id = id.as_bytes();
         let hash = self.hasher.hash_one(id);
-        self.table.find(hash, |&k| self.id(k) == id).copied()
+        self.table.find(hash, |&k| self.ids.get(k) == id).copied()
     }
 
     /// Puts `id` in `stratum`; an id given again takes its latest stratum.
     pub fn insert(&mut self, id: &str, stratum: Option<usize>) {
         let id = id.as_bytes();
         let next = self.strata.len() as u32;
-        let (ids, ends, hasher) = (&self.ids, &self.ends, &self.hasher);
+        let (ids, hasher) = (&self.ids, &self.hasher);
         match self.table.entry(
             hasher.hash_one(id),
-            |&k| id_at(ids, ends, k) == id,
-            |&k| hasher.hash_one(id_at(ids, ends, k)),
+            |&k| ids.get(k) == id,
+            |&k| hasher.hash_one(ids.get(k)),
         ) {
             Entry::Occupied(seen) => self.strata[*seen.get() as usize] = stratum,
             Entry::Vacant(place) => {
                 place.insert(next);
-                self.ids.extend_from_slice(id);
-                self.ends.push(self.ids.len());
+                self.ids.push(id);
                 self.strata.push(stratum);
             }
         }
@@ -80,17 +105,10 @@ impl RecordStrata {
     pub fn iter(&self) -> impl Iterator<Item = (&str, Option<usize>)> {
         (0..self.strata.len() as u32).map(|k| {
             // Only whole `str`s are pushed, so every id is whole UTF-8.
-            let id = std::str::from_utf8(self.id(k)).unwrap_or_default();
+            let id = std::str::from_utf8(self.ids.get(k)).unwrap_or_default();
             (id, self.strata[k as usize])
         })
     }
-}
-
-/// Id `k` of the ids ending at `ends` in `ids`.
-fn id_at<'a>(ids: &'a [u8], ends: &[usize], k: u32) -> &'a [u8] {
-    let k = k as usize;
-    let start = if k == 0 { 0 } else { ends[k - 1] };
-    &ids[start..ends[k]]
 }
 
 impl<S: AsRef<str>> FromIterator<(S, Option<usize>)> for RecordStrata {
